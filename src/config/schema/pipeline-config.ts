@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+export const webhooksConfigSchema = z
+  .object({
+    sendgrid_public_key: z.string().optional(),
+    sendgrid_tolerance_seconds: z.number().int().positive().default(600),
+    crm_secrets: z.array(z.string()).default([]).describe('Standard Webhooks secrets (whsec_…).'),
+    crm_tolerance_seconds: z.number().int().positive().default(300),
+    hubspot_client_secret: z.string().optional(),
+  })
+  .strict();
+
+export const sentimentConfigSchema = z
+  .object({
+    route: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe('Route that classifies replies; local classifier only when null.'),
+    timeout_ms: z.number().int().positive().default(10_000),
+  })
+  .strict();
+
+export const trainingConfigSchema = z
+  .object({
+    min_quality_score: z.number().min(0).max(1).default(0.6),
+    min_examples: z.number().int().positive().default(50),
+    validation_fraction: z.number().min(0).max(0.5).default(0.1),
+    route: z.string().default('outreach').describe('Route a trained model is deployed on.'),
+    schedule: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe('Cron expression for the automatic training cycle; off when null.'),
+    poll_interval_ms: z.number().int().positive().default(15_000),
+    openai: z
+      .object({
+        base_model: z.string().default('gpt-4o-mini-2024-07-18'),
+        suffix: z.string().default('rekindle'),
+        hyperparameters: z.record(z.string(), z.union([z.number(), z.string()])).default({}),
+      })
+      .strict()
+      .default({ base_model: 'gpt-4o-mini-2024-07-18', suffix: 'rekindle', hyperparameters: {} }),
+    together: z
+      .object({
+        base_model: z.string().default('meta-llama/Meta-Llama-3.1-8B-Instruct-Reference'),
+        suffix: z.string().default('rekindle'),
+        lora: z.boolean().default(true),
+        n_epochs: z.number().int().positive().default(3),
+        learning_rate: z.number().positive().optional(),
+        lora_r: z.number().int().positive().optional(),
+        lora_alpha: z.number().int().positive().optional(),
+      })
+      .strict()
+      .default({
+        base_model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
+        suffix: 'rekindle',
+        lora: true,
+        n_epochs: 3,
+      }),
+  })
+  .strict();
+
+export const rolloutConfigSchema = z
+  .object({
+    reply_window_days: z.number().positive().default(7),
+    meeting_window_days: z.number().positive().default(21),
+    close_window_days: z.number().positive().default(90),
+    min_reply_lift: z
+      .number()
+      .default(0.1)
+      .describe('Relative reply-rate lift to promote (+10 %).'),
+    min_close_lift: z
+      .number()
+      .default(0.05)
+      .describe('Relative close-rate lift to promote (+5 %).'),
+    alpha: z.number().min(0).max(0.5).default(0.05),
+    min_samples_per_arm: z.number().int().positive().default(200),
+    auto_promote: z.boolean().default(false),
+    auto_rollback: z.boolean().default(false),
+  })
+  .strict();

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+export const providerTypeSchema = z.enum([
+  'openai',
+  'together',
+  'anthropic',
+  'openai-compatible',
+  'sandbox',
+]);
+export type ProviderType = z.infer<typeof providerTypeSchema>;
+
+export const providerConfigSchema = z
+  .object({
+    type: providerTypeSchema,
+    base_url: z.string().url().optional().describe('Upstream base URL; vendor default when unset.'),
+    api_key: z
+      .string()
+      .optional()
+      .describe('Upstream key; use "${ENV_NAME}" to keep it out of the file.'),
+    enabled: z.boolean().default(true),
+    timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .default(120_000)
+      .describe('Per-attempt timeout for a non-streaming call and for a stream’s first byte.'),
+    connections: z
+      .number()
+      .int()
+      .positive()
+      .default(128)
+      .describe('Keep-alive connections in the undici pool for this upstream.'),
+    headers: z.record(z.string(), z.string()).default({}).describe('Extra headers sent upstream.'),
+    anthropic_version: z.string().default('2023-06-01').describe('anthropic-version header.'),
+    anthropic_default_max_tokens: z
+      .number()
+      .int()
+      .positive()
+      .default(4096)
+      .describe('max_tokens sent to Anthropic when the client gave none.'),
+    sandbox_latency_ms: z
+      .number()
+      .nonnegative()
+      .default(0)
+      .describe('Sandbox only: simulated time to answer.'),
+    sandbox_error_rate: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe('Sandbox only: share of calls that fail with a 503.'),
+  })
+  .strict();
+
+export type ProviderConfig = z.infer<typeof providerConfigSchema>;
+
+export const modelConfigSchema = z
+  .object({
+    name: z.string().min(1).describe('Catalog name clients may send, e.g. gpt-4o-mini.'),
+    provider: z.string().min(1).describe('Provider id (a key of `providers`).'),
+    upstream_model: z.string().min(1).describe('Model id sent upstream.'),
+    input_usd_per_mtok: z.number().nonnegative().describe('USD per 1M input tokens.'),
+    output_usd_per_mtok: z.number().nonnegative().describe('USD per 1M output tokens.'),
+    context_window: z.number().int().positive().describe('Context window in tokens.'),
+  })
+  .strict();
+
+export type ModelConfig = z.infer<typeof modelConfigSchema>;

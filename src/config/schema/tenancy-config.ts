@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+export const rateLimitConfigSchema = z
+  .object({
+    default_rpm: z
+      .number()
+      .int()
+      .positive()
+      .default(100)
+      .describe('Requests per minute per organization.'),
+  })
+  .strict();
+
+export const trackingConfigSchema = z
+  .object({
+    buffer_size: z
+      .number()
+      .int()
+      .positive()
+      .default(50_000)
+      .describe('Tracked messages held in memory.'),
+    batch_size: z.number().int().positive().default(500),
+    flush_interval_ms: z.number().int().positive().default(250),
+  })
+  .strict();
+
+export const storeConfigSchema = z
+  .object({
+    data_dir: z
+      .string()
+      .default('./.rekindle')
+      .describe('PGlite data dir (env REKINDLE_DATA_DIR).'),
+    database_url: z.string().optional().describe('Postgres URL (env DATABASE_URL).'),
+    supabase_url: z.string().optional(),
+    supabase_service_role_key: z.string().optional(),
+    redis_url: z.string().optional().describe('Redis URL (env REDIS_URL).'),
+  })
+  .strict();
