@@ -1,0 +1,13 @@
+/**
+ * How the store reaches Postgres. Every read and write is a call to a SQL function from
+ * supabase/migrations that returns jsonb, so the three transports (PGlite, pg, supabase-js rpc)
+ * behave the same: `rpc(name, args)` → the function's jsonb result, parsed.
+ */
+export interface StoreTransport {
+  readonly kind: 'pglite' | 'postgres' | 'supabase';
+  /** Calls `name(arg => value, …)` with named arguments; resolves to its jsonb result. */
+  rpc<T = unknown>(name: string, args?: Readonly<Record<string, unknown>>): Promise<T>;
+  /** LISTEN on a channel; undefined where the transport cannot (supabase rpc). */
+  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
