@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { notFound, renderError } from './error-handler.ts';
+import { PayloadTooLargeError } from './errors.ts';
+import type { GatewayDependencies, GatewayEnv } from './gateway-dependencies.ts';
+import { adminAuth } from './middleware/admin-auth.ts';
+import { tenantAuth } from './middleware/tenant-auth.ts';
+import { registerChatCompletions } from './routes/chat-completions.ts';
+import { type HealthState, registerHealth } from './routes/health.ts';
+import { registerMetrics } from './routes/metrics.ts';
+import { registerModels } from './routes/models.ts';
+
+export interface GatewayApp {
+  readonly app: Hono<GatewayEnv>;
+  readonly health: HealthState;
+}
+
+/** Builds the HTTP app from explicit dependencies; nothing here reads the environment. */
+export function createApp(deps: GatewayDependencies): GatewayApp {
+  const now = deps.now ?? Date.now;
+  const health: HealthState = { draining: false };
+  const app = new Hono<GatewayEnv>();
+  const limit = deps.config.server.body_limit_bytes;
+
+  app.use('*', async function requestContext(context, next) {
+    const incoming = context.req.header('x-request-id');
+    const requestId = incoming && incoming.length <= 128 ? incoming : randomUUID();
+    context.set('requestId', requestId);
+    context.set('startedAt', now());
+    await next();
+    context.header('x-rekindle-request-id', requestId);
+  });
+  const limitBody = bodyLimit({
+    maxSize: limit,
+    onError: () => {
+      throw new PayloadTooLargeError(limit);
+    },
+  });
+  app.on(['POST', 'PUT', 'PATCH'], '*', limitBody);
+
+  registerHealth(app, deps, health);
+  registerMetrics(app, deps);
+
+  app.use(
+    '/v1/*',
+    tenantAuth({ auth: deps.auth, rateLimiter: deps.rateLimiter, metrics: deps.metrics }),
+  );
+  registerChatCompletions(app, deps);
+  registerModels(app, deps);
+
+  app.use('/admin/*', adminAuth({ token: deps.config.server.admin_token, metrics: deps.metrics }));
+  for (const mount of deps.mount ?? []) {
+    mount(app);
+  }
+
+  app.onError((error, context) => renderError(context, error, deps.logger));
+  app.notFound(notFound);
+  return { app, health };
+}

@@ -1,0 +1,349 @@
+import type { GatewayConfig } from '../config/index.ts';
+import type { GatewayMetrics } from '../metrics/index.ts';
+import type {
+  ChatModelProvider,
+  ChatRequestBody,
+  ChatResult,
+  ChatStreamPart,
+  Usage,
+} from '../providers/chat-model.ts';
+import { GatewayError, ProviderError } from '../providers/errors.ts';
+import { CircuitBreakers } from './circuit-breaker.ts';
+import { costUsd } from './cost.ts';
+import { ModelCatalog } from './model-catalog.ts';
+import { type ModelTarget, targetKey } from './model-target.ts';
+import { PerformanceTracker } from './performance-tracker.ts';
+import { RegistrySnapshot } from './registry-snapshot.ts';
+import { type RequestFeatures, type RoutePlan, RoutePlanner } from './route-planner.ts';
+import { NoModelAvailableError } from './router-errors.ts';
+
+export interface ProviderLookup {
+  get(id: string): ChatModelProvider | undefined;
+}
+
+export interface ChatRouterOptions {
+  config: GatewayConfig;
+  providers: ProviderLookup;
+  metrics: GatewayMetrics;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface RoutedResult {
+  readonly target: ModelTarget;
+  readonly result: ChatResult;
+  readonly attempts: number;
+}
+
+export interface RoutedStream {
+  readonly target: ModelTarget;
+  /** Starts with the part that proved the stream alive. */
+  readonly parts: AsyncIterable<ChatStreamPart>;
+  readonly attempts: number;
+}
+
+/**
+ * Plans a request (route, A/B variant, rules) and runs it: retries with backoff that honours
+ * `retry-after`, ordered fallbacks on retryable failures — for streams too, up to the first part —
+ * and a circuit breaker per model deployment.
+ */
+export class ChatRouter {
+  readonly catalog: ModelCatalog;
+  readonly performance: PerformanceTracker;
+  readonly breakers: CircuitBreakers;
+  private readonly planner: RoutePlanner;
+  private snapshot = RegistrySnapshot.empty();
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: ChatRouterOptions) {
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.catalog = new ModelCatalog(options.config);
+    this.performance = new PerformanceTracker(this.now);
+    this.breakers = new CircuitBreakers(options.config.circuit_breaker, (key, open) => {
+      options.metrics.circuitOpen.set({ model: key }, open ? 1 : 0);
+    });
+    this.planner = new RoutePlanner(
+      options.config,
+      this.catalog,
+      this.performance,
+      () => this.snapshot,
+    );
+  }
+
+  get registry(): RegistrySnapshot {
+    return this.snapshot;
+  }
+
+  /** Swaps the registry view; requests already planned keep the old one. */
+  setRegistry(snapshot: RegistrySnapshot): void {
+    this.snapshot = snapshot;
+    const { metrics } = this.options;
+    metrics.modelTrafficRatio.reset();
+    for (const route of new Set(snapshot.entries.map((entry) => entry.route))) {
+      for (const share of snapshot.trafficShares(route)) {
+        metrics.modelTrafficRatio.set({ route, model_version: share.modelVersion }, share.share);
+      }
+    }
+  }
+
+  plan(model: string, features: RequestFeatures): RoutePlan {
+    return this.planner.plan(model, features);
+  }
+
+  resolveTarget(name: string): ModelTarget | undefined {
+    return this.planner.resolveTarget(name);
+  }
+
+  async generate(
+    plan: RoutePlan,
+    body: ChatRequestBody,
+    signal: AbortSignal,
+  ): Promise<RoutedResult> {
+    return this.run(plan, signal, async (provider, target, timeoutMs) => {
+      const started = this.now();
+      const result = await provider.generate(
+        { body, upstreamModel: target.upstreamModel, ...(timeoutMs ? { timeoutMs } : {}) },
+        signal,
+      );
+      this.recordSuccess(target, this.now() - started, result.usage);
+      return result;
+    });
+  }
+
+  async stream(plan: RoutePlan, body: ChatRequestBody, signal: AbortSignal): Promise<RoutedStream> {
+    const routed = await this.run(plan, signal, async (provider, target, timeoutMs) => {
+      const started = this.now();
+      const parts = await provider.stream(
+        { body, upstreamModel: target.upstreamModel, ...(timeoutMs ? { timeoutMs } : {}) },
+        signal,
+      );
+      const iterator = parts[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      if (first.done) {
+        throw new ProviderError('The upstream stream ended before any data.', {
+          provider: target.provider,
+          kind: 'upstream',
+          upstreamStatus: 502,
+        });
+      }
+      if (first.value.type === 'error') {
+        throw first.value.error;
+      }
+      return { first: first.value, iterator, started };
+    });
+    const { first, iterator, started } = routed.result;
+    return {
+      target: routed.target,
+      attempts: routed.attempts,
+      parts: this.observeStream(routed.target, first, iterator, started),
+    };
+  }
+
+  private async *observeStream(
+    target: ModelTarget,
+    first: ChatStreamPart,
+    iterator: AsyncIterator<ChatStreamPart>,
+    started: number,
+  ): AsyncGenerator<ChatStreamPart> {
+    let part: ChatStreamPart | undefined = first;
+    try {
+      while (part) {
+        if (part.type === 'finish') {
+          this.recordSuccess(target, this.now() - started, part.usage);
+          if (part.timeToFirstTokenMs !== null) {
+            this.options.metrics.timeToFirstToken.observe(
+              { provider: target.provider, model: target.name },
+              part.timeToFirstTokenMs / 1000,
+            );
+          }
+        } else if (part.type === 'error') {
+          this.recordFailure(target, part.error, this.now() - started);
+        }
+        yield part;
+        const next = await iterator.next();
+        part = next.done ? undefined : next.value;
+      }
+    } finally {
+      await iterator.return?.();
+    }
+  }
+
+  private async run<T>(
+    plan: RoutePlan,
+    signal: AbortSignal,
+    attempt: (
+      provider: ChatModelProvider,
+      target: ModelTarget,
+      timeoutMs: number | undefined,
+    ) => Promise<T>,
+  ): Promise<{ target: ModelTarget; result: T; attempts: number }> {
+    const { metrics } = this.options;
+    const deadline = this.now() + plan.totalTimeoutMs;
+    const routeLabel = plan.route ?? 'direct';
+    let lastError: GatewayError | undefined;
+    let attempts = 0;
+    let previous: ModelTarget | undefined;
+    let skippedForBreaker = 0;
+
+    for (const target of plan.candidates) {
+      const key = targetKey(target);
+      const provider = this.options.providers.get(target.provider);
+      if (!provider) {
+        continue;
+      }
+      if (!this.breakers.allow(key, this.now())) {
+        skippedForBreaker += 1;
+        continue;
+      }
+      if (previous) {
+        metrics.fallbacksTotal.inc({
+          route: routeLabel,
+          from_model: previous.name,
+          to_model: target.name,
+          reason: lastError ? failureReason(lastError) : 'circuit_open',
+        });
+      }
+      previous = target;
+      for (let tryNumber = 1; tryNumber <= plan.retry.max_attempts; tryNumber += 1) {
+        const remaining = deadline - this.now();
+        if (remaining <= 0) {
+          throw lastError ?? timeoutError(target.provider);
+        }
+        attempts += 1;
+        const started = this.now();
+        try {
+          const timeoutMs = Math.min(plan.attemptTimeoutMs ?? remaining, remaining);
+          const result = await attempt(provider, target, timeoutMs);
+          this.breakers.recordSuccess(key, this.now());
+          return { target, result, attempts };
+        } catch (error) {
+          const failure = GatewayError.isInstance(error)
+            ? error
+            : wrapUnknown(error, target.provider);
+          if (signal.aborted || (failure instanceof ProviderError && failure.kind === 'aborted')) {
+            throw failure;
+          }
+          this.recordFailure(target, failure, this.now() - started);
+          lastError = failure;
+          if (countsAgainstBreaker(failure)) {
+            this.breakers.recordFailure(key, this.now());
+          }
+          if (!canFallBack(failure)) {
+            throw failure;
+          }
+          const wait = this.backoff(plan, tryNumber, failure);
+          const moreCandidates = plan.candidates.length > 1;
+          // A rate-limited model with somewhere else to go is left at once rather than waited for.
+          const retrySame =
+            failure.isRetryable &&
+            tryNumber < plan.retry.max_attempts &&
+            !(failure.status === 429 && moreCandidates) &&
+            this.now() + wait < deadline &&
+            this.breakers.allow(key, this.now());
+          if (!retrySame) {
+            break;
+          }
+          metrics.retriesTotal.inc({
+            route: routeLabel,
+            model: target.name,
+            reason: failureReason(failure),
+          });
+          await this.sleep(wait);
+        }
+      }
+    }
+    if (lastError) {
+      throw lastError;
+    }
+    throw new NoModelAvailableError(
+      routeLabel,
+      skippedForBreaker > 0
+        ? Math.ceil(this.options.config.circuit_breaker.cooldown_ms / 1000)
+        : undefined,
+    );
+  }
+
+  private backoff(plan: RoutePlan, tryNumber: number, error: GatewayError): number {
+    const retryAfter = error instanceof ProviderError ? error.retryAfterMs : undefined;
+    if (retryAfter !== undefined) {
+      return Math.min(retryAfter, 60_000);
+    }
+    const base = plan.retry.initial_backoff_ms * 2 ** (tryNumber - 1);
+    const capped = Math.min(base, plan.retry.max_backoff_ms);
+    return capped / 2 + Math.random() * (capped / 2);
+  }
+
+  /** Per-model accounting of a successful call: latency, tokens and spend. */
+  private recordSuccess(target: ModelTarget, latencyMs: number, usage: Usage): void {
+    const { metrics } = this.options;
+    const labels = { provider: target.provider, model: target.name };
+    metrics.upstreamDuration.observe({ ...labels, outcome: 'success' }, latencyMs / 1000);
+    const cost = costUsd(target, usage);
+    if (usage.promptTokens !== null) {
+      metrics.tokensTotal.inc({ ...labels, type: 'prompt' }, usage.promptTokens);
+    }
+    if (usage.completionTokens !== null) {
+      metrics.tokensTotal.inc({ ...labels, type: 'completion' }, usage.completionTokens);
+    }
+    if (cost === null) {
+      metrics.unpricedTotal.inc(labels);
+    } else {
+      metrics.costUsdTotal.inc(labels, cost);
+    }
+    this.performance.recordSuccess(
+      target,
+      latencyMs,
+      cost,
+      usage.promptTokens,
+      usage.completionTokens,
+    );
+  }
+
+  private recordFailure(target: ModelTarget, error: GatewayError, latencyMs: number): void {
+    this.performance.recordFailure(target);
+    this.options.metrics.upstreamDuration.observe(
+      {
+        provider: target.provider,
+        model: target.name,
+        outcome: error instanceof ProviderError && error.kind === 'timeout' ? 'timeout' : 'error',
+      },
+      latencyMs / 1000,
+    );
+  }
+}
+
+/** Client errors (400, 413, 422) are the request's fault: another model would fail the same way. */
+function canFallBack(error: GatewayError): boolean {
+  if (error.isRetryable) {
+    return true;
+  }
+  return error.status === 401 || error.status === 403 || error.status === 404;
+}
+
+function countsAgainstBreaker(error: GatewayError): boolean {
+  return error.isRetryable || error.status === 401 || error.status === 403;
+}
+
+function failureReason(error: GatewayError): string {
+  if (error instanceof ProviderError) {
+    return error.kind === 'upstream' ? String(error.status) : error.kind;
+  }
+  return String(error.status);
+}
+
+function timeoutError(provider: string): ProviderError {
+  return new ProviderError('The request ran out of time before an upstream answered.', {
+    provider,
+    kind: 'timeout',
+  });
+}
+
+function wrapUnknown(error: unknown, provider: string): ProviderError {
+  return new ProviderError('The upstream call failed unexpectedly.', {
+    provider,
+    kind: 'connection',
+    cause: error,
+  });
+}

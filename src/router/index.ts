@@ -1,0 +1,25 @@
+export {
+  ChatRouter,
+  type ChatRouterOptions,
+  type ProviderLookup,
+  type RoutedResult,
+  type RoutedStream,
+} from './chat-router.ts';
+export { CircuitBreakers } from './circuit-breaker.ts';
+export { costUsd } from './cost.ts';
+export { fineTunedTarget, ModelCatalog } from './model-catalog.ts';
+export { type ModelTarget, targetKey } from './model-target.ts';
+export { type ModelPerformance, PerformanceTracker } from './performance-tracker.ts';
+export {
+  type Assignment,
+  assignmentBucket,
+  type RegistryEntry,
+  RegistrySnapshot,
+} from './registry-snapshot.ts';
+export {
+  blendedPricePer1k,
+  type RequestFeatures,
+  type RetryPolicy,
+  type RoutePlan,
+} from './route-planner.ts';
+export { ModelNotFoundError, NoModelAvailableError } from './router-errors.ts';

@@ -1,0 +1,274 @@
+import type { GatewayConfig, RouteConfig, RouteRule } from '../config/index.ts';
+import type { ModelCatalog } from './model-catalog.ts';
+import { type ModelTarget, targetKey } from './model-target.ts';
+import type { PerformanceTracker } from './performance-tracker.ts';
+import { assignmentBucket, bucketCount, type RegistrySnapshot } from './registry-snapshot.ts';
+import { ModelNotFoundError, NoModelAvailableError } from './router-errors.ts';
+
+/** What the planner may look at; built once per request by the gateway. */
+export interface RequestFeatures {
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly promptTokens: number;
+  readonly stream: boolean;
+  readonly hasTools: boolean;
+  /** Lead id, else campaign id, else request id: the unit of sticky assignment. */
+  readonly assignmentKey: string;
+}
+
+export interface RetryPolicy {
+  readonly max_attempts: number;
+  readonly initial_backoff_ms: number;
+  readonly max_backoff_ms: number;
+}
+
+export interface RoutePlan {
+  /** The route alias, or null when the client named a concrete model. */
+  readonly route: string | null;
+  /** `baseline`, an A/B group, `rule:<name>`, or `direct`. */
+  readonly variant: string;
+  /** Registry version when one applies, else the primary model's name. */
+  readonly modelVersion: string;
+  readonly registryEntryId: string | null;
+  /** Attempt order: primary first, then fallbacks. Never empty. */
+  readonly candidates: readonly ModelTarget[];
+  readonly retry: RetryPolicy;
+  readonly attemptTimeoutMs: number | undefined;
+  readonly totalTimeoutMs: number;
+}
+
+const directRetry: RetryPolicy = {
+  max_attempts: 2,
+  initial_backoff_ms: 200,
+  max_backoff_ms: 8_000,
+};
+
+export class RoutePlanner {
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly catalog: ModelCatalog,
+    private readonly performance: PerformanceTracker,
+    private readonly registry: () => RegistrySnapshot,
+  ) {}
+
+  plan(model: string, features: RequestFeatures): RoutePlan {
+    const route = this.config.routes[model];
+    if (route) {
+      return this.planRoute(model, route, features);
+    }
+    const target = this.resolveTarget(model);
+    if (!target) {
+      throw new ModelNotFoundError(model, this.whyUnavailable(model));
+    }
+    const entry = this.registry().findByModelId(target.upstreamModel);
+    return {
+      route: null,
+      variant: 'direct',
+      modelVersion: entry?.modelVersion ?? target.name,
+      registryEntryId: entry?.id ?? null,
+      candidates: [target],
+      retry: directRetry,
+      attemptTimeoutMs: undefined,
+      totalTimeoutMs: 300_000,
+    };
+  }
+
+  /** A model name (not a route) → an enabled target, or undefined. */
+  resolveTarget(name: string): ModelTarget | undefined {
+    const target = this.catalog.find(name);
+    if (target && this.catalog.isProviderEnabled(target.provider)) {
+      return target;
+    }
+    const entry = this.registry().findByModelId(name);
+    if (entry && this.catalog.isProviderEnabled(entry.provider)) {
+      const priced = this.catalog.find(`${entry.provider}/${entry.modelId}`);
+      return {
+        ...(priced ?? this.fallbackTarget(entry.provider, entry.modelId)),
+        modelVersion: entry.modelVersion,
+      };
+    }
+    return undefined;
+  }
+
+  private planRoute(name: string, route: RouteConfig, features: RequestFeatures): RoutePlan {
+    const common = {
+      route: name,
+      retry: route.retry,
+      attemptTimeoutMs: route.attempt_timeout_ms,
+      totalTimeoutMs: route.total_timeout_ms,
+    };
+    const ruleIndex = route.rules.findIndex((rule) => matches(rule, features));
+    const rule = route.rules[ruleIndex];
+    if (rule) {
+      const ordered = this.order(
+        this.resolveAll(rule.models),
+        rule.prefer ?? route.prefer,
+        route,
+        features,
+      );
+      const candidates = this.withFallbacks(this.filter(ordered, route), route);
+      const primary = this.first(candidates, name);
+      return {
+        ...common,
+        variant: `rule:${rule.name ?? ruleIndex}`,
+        modelVersion: primary.modelVersion ?? primary.name,
+        registryEntryId: null,
+        candidates,
+      };
+    }
+    const assignment = this.registry().assign(name, features.assignmentKey);
+    const assigned = assignment ? this.resolveTarget(assignment.entry.modelId) : undefined;
+    if (assignment && assigned) {
+      const rest = this.order(this.resolveAll(route.models), route.prefer, route, features);
+      const candidates = this.withFallbacks([assigned, ...this.filter(rest, route)], route);
+      return {
+        ...common,
+        variant: assignment.variant,
+        modelVersion: assignment.entry.modelVersion,
+        registryEntryId: assignment.entry.id,
+        candidates,
+      };
+    }
+    const ordered = this.order(this.resolveAll(route.models), route.prefer, route, features);
+    const candidates = this.withFallbacks(this.filter(ordered, route), route);
+    const primary = this.first(candidates, name);
+    return {
+      ...common,
+      variant: 'baseline',
+      modelVersion: primary.modelVersion ?? primary.name,
+      registryEntryId: null,
+      candidates,
+    };
+  }
+
+  private first(candidates: readonly ModelTarget[], route: string): ModelTarget {
+    const primary = candidates[0];
+    if (!primary) {
+      throw new NoModelAvailableError(route);
+    }
+    return primary;
+  }
+
+  private resolveAll(names: readonly string[]): ModelTarget[] {
+    return names
+      .map((candidate) => this.resolveTarget(candidate))
+      .filter((target): target is ModelTarget => target !== undefined);
+  }
+
+  /** Drops candidates over the route's latency or price ceiling; keeps one if all would go. */
+  private filter(targets: ModelTarget[], route: RouteConfig): ModelTarget[] {
+    const kept = targets.filter((target) => {
+      if (route.max_latency_ms !== undefined) {
+        const p95 = this.performance.p95LatencyMs(target);
+        if (p95 !== null && p95 > route.max_latency_ms) {
+          return false;
+        }
+      }
+      if (route.max_cost_per_1k_tokens !== undefined) {
+        const price = blendedPricePer1k(target);
+        if (price !== null && price > route.max_cost_per_1k_tokens) {
+          return false;
+        }
+      }
+      return true;
+    });
+    return kept.length > 0 ? kept : targets.slice(0, 1);
+  }
+
+  private order(
+    targets: ModelTarget[],
+    prefer: RouteConfig['prefer'],
+    route: RouteConfig,
+    features: RequestFeatures,
+  ): ModelTarget[] {
+    switch (prefer) {
+      case 'ordered':
+        return targets;
+      case 'cheapest':
+        return [...targets].sort(
+          (a, b) => (blendedPricePer1k(a) ?? Infinity) - (blendedPricePer1k(b) ?? Infinity),
+        );
+      case 'fastest':
+        // Unmeasured models go first so they get measured (otherwise they would never be picked).
+        return [...targets].sort(
+          (a, b) =>
+            (this.performance.p95LatencyMs(a) ?? -1) - (this.performance.p95LatencyMs(b) ?? -1),
+        );
+      case 'weighted':
+        return weightedOrder(targets, route, features.assignmentKey);
+    }
+  }
+
+  private withFallbacks(primary: ModelTarget[], route: RouteConfig): ModelTarget[] {
+    const seen = new Set(primary.map(targetKey));
+    const out = [...primary];
+    for (const target of this.resolveAll(route.fallbacks)) {
+      if (!seen.has(targetKey(target))) {
+        seen.add(targetKey(target));
+        out.push(target);
+      }
+    }
+    return out;
+  }
+
+  private fallbackTarget(provider: string, modelId: string): ModelTarget {
+    return { name: modelId, provider, upstreamModel: modelId, pricing: null, contextWindow: null };
+  }
+
+  private whyUnavailable(model: string): string | undefined {
+    const target = this.catalog.find(model);
+    if (target && !this.catalog.isProviderEnabled(target.provider)) {
+      return `Its provider \`${target.provider}\` is not configured (set its API key).`;
+    }
+    return undefined;
+  }
+}
+
+function matches(rule: RouteRule, features: RequestFeatures): boolean {
+  const { match } = rule;
+  if (match.metadata) {
+    for (const [key, expected] of Object.entries(match.metadata)) {
+      const actual = features.metadata[key];
+      if (actual === undefined) {
+        return false;
+      }
+      if (Array.isArray(expected) ? !expected.includes(actual) : expected !== actual) {
+        return false;
+      }
+    }
+  }
+  if (match.min_prompt_tokens !== undefined && features.promptTokens < match.min_prompt_tokens) {
+    return false;
+  }
+  if (match.max_prompt_tokens !== undefined && features.promptTokens > match.max_prompt_tokens) {
+    return false;
+  }
+  if (match.stream !== undefined && match.stream !== features.stream) {
+    return false;
+  }
+  if (match.has_tools !== undefined && match.has_tools !== features.hasTools) {
+    return false;
+  }
+  return true;
+}
+
+/** USD per 1k tokens, input and output weighted equally; null when the price is unknown. */
+export function blendedPricePer1k(target: ModelTarget): number | null {
+  return target.pricing ? (target.pricing.input + target.pricing.output) / 2 / 1000 : null;
+}
+
+/** Sticky weighted choice: the key's bucket picks the first model; the rest keep their order. */
+function weightedOrder(targets: ModelTarget[], route: RouteConfig, key: string): ModelTarget[] {
+  const weights = targets.map((target) => route.weights[target.name] ?? 1);
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  if (total <= 0 || targets.length < 2) {
+    return targets;
+  }
+  const point = (assignmentBucket('weighted', key) / bucketCount) * total;
+  let cumulative = 0;
+  const index = weights.findIndex((weight) => {
+    cumulative += weight;
+    return point < cumulative;
+  });
+  const chosen = index >= 0 ? index : targets.length - 1;
+  return [targets[chosen] as ModelTarget, ...targets.filter((_, i) => i !== chosen)];
+}
