@@ -1,0 +1,1 @@
+export { RegistryService, registryChannel } from './registry-service.ts';
