@@ -1,7 +1,9 @@
 /**
  * How the store reaches Postgres. Every read and write is a call to a SQL function from
  * supabase/migrations that returns jsonb, so the three transports (PGlite, pg, supabase-js rpc)
- * behave the same: `rpc(name, args)` → the function's jsonb result, parsed.
+ * behave the same: `rpc(name, args)` → the function's jsonb result, parsed (null for SQL NULL).
+ * Arguments are the function's named parameters (`p_…`); objects and arrays travel as JSON.
+ * Failures throw StoreError (src/store/store-errors.ts) with the SQLSTATE when there is one.
  */
 export interface StoreTransport {
   readonly kind: 'pglite' | 'postgres' | 'supabase';

@@ -124,21 +124,24 @@ begin
 end
 $$;
 
--- What the gateway's in-memory key cache loads: live keys with their hash.
+-- What the gateway's in-memory key cache loads: live keys with their hash, and how many keys were
+-- revoked (once any key exists, live or revoked, the gateway never falls back to open access).
 create or replace function public.list_active_api_keys()
 returns jsonb
 language sql
 stable
 set search_path = ''
 as $$
-  select coalesce(jsonb_agg(jsonb_build_object(
-    'id', k.id,
-    'organization_id', k.organization_id,
-    'key_hash', k.key_hash,
-    'rpm_limit', k.rpm_limit
-  ) order by k.created_at, k.id), '[]'::jsonb)
+  select jsonb_build_object(
+    'keys', coalesce(jsonb_agg(jsonb_build_object(
+      'id', k.id,
+      'organization_id', k.organization_id,
+      'key_hash', k.key_hash,
+      'rpm_limit', k.rpm_limit
+    ) order by k.created_at, k.id) filter (where k.revoked_at is null), '[]'::jsonb),
+    'revoked_count', count(*) filter (where k.revoked_at is not null)
+  )
   from public.api_keys k
-  where k.revoked_at is null
 $$;
 
 -- The key cache reports the keys it saw in use, in one batch per refresh.

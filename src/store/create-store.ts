@@ -1,0 +1,113 @@
+import type { Logger } from '../metrics/index.ts';
+import { ApiKeysStore } from './api-keys/api-keys-store.ts';
+import { type MigrateOptions, type MigrationResult, migrate } from './migrate.ts';
+import { OrganizationsStore } from './organizations-store.ts';
+import { OutcomesStore } from './outcomes/outcomes-store.ts';
+import type { SqlExecutor } from './sql-executor.ts';
+import { StoreError } from './store-errors.ts';
+import type { StoreTransport } from './store-transport.ts';
+import { PgliteTransport } from './transports/pglite-transport.ts';
+import { PostgresTransport } from './transports/postgres-transport.ts';
+import { SupabaseTransport } from './transports/supabase-transport.ts';
+
+/** The `store` section of the gateway config (structurally; see src/config/schema). */
+export interface StoreSettings {
+  readonly data_dir: string;
+  readonly database_url?: string | undefined;
+  readonly supabase_url?: string | undefined;
+  readonly supabase_service_role_key?: string | undefined;
+}
+
+export interface Store {
+  readonly transport: StoreTransport;
+  /** Plain SQL (PGlite and pg only; null over Supabase's rpc). */
+  readonly executor: SqlExecutor | null;
+  readonly organizations: OrganizationsStore;
+  readonly apiKeys: ApiKeysStore;
+  readonly outcomes: OutcomesStore;
+  /** Applies pending migrations; over Supabase use `supabase db push` (or DATABASE_URL) instead. */
+  migrate(options?: MigrateOptions): Promise<MigrationResult>;
+  close(): Promise<void>;
+}
+
+export interface CreateStoreOptions {
+  /** Apply pending migrations on open. Default: true for PGlite (embedded), false otherwise. */
+  autoMigrate?: boolean;
+  logger?: Logger;
+}
+
+/**
+ * Picks the transport — Supabase when its URL and service role key are set, else PostgreSQL when
+ * database_url is set, else PGlite in data_dir — and builds the typed store over it.
+ */
+export async function createStore(
+  settings: StoreSettings,
+  options: CreateStoreOptions = {},
+): Promise<Store> {
+  const { transport, executor } = await openTransport(settings, options.logger);
+  const store = storeOverTransport(transport, executor);
+  const autoMigrate = options.autoMigrate ?? transport.kind === 'pglite';
+  if (autoMigrate) {
+    try {
+      const result = await store.migrate();
+      if (result.applied.length > 0) {
+        options.logger?.info('store migrated', {
+          transport: transport.kind,
+          applied: result.applied.map((migration) => migration.version),
+        });
+      }
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+  return store;
+}
+
+async function openTransport(
+  settings: StoreSettings,
+  logger: Logger | undefined,
+): Promise<{ transport: StoreTransport; executor: SqlExecutor | null }> {
+  if (settings.supabase_url && settings.supabase_service_role_key) {
+    const transport = new SupabaseTransport({
+      url: settings.supabase_url,
+      serviceRoleKey: settings.supabase_service_role_key,
+    });
+    return { transport, executor: null };
+  }
+  if (settings.database_url) {
+    const transport = new PostgresTransport({
+      connectionString: settings.database_url,
+      ...(logger ? { logger } : {}),
+    });
+    return { transport, executor: transport.executor };
+  }
+  const transport = await PgliteTransport.open({ dataDir: settings.data_dir });
+  return { transport, executor: transport.executor };
+}
+
+/** The typed store over any transport; other parts (webhooks, training…) wrap `transport` alike. */
+export function storeOverTransport(
+  transport: StoreTransport,
+  executor: SqlExecutor | null = null,
+): Store {
+  return {
+    transport,
+    executor,
+    organizations: new OrganizationsStore(transport),
+    apiKeys: new ApiKeysStore(transport),
+    outcomes: new OutcomesStore(transport),
+    migrate(options) {
+      if (!executor) {
+        return Promise.reject(
+          new StoreError(
+            `migrations cannot run over the ${transport.kind} transport: run \`supabase db push\`, or set DATABASE_URL to the database's connection string and run \`rekindle migrate\``,
+            { retryable: false },
+          ),
+        );
+      }
+      return migrate(executor, options);
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,70 @@
+export {
+  ApiKeyCache,
+  type ApiKeyCacheOptions,
+  type AuthenticatedKey,
+  apiKeysChannel,
+} from './api-key-cache.ts';
+export {
+  type ApiKeyMaterial,
+  generateApiKey,
+  hashApiKey,
+  looksLikeApiKey,
+} from './api-keys/api-key-material.ts';
+export {
+  type ActiveApiKey,
+  type ApiKeyRecord,
+  ApiKeysStore,
+  type CreateApiKeyInput,
+  type CreatedApiKey,
+} from './api-keys/api-keys-store.ts';
+export {
+  type CreateStoreOptions,
+  createStore,
+  type Store,
+  type StoreSettings,
+  storeOverTransport,
+} from './create-store.ts';
+export {
+  defaultMigrationsDir,
+  listMigrations,
+  type MigrateOptions,
+  type MigrationFile,
+  type MigrationResult,
+  migrate,
+} from './migrate.ts';
+export { type Organization, OrganizationsStore } from './organizations-store.ts';
+export {
+  type DealInput,
+  dealSchema,
+  type MeetingInput,
+  type MessageSentInput,
+  meetingSchema,
+  messageSentSchema,
+  type ReplyInput,
+  replySchema,
+  type SentimentLabel,
+  sentimentLabels,
+} from './outcomes/outcome-inputs.ts';
+export {
+  isUuid,
+  type OutcomeRecord,
+  outcomeRecordSchema,
+  type TrackedMessageRow,
+} from './outcomes/outcome-record.ts';
+export {
+  OutcomesStore,
+  type TrainingExportOptions,
+  type TrainingExportPage,
+} from './outcomes/outcomes-store.ts';
+export type { SqlExecutor } from './sql-executor.ts';
+export { StoreError, StoreInputError, StoreLockedError, toStoreError } from './store-errors.ts';
+export type { StoreTransport } from './store-transport.ts';
+export { PgliteTransport, type PgliteTransportOptions } from './transports/pglite-transport.ts';
+export {
+  PostgresTransport,
+  type PostgresTransportOptions,
+} from './transports/postgres-transport.ts';
+export {
+  SupabaseTransport,
+  type SupabaseTransportOptions,
+} from './transports/supabase-transport.ts';

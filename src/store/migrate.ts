@@ -1,0 +1,101 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SqlExecutor } from './sql-executor.ts';
+
+/**
+ * Applies supabase/migrations/*.sql in file-name order, each in its own transaction, and records
+ * it in supabase_migrations.schema_migrations — the table the Supabase CLI uses — so
+ * `supabase db push` and `rekindle migrate` agree on what ran. Applied versions are skipped, so a
+ * second run is a no-op. A transaction-scoped advisory lock lets several gateways start at once.
+ */
+export interface MigrationFile {
+  /** The timestamp prefix, e.g. 20261128000100. */
+  readonly version: string;
+  /** The rest of the file name without .sql, e.g. core_schema. */
+  readonly name: string;
+  readonly path: string;
+}
+
+export interface MigrationResult {
+  readonly applied: readonly MigrationFile[];
+  readonly alreadyApplied: readonly MigrationFile[];
+}
+
+export interface MigrateOptions {
+  /** Default: the package's own supabase/migrations, found from this file, not the cwd. */
+  migrationsDir?: string;
+  /** Called before each file is applied (progress output). */
+  onApply?: (migration: MigrationFile) => void;
+}
+
+const fileNamePattern = /^(\d{14})_([a-z0-9_]+)\.sql$/;
+// Any constant works; it only has to be the same for every gateway (hashtext('rekindle_migrate')).
+const advisoryLockKey = 7_345_221_903;
+
+export function defaultMigrationsDir(): string {
+  let directory = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 6; depth += 1) {
+    const candidate = join(directory, 'supabase', 'migrations');
+    if (existsSync(join(directory, 'package.json')) && existsSync(candidate)) {
+      return candidate;
+    }
+    directory = dirname(directory);
+  }
+  throw new Error('cannot find supabase/migrations next to the package root');
+}
+
+export function listMigrations(migrationsDir: string = defaultMigrationsDir()): MigrationFile[] {
+  return readdirSync(migrationsDir)
+    .filter((file) => file.endsWith('.sql'))
+    .sort()
+    .map((file) => {
+      const match = fileNamePattern.exec(file);
+      if (!match?.[1] || !match[2]) {
+        throw new Error(`migration file name must be <14-digit timestamp>_<name>.sql: ${file}`);
+      }
+      return { version: match[1], name: match[2], path: join(migrationsDir, file) };
+    });
+}
+
+export async function migrate(
+  executor: SqlExecutor,
+  options: MigrateOptions = {},
+): Promise<MigrationResult> {
+  const migrations = listMigrations(options.migrationsDir);
+  await executor.transaction(async (transaction) => {
+    await transaction.query('select pg_advisory_xact_lock($1)', [advisoryLockKey]);
+    await transaction.exec(`
+      create schema if not exists supabase_migrations;
+      create table if not exists supabase_migrations.schema_migrations (
+        version text not null primary key,
+        statements text[],
+        name text
+      );
+    `);
+  });
+  const applied: MigrationFile[] = [];
+  const alreadyApplied: MigrationFile[] = [];
+  for (const migration of migrations) {
+    const sql = readFileSync(migration.path, 'utf8');
+    const ran = await executor.transaction(async (transaction) => {
+      await transaction.query('select pg_advisory_xact_lock($1)', [advisoryLockKey]);
+      const existing = await transaction.query(
+        'select 1 from supabase_migrations.schema_migrations where version = $1',
+        [migration.version],
+      );
+      if (existing.length > 0) {
+        return false;
+      }
+      options.onApply?.(migration);
+      await transaction.exec(sql);
+      await transaction.query(
+        'insert into supabase_migrations.schema_migrations (version, statements, name) values ($1, $2, $3)',
+        [migration.version, [sql], migration.name],
+      );
+      return true;
+    });
+    (ran ? applied : alreadyApplied).push(migration);
+  }
+  return { applied, alreadyApplied };
+}

@@ -1,0 +1,124 @@
+import pg from 'pg';
+import type { Logger } from '../../metrics/index.ts';
+
+type Handler = (payload: string) => void;
+
+/**
+ * LISTEN/NOTIFY on one dedicated connection, opened on first listen(). If the connection drops it
+ * reconnects with backoff and re-subscribes; notifications sent meanwhile are lost, which is why
+ * every subscriber also refreshes on a timer.
+ */
+export class PostgresListener {
+  readonly #connectionString: string;
+  readonly #logger: Logger | undefined;
+  readonly #handlers = new Map<string, Set<Handler>>();
+  #client: pg.Client | null = null;
+  #connecting: Promise<pg.Client> | null = null;
+  #reconnectTimer: NodeJS.Timeout | null = null;
+  #backoffMs = 500;
+  #closed = false;
+
+  constructor(connectionString: string, logger?: Logger) {
+    this.#connectionString = connectionString;
+    this.#logger = logger;
+  }
+
+  async listen(channel: string, handler: Handler): Promise<() => Promise<void>> {
+    let handlers = this.#handlers.get(channel);
+    const first = handlers === undefined;
+    if (!handlers) {
+      handlers = new Set();
+      this.#handlers.set(channel, handlers);
+    }
+    handlers.add(handler);
+    const client = await this.#connect();
+    if (first) {
+      await client.query(`listen ${quoteIdentifier(channel)}`);
+    }
+    return async () => {
+      const current = this.#handlers.get(channel);
+      current?.delete(handler);
+      if (current && current.size === 0) {
+        this.#handlers.delete(channel);
+        await this.#client?.query(`unlisten ${quoteIdentifier(channel)}`).catch(() => undefined);
+      }
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#reconnectTimer) {
+      clearTimeout(this.#reconnectTimer);
+    }
+    const client = this.#client;
+    this.#client = null;
+    await client?.end().catch(() => undefined);
+  }
+
+  #connect(): Promise<pg.Client> {
+    if (this.#client) {
+      return Promise.resolve(this.#client);
+    }
+    this.#connecting ??= this.#open().finally(() => {
+      this.#connecting = null;
+    });
+    return this.#connecting;
+  }
+
+  async #open(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.#connectionString });
+    client.on('notification', (message) => {
+      for (const handler of this.#handlers.get(message.channel) ?? []) {
+        handler(message.payload ?? '');
+      }
+    });
+    client.on('error', (error) => {
+      this.#logger?.warn('postgres listen connection lost; reconnecting', { error });
+      this.#dropped(client);
+    });
+    client.on('end', () => this.#dropped(client));
+    await client.connect();
+    if (this.#closed) {
+      await client.end();
+      throw new Error('listener closed');
+    }
+    this.#client = client;
+    this.#backoffMs = 500;
+    return client;
+  }
+
+  #dropped(client: pg.Client): void {
+    if (this.#client !== client || this.#closed) {
+      return;
+    }
+    this.#client = null;
+    client.end().catch(() => undefined);
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed || this.#reconnectTimer || this.#handlers.size === 0) {
+      return;
+    }
+    const delay = this.#backoffMs;
+    this.#backoffMs = Math.min(this.#backoffMs * 2, 30_000);
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = null;
+      this.#connect()
+        .then(async (client) => {
+          for (const channel of this.#handlers.keys()) {
+            await client.query(`listen ${quoteIdentifier(channel)}`);
+          }
+        })
+        .catch((error: unknown) => {
+          this.#logger?.warn('postgres listen reconnect failed', { error });
+          this.#scheduleReconnect();
+        });
+    }, delay);
+    this.#reconnectTimer.unref();
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
