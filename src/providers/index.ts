@@ -1,0 +1,39 @@
+export {
+  type AnthropicProviderOptions,
+  convertToAnthropicRequest,
+  createAnthropicProvider,
+} from './anthropic/index.ts';
+export {
+  type ChatMessage,
+  type ChatModelProvider,
+  type ChatRequest,
+  type ChatRequestBody,
+  type ChatResult,
+  type ChatStreamPart,
+  emptyUsage,
+  type FinishReason,
+  type ToolCall,
+  type Usage,
+} from './chat-model.ts';
+export {
+  GatewayError,
+  type GatewayErrorOptions,
+  isRetryableStatus,
+  type OpenAIErrorType,
+  ProviderError,
+  type ProviderErrorKind,
+  type ProviderErrorOptions,
+  parseRetryAfter,
+} from './errors.ts';
+export { type SseEvent, SseParser } from './http/sse-parser.ts';
+export {
+  createOpenAICompatibleProvider,
+  type OpenAICompatibleProviderOptions,
+} from './openai-compatible/index.ts';
+export { costUsd, fineTunedPrice, type TokenPrice } from './pricing.ts';
+export {
+  type CreateProvidersOptions,
+  createProviders,
+  type ProviderRegistry,
+} from './provider-registry.ts';
+export { createSandboxProvider, type SandboxProviderOptions } from './sandbox/index.ts';
