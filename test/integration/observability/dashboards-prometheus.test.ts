@@ -108,6 +108,15 @@ describeWithServices(
           'rekindle-alerts.yml › alert RekindleHighErrorRate: not loaded by Prometheus',
         );
 
+        // An allowed-empty panel is not reported for lack of data.
+        const allowing = await checkDashboardsAgainst(prometheus, {
+          expectData: true,
+          allowEmpty: [/› Broken \[B\]$/],
+          dashboardsDirectory: directory,
+        });
+        expect(allowing.failures.join('\n')).not.toContain('Broken [B]');
+        expect(allowing.failures.join('\n')).toContain('Broken [C]');
+
         // Without expecting data only the syntax error (and the missing rules) remain.
         const syntaxOnly = await checkDashboardsAgainst(prometheus, {
           expectData: false,
