@@ -105,6 +105,11 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
       help: 'Requests refused with 429 by the per-organization limit.',
       registers,
     }),
+    rateLimitFailOpenTotal: new Counter({
+      name: 'rekindle_rate_limit_fail_open_total',
+      help: 'Requests let through unchecked because the shared rate-limit store (Redis) failed.',
+      registers,
+    }),
     authFailuresTotal: new Counter({
       name: 'rekindle_auth_failures_total',
       help: 'Requests refused with 401.',
@@ -127,6 +132,12 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
       name: 'rekindle_training_runs',
       help: 'Training runs by status.',
       labelNames: ['status'] as const,
+      registers,
+    }),
+    experimentRate: new Gauge({
+      name: 'rekindle_experiment_rate',
+      help: 'Experiment estimates by route, model version and metric: point estimate and 95 % interval bounds (0–1).',
+      labelNames: ['route', 'model_version', 'metric', 'bound'] as const,
       registers,
     }),
     rolloutActionsTotal: new Counter({
