@@ -1,4 +1,6 @@
 import type { CliCommand } from '../cli-command.ts';
+import { evaluateCommand } from './evaluate.ts';
+import { leaderboardCommand } from './leaderboard.ts';
 
 /** Every `rekindle` command; each lives in its own file beside this one. */
-export const commands: readonly CliCommand[] = [];
+export const commands: readonly CliCommand[] = [evaluateCommand, leaderboardCommand];

@@ -1,0 +1,312 @@
+import type { ArmAggregates, RouteAggregates } from './arm-aggregates.ts';
+import type { DecisionOptions } from './decision-options.ts';
+import { estimateRemaining, type RemainingEstimate, signedPercent } from './estimate-remaining.ts';
+import { type HarmTest, runHarmTests } from './harm-tests.ts';
+import { compareMetrics, type MetricComparison } from './metric-comparisons.ts';
+import { checkPromotion, type PromotionCheck } from './promotion-checks.ts';
+import { RolloutInputError } from './rollout-input-error.ts';
+import { checkSampleRatio, type SampleRatioReport } from './sample-ratio-check.ts';
+
+export type Decision = 'promote' | 'keep_testing' | 'rollback' | 'invalid';
+
+export interface VariantEvaluation {
+  readonly model_version: string;
+  readonly traffic_percentage: number;
+  readonly deployed_at: string | null;
+  readonly runtime_days: number | null;
+  readonly decision: Decision;
+  readonly reasons: readonly string[];
+  /** A guardrail (not just a goal metric) is significantly worse: eligible for auto-rollback. */
+  readonly guardrail_failed: boolean;
+  readonly alpha: { readonly variant: number; readonly promote: number; readonly harm: number };
+  readonly promotion_checks: readonly PromotionCheck[];
+  readonly harm_tests: readonly HarmTest[];
+  readonly comparisons: readonly MetricComparison[];
+  /** Messages and weeks still needed (keep_testing, or invalid for lack of data). */
+  readonly estimate: RemainingEstimate | null;
+}
+
+export interface ExperimentEvaluation {
+  readonly route: string;
+  readonly evaluated_at: string;
+  readonly baseline: string;
+  /**
+   * One variant: its decision. Several: invalid on SRM, else promote if any variant is promoted
+   * (`promoted_variant` names the one with the highest reply-lift lower bound), else rollback if
+   * any is rolled back, else keep_testing if any is still running, else invalid.
+   */
+  readonly decision: Decision;
+  readonly promoted_variant: string | null;
+  readonly reasons: readonly string[];
+  readonly method: Record<string, unknown>;
+  readonly sample_ratio_mismatch: SampleRatioReport;
+  readonly arms: readonly {
+    readonly model_version: string;
+    readonly is_baseline: boolean;
+    readonly traffic_percentage: number;
+    readonly deployed_at: string | null;
+    readonly messages_sent: number;
+    readonly errors: number;
+  }[];
+  readonly variants: readonly VariantEvaluation[];
+}
+
+const dayMs = 86_400_000;
+
+/**
+ * The rollout decision for one route: every variant against the baseline. Pure: the same
+ * aggregates, options and `now` always give the same answer.
+ */
+export function evaluateExperiment(
+  aggregates: RouteAggregates,
+  options: DecisionOptions,
+  now: Date,
+): ExperimentEvaluation {
+  const baselines = aggregates.arms.filter((arm) => arm.isBaseline);
+  const [baseline] = baselines;
+  if (!baseline || baselines.length > 1) {
+    throw new RolloutInputError(
+      `route ${aggregates.route} needs exactly one baseline arm, found ${baselines.length}`,
+      'arms',
+    );
+  }
+  const variants = aggregates.arms.filter((arm) => !arm.isBaseline);
+  const weightTotal = aggregates.arms.reduce((sum, arm) => sum + arm.trafficPercentage, 0);
+  if (!(weightTotal > 0)) {
+    throw new RolloutInputError('the traffic percentages add up to 0', 'traffic_percentage');
+  }
+  const srm = checkSampleRatio(aggregates.arms, options.srmThreshold);
+  const routeRuntime = runtimeDays(latestDeployment(aggregates.arms), now);
+  const routeMessagesSent = aggregates.arms.reduce((sum, arm) => sum + arm.messagesSent, 0);
+  const alphaVariant = options.alpha / Math.max(variants.length, 1);
+  const evaluations = variants.map((variant) =>
+    evaluateVariant({
+      baseline,
+      variant,
+      options,
+      now,
+      srm,
+      alphaVariant,
+      baselineShare: baseline.trafficPercentage / weightTotal,
+      variantShare: variant.trafficPercentage / weightTotal,
+      routeRuntime,
+      routeMessagesSent,
+    }),
+  );
+  const { decision, promoted, reasons } = overallDecision(evaluations, srm);
+  return {
+    route: aggregates.route,
+    evaluated_at: now.toISOString(),
+    baseline: baseline.modelVersion,
+    decision,
+    promoted_variant: promoted,
+    reasons,
+    method: describeMethod(options, alphaVariant),
+    sample_ratio_mismatch: srm,
+    arms: aggregates.arms.map((arm) => ({
+      model_version: arm.modelVersion,
+      is_baseline: arm.isBaseline,
+      traffic_percentage: arm.trafficPercentage,
+      deployed_at: arm.deployedAt?.toISOString() ?? null,
+      messages_sent: arm.messagesSent,
+      errors: arm.errors,
+    })),
+    variants: evaluations,
+  };
+}
+
+interface VariantContext {
+  readonly baseline: ArmAggregates;
+  readonly variant: ArmAggregates;
+  readonly options: DecisionOptions;
+  readonly now: Date;
+  readonly srm: SampleRatioReport;
+  readonly alphaVariant: number;
+  readonly baselineShare: number;
+  readonly variantShare: number;
+  readonly routeRuntime: number | null;
+  readonly routeMessagesSent: number;
+}
+
+function evaluateVariant(context: VariantContext): VariantEvaluation {
+  const { baseline, variant, options } = context;
+  const alphaPromote = context.alphaVariant / 2;
+  const alphaHarm = context.alphaVariant / 2;
+  const harmTests = runHarmTests(baseline, variant, alphaHarm, options);
+  const checks = (['reply_rate', 'close_rate'] as const).map((metric) =>
+    checkPromotion(metric, baseline, variant, alphaPromote, options),
+  );
+  const runtime = runtimeDays(variant.deployedAt, context.now);
+  const estimate = () =>
+    estimateRemaining({
+      baseline,
+      variant,
+      checks,
+      alphaPromote,
+      options,
+      baselineShare: context.baselineShare,
+      variantShare: context.variantShare,
+      runtimeDays: context.routeRuntime,
+      routeMessagesSent: context.routeMessagesSent,
+    });
+  const worse = harmTests.filter((test) => test.significantly_worse);
+  const notReady = checks.flatMap((check) => check.not_ready_because);
+  if (runtime !== null && runtime < options.minRuntimeDays) {
+    notReady.unshift(`running ${runtime.toFixed(1)} days (< ${options.minRuntimeDays})`);
+  }
+  let decision: Decision;
+  let reasons: string[];
+  let remaining: RemainingEstimate | null = null;
+  if (!context.srm.ok) {
+    decision = 'invalid';
+    reasons = [srmReason(context.srm)];
+  } else if (worse.length > 0) {
+    decision = 'rollback';
+    reasons = worse.map(
+      (test) =>
+        `${test.metric.replaceAll('_', ' ')} significantly ${test.worse_when} than the baseline (anytime-valid p = ${formatP(test.anytime_p_value)} ≤ Holm threshold ${formatP(test.holm_threshold)})`,
+    );
+  } else if (notReady.length > 0) {
+    decision = 'invalid';
+    reasons = notReady.map((reason) => `too little data: ${reason}`);
+    remaining = estimate();
+  } else if (checks.every((check) => check.met)) {
+    decision = 'promote';
+    reasons = [...checks.map(checkReason), noHarmReason(harmTests)];
+  } else {
+    decision = 'keep_testing';
+    reasons = checks.filter((check) => !check.met).map(checkReason);
+    remaining = estimate();
+    reasons.push(remainingReason(remaining));
+  }
+  if (decision === 'invalid' && remaining !== null) {
+    reasons.push(remainingReason(remaining));
+  }
+  return {
+    model_version: variant.modelVersion,
+    traffic_percentage: variant.trafficPercentage,
+    deployed_at: variant.deployedAt?.toISOString() ?? null,
+    runtime_days: runtime === null ? null : Math.round(runtime * 10) / 10,
+    decision,
+    reasons,
+    guardrail_failed: decision === 'rollback' && worse.some((test) => test.kind === 'guardrail'),
+    alpha: { variant: context.alphaVariant, promote: alphaPromote, harm: alphaHarm },
+    promotion_checks: checks,
+    harm_tests: harmTests,
+    comparisons: compareMetrics(baseline, variant, alphaPromote, options),
+    estimate: remaining,
+  };
+}
+
+function checkReason(check: PromotionCheck): string {
+  const name = check.metric.replace('_', ' ');
+  const lower = check.anytime_interval?.lower;
+  if (check.lift === null || lower === undefined) {
+    return `${name}: no lift yet`;
+  }
+  const relation = check.met ? '≥' : '<';
+  return `${name} lift ${signedPercent(check.lift)}, anytime-valid lower bound ${signedPercent(lower)} ${relation} ${signedPercent(check.threshold)} required`;
+}
+
+function noHarmReason(tests: readonly HarmTest[]): string {
+  const untested = tests.filter((test) => !test.tested).map((test) => test.metric);
+  return untested.length === 0
+    ? 'no guardrail, goal or cost metric significantly worse (negative sentiment and cost per meeting not higher)'
+    : `no tested metric significantly worse; not testable yet: ${untested.join(', ')}`;
+}
+
+function remainingReason(estimate: RemainingEstimate): string {
+  if (!estimate.reachable || estimate.weeks_needed === null) {
+    return estimate.explanation;
+  }
+  const volume =
+    estimate.weekly_volume === null
+      ? ''
+      : ` at ${Math.round(estimate.weekly_volume)} messages/week (${estimate.weekly_volume_source})`;
+  return `about ${estimate.additional_messages_to_send ?? 0} more messages (${estimate.additional_variant_messages ?? 0} to this variant) and ${estimate.weeks_needed} weeks${volume} for ${Math.round(estimate.target_power * 100)} % power at the current rates`;
+}
+
+function srmReason(srm: SampleRatioReport): string {
+  const observed = srm.arms.map((arm) => arm.observed).join(' / ');
+  const expected = srm.arms.map((arm) => Math.round(arm.expected)).join(' / ');
+  return `sample-ratio mismatch: observed ${observed} vs expected ${expected} (χ² = ${srm.chi_square?.toFixed(1)}, p = ${formatP(srm.p_value ?? 0)} < ${srm.threshold}); fix assignment or logging before judging`;
+}
+
+function overallDecision(
+  evaluations: readonly VariantEvaluation[],
+  srm: SampleRatioReport,
+): { decision: Decision; promoted: string | null; reasons: string[] } {
+  if (evaluations.length === 0) {
+    return {
+      decision: 'invalid',
+      promoted: null,
+      reasons: ['no variant runs beside the baseline'],
+    };
+  }
+  if (!srm.ok) {
+    return { decision: 'invalid', promoted: null, reasons: [srmReason(srm)] };
+  }
+  const promoted = evaluations
+    .filter((evaluation) => evaluation.decision === 'promote')
+    .sort((left, right) => replyLowerBound(right) - replyLowerBound(left));
+  const winner = promoted[0];
+  if (winner) {
+    return { decision: 'promote', promoted: winner.model_version, reasons: [...winner.reasons] };
+  }
+  for (const decision of ['rollback', 'keep_testing', 'invalid'] as const) {
+    const found = evaluations.find((evaluation) => evaluation.decision === decision);
+    if (found) {
+      return { decision, promoted: null, reasons: [...found.reasons] };
+    }
+  }
+  return { decision: 'invalid', promoted: null, reasons: [] };
+}
+
+function replyLowerBound(evaluation: VariantEvaluation): number {
+  const check = evaluation.promotion_checks.find((item) => item.metric === 'reply_rate');
+  return check?.anytime_interval?.lower ?? Number.NEGATIVE_INFINITY;
+}
+
+function latestDeployment(arms: readonly ArmAggregates[]): Date | null {
+  const times = arms.flatMap((arm) => (arm.deployedAt ? [arm.deployedAt.getTime()] : []));
+  return times.length === 0 ? null : new Date(Math.max(...times));
+}
+
+function runtimeDays(deployedAt: Date | null, now: Date): number | null {
+  return deployedAt === null ? null : (now.getTime() - deployedAt.getTime()) / dayMs;
+}
+
+export function formatP(value: number): string {
+  if (value === 0) {
+    return '0';
+  }
+  return value < 0.0001 ? value.toExponential(1) : value.toPrecision(2);
+}
+
+function describeMethod(options: DecisionOptions, alphaVariant: number): Record<string, unknown> {
+  return {
+    name: 'anytime-valid one-sided normal-mixture tests (asymptotic confidence sequences, Waudby-Smith et al.)',
+    promote_rule:
+      'promote when the anytime-valid lower bound of the reply-rate lift ≥ min_reply_lift and of the close-rate lift ≥ min_close_lift, and no goal, guardrail or cost metric is significantly worse',
+    rollback_rule:
+      'rollback when any of reply rate, close rate (lower) or negative sentiment, bounce, spam, unsubscribe, error rate, cost per meeting (higher) is significantly worse, Holm-adjusted',
+    alpha: options.alpha,
+    alpha_per_variant: alphaVariant,
+    alpha_promote: alphaVariant / 2,
+    alpha_harm: alphaVariant / 2,
+    min_reply_lift: options.minReplyLift,
+    min_close_lift: options.minCloseLift,
+    min_samples_per_arm: options.minSamplesPerArm,
+    min_events_per_arm: options.minEventsPerArm,
+    min_harm_events: options.minHarmEvents,
+    min_runtime_days: options.minRuntimeDays,
+    srm_threshold: options.srmThreshold,
+    planned_total_messages: options.plannedTotalMessages,
+    power: options.power,
+    windows_days: {
+      reply: options.windows.replyDays,
+      meeting: options.windows.meetingDays,
+      close: options.windows.closeDays,
+    },
+  };
+}

@@ -1,0 +1,17 @@
+export {
+  type ArmDescription,
+  aggregateDailyCohorts,
+  type DailyCohort,
+} from './aggregate-daily-cohorts.ts';
+export { buildLeaderboard, type Leaderboard, type LeaderboardRow } from './build-leaderboard.ts';
+export {
+  type ExperimentFile,
+  experimentFileSchema,
+  parseExperimentFile,
+} from './experiment-file.ts';
+export { formatLeaderboardTable } from './format-leaderboard-table.ts';
+export {
+  createJsonFileLeaderboardSource,
+  type JsonFileLeaderboardSourceOptions,
+} from './json-file-leaderboard-source.ts';
+export type { LeaderboardSnapshot, LeaderboardSource } from './leaderboard-source.ts';
