@@ -46,4 +46,5 @@ export {
   sendGridOrganizationArg,
   sendGridOutcomeArg,
 } from './sendgrid-events.ts';
+export { toWebhookEventInput } from './to-webhook-event-input.ts';
 export { parseJsonBody, WebhookPayloadError } from './webhook-payload-error.ts';
