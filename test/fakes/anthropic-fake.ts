@@ -11,7 +11,7 @@
  * sequence: `message_start`, `content_block_start`, `ping`, `content_block_delta` (`text_delta`,
  * `input_json_delta`), `content_block_stop`, `message_delta` (stop_reason, cumulative usage),
  * `message_stop` — each as `event: <type>` + `data: <json>`. Like the real API it refuses a request
- * without `x-api-key` (401), without `anthropic-version`, `max_tokens` or `messages` (400), and with a
+ * without a key (`x-api-key`, or `Authorization: Bearer` as newer SDKs send it) (401), without `anthropic-version`, `max_tokens` or `messages` (400), and with a
  * non-user/assistant role (400), always in the envelope `{"type":"error","error":{"type","message"}}`.
  *
  * Scripts (`delayMs` on any waits first):
@@ -69,7 +69,7 @@ export type AnthropicFakeScript = Scripted<
 
 export interface StartAnthropicFakeOptions {
   routes?: FakeRouteHandler[];
-  /** When set, `x-api-key` must equal it; otherwise any non-empty key is accepted. */
+  /** When set, the key must equal it; otherwise any non-empty key is accepted. */
   apiKey?: string;
 }
 
@@ -98,7 +98,9 @@ export async function startAnthropicFake(
       sendJson(response, 404, envelope('not_found_error', `Not found: ${request.method} ${path}`));
       return;
     }
-    const apiKey = request.headers['x-api-key'];
+    // `x-api-key` is the documented header; newer SDKs send the key as `Authorization: Bearer`.
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const apiKey = request.headers['x-api-key'] ?? bearer;
     if (
       typeof apiKey !== 'string' ||
       apiKey === '' ||

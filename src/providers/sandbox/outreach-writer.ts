@@ -59,7 +59,7 @@ export function writeOutreachEmail(promptText: string, facts: OutreachFacts): st
   const fill = (template: string) =>
     template
       .replaceAll('{first}', facts.firstName ?? 'there')
-      .replaceAll('{company}', facts.company ?? 'your team')
+      .replaceAll('{company}', facts.company ?? 'your company')
       .replaceAll('{role}', facts.role ?? 'a leader');
   const subject = fill(pick(subjects));
   const greeting = `Hi ${facts.firstName ?? 'there'},`;
@@ -70,18 +70,50 @@ export function writeOutreachEmail(promptText: string, facts: OutreachFacts): st
   return `Subject: ${subject}\n\n${greeting}\n\n${body}\n\n${proof}\n\n${callToAction}\n\n${signOff}`;
 }
 
+/** `(?:word|…)` matching the words in any case (`[nN][aA]…`), so `Name:` and `name:` both count. */
+function anyCaseWords(...words: string[]): string {
+  const caseless = (word: string) =>
+    word.replace(/[a-z]/g, (letter) => `[${letter}${letter.toUpperCase()}]`);
+  return `(?:${words.map(caseless).join('|')})`;
+}
+const label = (...words: string[]) => String.raw`\b${anyCaseWords(...words)}\s*[:=]\s*["']?`;
+/** A capitalized word: names are captured only when written like names. */
+const nameWord = String.raw`([A-Z][\p{L}'’-]+)`;
+/** Up to four capitalized words; a full stop ends the name (`Company: Acme Corp. Title: …`). */
+const companyWords = String.raw`([\p{Lu}0-9][\p{L}0-9&'’-]*(?:[ ][\p{Lu}0-9&][\p{L}0-9&'’-]*){0,3})`;
+
 const namePatterns = [
-  /\b(?:first[ _]name|name|lead|prospect|contact|recipient)\s*[:=]\s*["']?([A-Z][\p{L}'’-]+)/u,
-  /\b(?:email|message|note|write|reach out|outreach)\s+(?:to|for)\s+([A-Z][\p{L}'’-]+)(?:\s+[A-Z][\p{L}'’-]+)?\s*(?:,|\bat\b|\bfrom\b|\(|$)/mu,
-  /\b(?:Hi|Hello|Dear)\s+([A-Z][\p{L}'’-]+)/u,
+  new RegExp(
+    label('first name', 'first_name', 'name', 'lead', 'prospect', 'contact', 'recipient') +
+      nameWord,
+    'u',
+  ),
+  new RegExp(
+    String.raw`\b${anyCaseWords('email', 'message', 'note', 'write', 'reach out', 'outreach')}\s+(?:to|for)\s+${nameWord}`,
+    'u',
+  ),
+  new RegExp(String.raw`\b${anyCaseWords('hi', 'hello', 'dear')}\s+${nameWord}`, 'u'),
 ];
 const companyPatterns = [
-  /\b(?:company|organization|organisation|account|employer)(?:[ _]name)?\s*[:=]\s*["']?([\p{Lu}0-9][\p{L}0-9&.'’-]*(?:[ ][\p{Lu}0-9&][\p{L}0-9&.'’-]*){0,3})/u,
+  new RegExp(
+    label(
+      'company',
+      'company name',
+      'company_name',
+      'organization',
+      'organisation',
+      'account',
+      'employer',
+    ) + companyWords,
+    'u',
+  ),
   /\b(?:at|from|with)\s+([\p{Lu}][\p{L}0-9&'’-]+(?:[ ](?:[\p{Lu}][\p{L}0-9&'’-]*|Inc\.?|LLC|Ltd\.?|GmbH))*)/u,
 ];
 const rolePattern = /\b(?:title|role|position|job[ _]title)\s*[:=]\s*["']?([^\n,;."']{2,60})/iu;
-const senderPattern =
-  /\b(?:sender(?:[ _]name)?\s*[:=]|my name is|sign(?:ed)? (?:off )?as)\s*["']?([A-Z][\p{L}'’-]+)/u;
+const senderPattern = new RegExp(
+  String.raw`\b(?:${anyCaseWords('sender', 'sender name', 'sender_name')}\s*[:=]|${anyCaseWords('my name is', 'signed as', 'sign off as', 'sign as')})\s*["']?${nameWord}`,
+  'u',
+);
 const notNames = new Set(['The', 'This', 'Our', 'We', 'I', 'A', 'An', 'Please', 'You', 'Your']);
 
 /** Names, company, role and sender as a human would spot them in a typical outreach prompt. */
