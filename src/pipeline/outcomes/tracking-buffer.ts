@@ -1,0 +1,278 @@
+import type { GatewayMetrics, Logger } from '../../metrics/index.ts';
+import type { TrackedMessageRow } from '../../store/index.ts';
+import { StoreError } from '../../store/index.ts';
+
+/**
+ * Write-behind buffer for tracked messages: the request path only pushes a row into memory
+ * (synchronous, no I/O); a background loop writes batches through the store's track_messages.
+ *
+ * - A batch is written when `batch_size` rows are waiting or every `flush_interval_ms`.
+ * - A failed batch stays at the head of the queue and is retried with exponential backoff; ids are
+ *   minted by the gateway, so a retry after an unclear failure never inserts a row twice.
+ * - A batch refused for its data (SQLSTATE class 22/23) is retried row by row, so one bad row
+ *   cannot block the rest; rows refused alone are dropped — counted and logged.
+ * - Capacity is bounded (`buffer_size`, counting rows being written): when full, push() refuses
+ *   the row, counts it in rekindle_tracking_dropped_total and logs — never silently.
+ * - close() drains everything (SIGTERM), retrying until its deadline; what is left then is counted
+ *   as dropped and logged.
+ */
+export interface TrackingSinkStore {
+  trackMessages(
+    rows: readonly TrackedMessageRow[],
+  ): Promise<{ inserted: number; received: number }>;
+}
+
+export interface TrackingBufferOptions {
+  store: TrackingSinkStore;
+  /** Largest number of rows held (default 50 000). */
+  capacity?: number;
+  /** Rows per write (default 500). */
+  batchSize?: number;
+  /** Longest a row waits before a write starts (default 250 ms). */
+  flushIntervalMs?: number;
+  /** First retry delay after a failed write (default 100 ms), doubling up to maxRetryDelayMs. */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  metrics?: Pick<GatewayMetrics, 'trackingDroppedTotal' | 'trackingBufferSize'>;
+  logger?: Logger;
+}
+
+export interface TrackingBufferStats {
+  readonly buffered: number;
+  readonly written: number;
+  readonly dropped: number;
+  readonly failedWrites: number;
+}
+
+export class TrackingBuffer {
+  readonly #store: TrackingSinkStore;
+  readonly #capacity: number;
+  readonly #batchSize: number;
+  readonly #flushIntervalMs: number;
+  readonly #retryDelayMs: number;
+  readonly #maxRetryDelayMs: number;
+  readonly #metrics: TrackingBufferOptions['metrics'];
+  readonly #logger: Logger | undefined;
+  #queue: TrackedMessageRow[] = [];
+  #draining: Promise<void> | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #retryTimer: NodeJS.Timeout | null = null;
+  #consecutiveFailures = 0;
+  #drainScheduled = false;
+  #closed = false;
+  #written = 0;
+  #dropped = 0;
+  #failedWrites = 0;
+  #dropsSinceLog = 0;
+  #lastDropLog = 0;
+
+  constructor(options: TrackingBufferOptions) {
+    this.#store = options.store;
+    this.#capacity = options.capacity ?? 50_000;
+    this.#batchSize = options.batchSize ?? 500;
+    this.#flushIntervalMs = options.flushIntervalMs ?? 250;
+    this.#retryDelayMs = options.retryDelayMs ?? 100;
+    this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
+    this.#metrics = options.metrics;
+    this.#logger = options.logger;
+  }
+
+  /** Starts the periodic flush. Rows pushed before start() wait for it. */
+  start(): this {
+    if (!this.#timer && !this.#closed) {
+      this.#timer = setInterval(() => this.#kick(), this.#flushIntervalMs);
+      this.#timer.unref();
+    }
+    return this;
+  }
+
+  /** Buffers one row; false (and counted as dropped) when the buffer is full or closed. */
+  push(row: TrackedMessageRow): boolean {
+    if (this.#closed || this.#queue.length >= this.#capacity) {
+      this.#drop(1, this.#closed ? 'tracking buffer is closed' : 'tracking buffer is full');
+      return false;
+    }
+    this.#queue.push(row);
+    this.#metrics?.trackingBufferSize.set(this.#queue.length);
+    if (this.#queue.length >= this.#batchSize && this.#timer && !this.#drainScheduled) {
+      // A full batch is waiting: write it soon, off the request's call stack.
+      this.#drainScheduled = true;
+      setImmediate(() => {
+        this.#drainScheduled = false;
+        this.#kick();
+      });
+    }
+    return true;
+  }
+
+  get size(): number {
+    return this.#queue.length;
+  }
+
+  get stats(): TrackingBufferStats {
+    return {
+      buffered: this.#queue.length,
+      written: this.#written,
+      dropped: this.#dropped,
+      failedWrites: this.#failedWrites,
+    };
+  }
+
+  /** Writes everything buffered now; rejects if a write fails (the rows stay buffered). */
+  async flush(): Promise<void> {
+    await this.#draining?.catch(() => undefined);
+    this.#clearRetry();
+    this.#draining = this.#drain();
+    try {
+      await this.#draining;
+    } finally {
+      this.#draining = null;
+    }
+  }
+
+  /**
+   * Stops accepting rows and writes what is left, retrying failed writes until `timeoutMs`
+   * (default 30 s). Rows still unwritten then are counted as dropped and logged.
+   */
+  async close(options: { timeoutMs?: number } = {}): Promise<TrackingBufferStats> {
+    this.#closed = true;
+    if (this.#timer) {
+      clearInterval(this.#timer);
+      this.#timer = null;
+    }
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    let delay = this.#retryDelayMs;
+    while (this.#queue.length > 0) {
+      try {
+        await this.flush();
+      } catch {
+        if (Date.now() + delay > deadline) {
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, this.#maxRetryDelayMs);
+      }
+    }
+    this.#clearRetry();
+    if (this.#queue.length > 0) {
+      const left = this.#queue.length;
+      this.#queue = [];
+      this.#drop(left, 'tracking buffer closed before these rows could be written');
+      this.#logger?.error('tracked messages lost at shutdown', { dropped: left });
+    }
+    this.#metrics?.trackingBufferSize.set(0);
+    return this.stats;
+  }
+
+  /** Timer and full-batch trigger: one drain at a time, none while backing off. */
+  #kick(): void {
+    if (this.#draining || this.#retryTimer || this.#queue.length === 0) {
+      return;
+    }
+    this.#draining = this.#drain()
+      .catch((error: unknown) => this.#scheduleRetry(error))
+      .finally(() => {
+        this.#draining = null;
+      });
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.slice(0, this.#batchSize);
+      try {
+        await this.#store.trackMessages(batch);
+      } catch (error) {
+        if (!isDataError(error)) {
+          this.#failedWrites += 1;
+          throw error;
+        }
+        await this.#writeOneByOne(batch, error);
+      }
+      // Only the drain removes rows, and only from the head: rows pushed meanwhile stay queued.
+      this.#queue.splice(0, batch.length);
+      this.#written += batch.length;
+      this.#consecutiveFailures = 0;
+      this.#metrics?.trackingBufferSize.set(this.#queue.length);
+    }
+  }
+
+  async #writeOneByOne(batch: readonly TrackedMessageRow[], batchError: unknown): Promise<void> {
+    this.#logger?.warn('tracking batch refused for its data; writing its rows one by one', {
+      error: batchError,
+      rows: batch.length,
+    });
+    let refused = 0;
+    for (const row of batch) {
+      try {
+        await this.#store.trackMessages([row]);
+      } catch (error) {
+        if (!isDataError(error)) {
+          this.#failedWrites += 1;
+          throw error;
+        }
+        refused += 1;
+        this.#logger?.error('tracked message refused by the store; dropped', {
+          error,
+          outcome_id: row.id,
+        });
+      }
+    }
+    if (refused > 0) {
+      this.#written -= refused;
+      this.#dropped += refused;
+      this.#metrics?.trackingDroppedTotal.inc(refused);
+    }
+  }
+
+  #scheduleRetry(error: unknown): void {
+    this.#consecutiveFailures += 1;
+    const delay = Math.min(
+      this.#retryDelayMs * 2 ** (this.#consecutiveFailures - 1),
+      this.#maxRetryDelayMs,
+    );
+    this.#logger?.warn('writing tracked messages failed; retrying', {
+      error,
+      buffered: this.#queue.length,
+      retry_in_ms: delay,
+      attempt: this.#consecutiveFailures,
+    });
+    if (this.#closed) {
+      return;
+    }
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      this.#kick();
+    }, delay);
+    this.#retryTimer.unref();
+  }
+
+  #clearRetry(): void {
+    if (this.#retryTimer) {
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = null;
+    }
+  }
+
+  #drop(count: number, reason: string): void {
+    this.#dropped += count;
+    this.#metrics?.trackingDroppedTotal.inc(count);
+    this.#dropsSinceLog += count;
+    const now = Date.now();
+    // Every drop is counted; the log says so at most once a second, with the running count.
+    if (now - this.#lastDropLog >= 1_000) {
+      this.#logger?.warn(`${reason}; tracked messages dropped`, {
+        dropped: this.#dropsSinceLog,
+        dropped_total: this.#dropped,
+        capacity: this.#capacity,
+      });
+      this.#lastDropLog = now;
+      this.#dropsSinceLog = 0;
+    }
+  }
+}
+
+/** The data itself was refused (invalid value, constraint): retrying the same rows cannot help. */
+function isDataError(error: unknown): boolean {
+  const state = error instanceof StoreError ? error.sqlState : null;
+  return state !== null && (state.startsWith('22') || state.startsWith('23'));
+}
