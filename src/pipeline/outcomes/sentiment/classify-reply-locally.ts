@@ -1,16 +1,11 @@
+import { notInterestedCues, objectionCues, unsubscribeCues } from './decline-cues.ts';
+import { interestCues, outOfOfficeCues, questionCues, referralCues } from './engagement-cues.ts';
 import {
   type Cue,
-  interestCues,
   negativeWords,
   negators,
-  notInterestedCues,
-  objectionCues,
-  outOfOfficeCues,
   positiveWords,
   proposesTime,
-  questionCues,
-  referralCues,
-  unsubscribeCues,
 } from './sales-reply-lexicon.ts';
 import {
   type InterestSignal,
