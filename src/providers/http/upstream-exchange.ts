@@ -28,7 +28,7 @@ export class UpstreamExchange {
       return;
     }
     callerSignal.addEventListener('abort', this.onCallerAbort, { once: true });
-    this.timer = setTimeout(this.onTimer, timeoutMs);
+    this.timer = setTimeout(this.onTimer, clampDelay(timeoutMs));
   }
 
   get signal(): AbortSignal {
@@ -56,7 +56,7 @@ export class UpstreamExchange {
       this.idle = true;
       this.idleTimeoutMs = idleTimeoutMs;
       clearTimeout(this.timer);
-      this.timer = setTimeout(this.onTimer, idleTimeoutMs);
+      this.timer = setTimeout(this.onTimer, clampDelay(idleTimeoutMs));
     }
   }
 
@@ -70,7 +70,7 @@ export class UpstreamExchange {
     this.idleTimeoutMs = idleTimeoutMs;
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
-      this.timer = setTimeout(this.onTimer, idleTimeoutMs);
+      this.timer = setTimeout(this.onTimer, clampDelay(idleTimeoutMs));
     }
   }
 
@@ -133,6 +133,11 @@ export class UpstreamExchange {
       cause: this.callerSignal.reason,
     });
   }
+}
+
+/** Node fires delays above 2^31-1 ms at once; a huge configured timeout must mean "very long". */
+function clampDelay(milliseconds: number): number {
+  return Math.min(Math.max(0, milliseconds), 2_147_483_647);
 }
 
 const timeoutCodes = new Set([
