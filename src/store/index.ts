@@ -56,6 +56,7 @@ export {
   type TrainingExportOptions,
   type TrainingExportPage,
 } from './outcomes/outcomes-store.ts';
+export * from './rate-limit/index.ts';
 export type { SqlExecutor } from './sql-executor.ts';
 export { StoreError, StoreInputError, StoreLockedError, toStoreError } from './store-errors.ts';
 export type { StoreTransport } from './store-transport.ts';

@@ -1,0 +1,51 @@
+import { createStore, type Store } from '../../store/index.ts';
+import type { CliCommand, CliContext } from '../cli-command.ts';
+
+export interface StoreCommandDependencies {
+  /** Opens the store the command works on (tests inject one); default: from the config. */
+  openStore?: (context: CliContext, options: { autoMigrate: boolean }) => Promise<Store>;
+}
+
+/** The CLI opens the store itself: PGlite in REKINDLE_DATA_DIR, DATABASE_URL, or Supabase. */
+export function openConfiguredStore(
+  context: CliContext,
+  options: { autoMigrate: boolean },
+): Promise<Store> {
+  return createStore(context.config().store, { autoMigrate: options.autoMigrate });
+}
+
+/** `rekindle migrate [--json]`: applies pending supabase/migrations, recording what ran. */
+export function createMigrateCommand(dependencies: StoreCommandDependencies = {}): CliCommand {
+  const open = dependencies.openStore ?? openConfiguredStore;
+  return {
+    name: 'migrate',
+    summary: 'Apply pending database migrations (PGlite, DATABASE_URL); a second run is a no-op',
+    usage: 'migrate [--json]',
+    options: {},
+    async run(context) {
+      const store = await open(context, { autoMigrate: false });
+      try {
+        const result = await store.migrate({
+          onApply: (migration) =>
+            context.progress(`applying ${migration.version}_${migration.name}`),
+        });
+        const applied = result.applied.map((migration) => `${migration.version}_${migration.name}`);
+        return {
+          json: {
+            transport: store.transport.kind,
+            applied,
+            already_applied: result.alreadyApplied.length,
+          },
+          text:
+            applied.length > 0
+              ? `Applied ${applied.length} migration(s) on ${store.transport.kind}:\n${applied.map((name) => `  ${name}`).join('\n')}`
+              : `Database is up to date (${result.alreadyApplied.length} migrations applied earlier).`,
+        };
+      } finally {
+        await store.close();
+      }
+    },
+  };
+}
+
+export const migrateCommand = createMigrateCommand();
