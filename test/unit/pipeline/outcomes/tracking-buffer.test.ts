@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { TrackedMessage, TrackingSink } from '../../../../src/gateway/gateway-dependencies.ts';
 import { createMetrics, type Logger } from '../../../../src/metrics/index.ts';
 import { TrackingBuffer } from '../../../../src/pipeline/outcomes/tracking-buffer.ts';
 import type { TrackedMessageRow } from '../../../../src/store/index.ts';
@@ -196,5 +197,38 @@ describe('TrackingBuffer', () => {
     expect(store.calls).toBe(0);
     expect(buffer.size).toBe(50_000);
     expect(elapsed).toBeLessThan(1_000);
+  });
+});
+
+describe('TrackingBuffer as the gateway’s tracking sink', () => {
+  it('accepts the gateway’s TrackedMessage rows', async () => {
+    const store = recordingStore();
+    const sink: TrackingSink = new TrackingBuffer({ store });
+    const message: TrackedMessage = {
+      id: 'row-gateway',
+      organization_id: 'org_a',
+      campaign_id: null,
+      lead_id: 'lead',
+      channel: 'email',
+      route: 'outreach',
+      message_body: 'hi',
+      subject_line: null,
+      agent_decisions: {},
+      framework: null,
+      tone: null,
+      model_id: 'sandbox/outreach-v1',
+      model_version: 'sandbox-v1',
+      variant: 'baseline',
+      provider: 'sandbox',
+      request_id: 'req',
+      prompt_messages: [],
+      lead_data: {},
+      cost_usd: 0,
+      latency_ms: 1,
+      prompt_tokens: 1,
+      completion_tokens: 1,
+      created_at: new Date().toISOString(),
+    };
+    expect(sink.push(message)).toBe(true);
   });
 });
