@@ -264,3 +264,15 @@ export class InjectedErrors {
     return true;
   }
 }
+
+/** OpenAI's error envelope (Together answers in the same shape). */
+export function sendError(
+  response: ServerResponse,
+  status: number,
+  message: string,
+  param: string | null = null,
+  code: string | null = null,
+  type = 'invalid_request_error',
+): true {
+  return sendJson(response, status, { error: { message, type, param, code } });
+}

@@ -22,25 +22,26 @@ import {
   parseMultipart,
   type RecordedRequest,
   recordRequest,
-  roughTokens,
+  sendError,
   sendJson,
   splitUrl,
 } from './fine-tuning-fake-support.ts';
-import { validateOpenAIChatFile } from './fine-tuning-file-validation.ts';
+import {
+  createOpenAIJobLifecycle,
+  type FakeOpenAIFile,
+  type FakeOpenAIJob,
+  type JobRecord,
+  type ScriptedOpenAIFailure,
+} from './openai-fine-tuning-jobs.ts';
 
-export type OpenAIJobStatus =
-  | 'validating_files'
-  | 'queued'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'cancelled';
-
-export interface OpenAIJobError {
-  code: string;
-  message: string;
-  param: string | null;
-}
+export type {
+  FakeOpenAIEvent,
+  FakeOpenAIFile,
+  FakeOpenAIJob,
+  OpenAIJobError,
+  OpenAIJobStatus,
+  ScriptedOpenAIFailure,
+} from './openai-fine-tuning-jobs.ts';
 
 export interface OpenAIFineTuningFakeOptions {
   clock?: FakeClock;
@@ -51,46 +52,8 @@ export interface OpenAIFineTuningFakeOptions {
   apiKey?: string;
   /** Seed of the deterministic ids. */
   seed?: string;
-  /** Answer false (not 404) for ids this fake does not hold, so another handler may answer. */
-  passUnknownIds?: boolean;
-}
-
-export interface FakeOpenAIFile {
-  object: {
-    id: string;
-    object: 'file';
-    bytes: number;
-    created_at: number;
-    filename: string;
-    purpose: string;
-    status: 'processed';
-    status_details: null;
-  };
-  content: Buffer;
-}
-
-export interface FakeOpenAIEvent {
-  id: string;
-  object: 'fine_tuning.job.event';
-  created_at: number;
-  level: 'info' | 'warn' | 'error';
-  message: string;
-  type: 'message' | 'metrics';
-  data?: Record<string, unknown>;
-}
-
-export type FakeOpenAIJob = Record<string, unknown> & { id: string; status: OpenAIJobStatus };
-
-interface JobRecord {
-  job: FakeOpenAIJob;
-  events: FakeOpenAIEvent[];
-  progression: JobProgression<OpenAIJobStatus>;
-}
-
-export interface ScriptedOpenAIFailure {
-  /** The status the job fails after (default `running`). */
-  after?: 'validating_files' | 'queued' | 'running';
-  error?: Partial<OpenAIJobError>;
+  /** Answer false (not 404) for routes and ids this fake does not serve, so another handler may. */
+  passThrough?: boolean;
 }
 
 export interface OpenAIFineTuningFake {
@@ -108,16 +71,6 @@ export interface OpenAIFineTuningFake {
   injectHttpError(error: InjectedHttpError): void;
 }
 
-const defaultFailure: OpenAIJobError = {
-  code: 'server_error',
-  message: 'The job failed due to an internal error.',
-  param: null,
-};
-
-function errorBody(message: string, type: string, param: string | null, code: string | null) {
-  return { error: { message, type, param, code } };
-}
-
 export function createOpenAIFineTuningRoutes(
   options: OpenAIFineTuningFakeOptions = {},
 ): OpenAIFineTuningFake {
@@ -132,66 +85,15 @@ export function createOpenAIFineTuningRoutes(
   const scripted: ScriptedOpenAIFailure[] = [];
   const seconds = () => Math.floor(clock() / 1000);
 
-  const addEvent = (record: JobRecord, message: string, extra: Partial<FakeOpenAIEvent> = {}) => {
-    record.events.push({
-      id: ids.base62('ftevent-', 24),
-      object: 'fine_tuning.job.event',
-      created_at: seconds(),
-      level: 'info',
-      message,
-      type: 'message',
-      ...extra,
-    });
-  };
-
-  function enter(record: JobRecord, status: OpenAIJobStatus, failure: OpenAIJobError): void {
-    const { job } = record;
-    job.status = status;
-    const training = files.get(job.training_file as string);
-    const examples = training ? validateOpenAIChatFile(training.content.toString('utf8')) : null;
-    switch (status) {
-      case 'queued':
-        addEvent(record, 'Files validated, moving job to queued state');
-        return;
-      case 'running': {
-        const epochs = resolvedEpochs(job);
-        job.hyperparameters = { batch_size: 1, learning_rate_multiplier: 1.8, n_epochs: epochs };
-        job.estimated_finish = seconds() + 2;
-        addEvent(record, 'Fine-tuning job started');
-        addEvent(record, `Step 1/${examples?.examples ?? 1}: training loss=1.42`, {
-          type: 'metrics',
-          data: { step: 1, train_loss: 1.42, total_steps: examples?.examples ?? 1 },
-        });
-        return;
-      }
-      case 'succeeded': {
-        const suffix = typeof job.user_provided_suffix === 'string' ? job.user_provided_suffix : '';
-        job.fine_tuned_model = `ft:${job.model}:${organization}:${suffix}:${ids.base62('', 8)}`;
-        job.finished_at = seconds();
-        job.estimated_finish = null;
-        job.trained_tokens =
-          roughTokens(training?.content.toString('utf8') ?? '') * resolvedEpochs(job);
-        const results = storeFile(`step_metrics.csv`, 'fine-tune-results', Buffer.from('step\n'));
-        job.result_files = [results.object.id];
-        addEvent(record, `New fine-tuned model created: ${job.fine_tuned_model}`);
-        addEvent(record, 'The job has successfully completed');
-        return;
-      }
-      case 'failed':
-        job.error = failure;
-        job.finished_at = seconds();
-        job.estimated_finish = null;
-        addEvent(record, failure.message, { level: 'error' });
-        return;
-      case 'cancelled':
-        job.finished_at = seconds();
-        job.estimated_finish = null;
-        addEvent(record, 'Fine-tuning job cancelled');
-        return;
-      case 'validating_files':
-        return;
-    }
-  }
+  const lifecycle = createOpenAIJobLifecycle({
+    files,
+    scripted,
+    organization,
+    ids,
+    seconds,
+    storeFile: (filename, purpose, content) => storeFile(filename, purpose, content),
+  });
+  const { addEvent, enter, planJob } = lifecycle;
 
   function storeFile(filename: string, purpose: string, content: Buffer): FakeOpenAIFile {
     const file: FakeOpenAIFile = {
@@ -211,75 +113,29 @@ export function createOpenAIFineTuningRoutes(
     return file;
   }
 
-  /** The status path and failure a new job will follow, decided at creation. */
-  function planJob(model: string, trainingFile: string, validationFile: string | null) {
-    const problems = [
-      ['training_file', trainingFile, 'invalid_training_file'],
-      ['validation_file', validationFile, 'invalid_validation_file'],
-    ] as const;
-    for (const [param, fileId, code] of problems) {
-      const file = fileId ? files.get(fileId) : undefined;
-      if (!file) {
-        continue;
-      }
-      const minimum = param === 'training_file' ? undefined : 1;
-      const check = validateOpenAIChatFile(file.content.toString('utf8'), minimum);
-      if (!check.valid) {
-        const which = param === 'training_file' ? 'training' : 'validation';
-        const message = `The job failed due to an invalid ${which} file. ${check.message}`;
-        const path: OpenAIJobStatus[] = ['validating_files', 'failed'];
-        return { path, failure: { code, message, param } };
-      }
-    }
-    const script = scripted.shift();
-    if (script || model.includes('error')) {
-      const failure = { ...defaultFailure, ...script?.error };
-      const order: OpenAIJobStatus[] = ['validating_files', 'queued', 'running'];
-      const path = [...order.slice(0, order.indexOf(script?.after ?? 'running') + 1), 'failed'];
-      return { path: path as OpenAIJobStatus[], failure };
-    }
-    const path: OpenAIJobStatus[] = ['validating_files', 'queued', 'running', 'succeeded'];
-    return { path, failure: defaultFailure };
-  }
-
   async function uploadFile(request: IncomingMessage, response: ServerResponse, body: Buffer) {
     const form = await parseMultipart(request, body);
     const file = form?.get('file');
     const purpose = form?.get('purpose');
     requests.push(recordRequest(request, '/v1/files', {}, form ? describeForm(form) : undefined));
     if (!form || !(file instanceof File)) {
-      return sendJson(
-        response,
-        400,
-        errorBody("'file' is a required property", 'invalid_request_error', 'file', null),
-      );
+      return sendError(response, 400, "'file' is a required property", 'file', null);
     }
     if (typeof purpose !== 'string' || purpose.length === 0) {
-      return sendJson(
-        response,
-        400,
-        errorBody("'purpose' is a required property", 'invalid_request_error', 'purpose', null),
-      );
+      return sendError(response, 400, "'purpose' is a required property", 'purpose', null);
     }
     const content = Buffer.from(await file.arrayBuffer());
     if (purpose === 'fine-tune' && !file.name.endsWith('.jsonl')) {
-      return sendJson(
+      return sendError(
         response,
         400,
-        errorBody(
-          'Invalid file format for Fine-Tuning API. Must be .jsonl',
-          'invalid_request_error',
-          'file',
-          null,
-        ),
+        'Invalid file format for Fine-Tuning API. Must be .jsonl',
+        'file',
+        null,
       );
     }
     if (content.length === 0) {
-      return sendJson(
-        response,
-        400,
-        errorBody('File is empty.', 'invalid_request_error', 'file', null),
-      );
+      return sendError(response, 400, 'File is empty.', 'file', null);
     }
     return sendJson(response, 200, storeFile(file.name, purpose, content).object);
   }
@@ -288,44 +144,30 @@ export function createOpenAIFineTuningRoutes(
     const input = parseJsonBody(body);
     requests.push(recordRequest(request, '/v1/fine_tuning/jobs', {}, input));
     if (!isRecord(input) || typeof input.model !== 'string' || input.model.length === 0) {
-      return sendJson(
-        response,
-        400,
-        errorBody("'model' is a required property", 'invalid_request_error', 'model', null),
-      );
+      return sendError(response, 400, "'model' is a required property", 'model', null);
     }
     const trainingFile = input.training_file;
     if (typeof trainingFile !== 'string' || !files.has(trainingFile)) {
-      return sendJson(
+      return sendError(
         response,
         400,
-        errorBody(
-          `invalid training_file: ${String(trainingFile)}`,
-          'invalid_request_error',
-          'training_file',
-          'invalid_training_file',
-        ),
+        `invalid training_file: ${String(trainingFile)}`,
+        'training_file',
+        'invalid_training_file',
       );
     }
     const validationFile = typeof input.validation_file === 'string' ? input.validation_file : null;
     if (validationFile && !files.has(validationFile)) {
-      return sendJson(
+      return sendError(
         response,
         400,
-        errorBody(
-          `invalid validation_file: ${validationFile}`,
-          'invalid_request_error',
-          'validation_file',
-          'invalid_validation_file',
-        ),
+        `invalid validation_file: ${validationFile}`,
+        'validation_file',
+        'invalid_validation_file',
       );
     }
     if (typeof input.suffix === 'string' && input.suffix.length > 64) {
-      return sendJson(
-        response,
-        400,
-        errorBody('suffix must be at most 64 characters', 'invalid_request_error', 'suffix', null),
-      );
+      return sendError(response, 400, 'suffix must be at most 64 characters', 'suffix', null);
     }
     const method = isRecord(input.method) ? input.method : undefined;
     const supervised = isRecord(method?.supervised) ? method.supervised : undefined;
@@ -397,16 +239,12 @@ export function createOpenAIFineTuningRoutes(
     const jobMatch = /^\/v1\/fine_tuning\/jobs\/([^/]+)(?:\/(cancel|events))?$/.exec(path);
     const unknownId =
       (fileMatch && !files.has(fileMatch[1] ?? '')) || (jobMatch && !jobs.has(jobMatch[1] ?? ''));
-    if (unknownId && options.passUnknownIds) {
+    if (unknownId && options.passThrough) {
       return false;
     }
     const token = bearerToken(request);
     if (!token || (options.apiKey !== undefined && token !== options.apiKey)) {
-      return sendJson(
-        response,
-        401,
-        errorBody('Incorrect API key provided.', 'invalid_request_error', null, 'invalid_api_key'),
-      );
+      return sendError(response, 401, 'Incorrect API key provided.', null, 'invalid_api_key');
     }
     if (injected.take(method, path, response)) {
       return true;
@@ -434,11 +272,7 @@ export function createOpenAIFineTuningRoutes(
     if (fileMatch && method === 'GET') {
       const file = files.get(fileMatch[1] ?? '');
       if (!file) {
-        return sendJson(
-          response,
-          404,
-          errorBody(`No such File object: ${fileMatch[1]}`, 'invalid_request_error', 'id', null),
-        );
+        return sendError(response, 404, `No such File object: ${fileMatch[1]}`, 'id', null);
       }
       if (fileMatch[2]) {
         response.writeHead(200, { 'content-type': 'application/octet-stream' });
@@ -450,15 +284,12 @@ export function createOpenAIFineTuningRoutes(
     if (jobMatch) {
       const record = jobs.get(jobMatch[1] ?? '');
       if (!record) {
-        return sendJson(
+        return sendError(
           response,
           404,
-          errorBody(
-            `Could not find fine tune job: ${jobMatch[1]}`,
-            'invalid_request_error',
-            'fine_tune_id',
-            'fine_tune_not_found',
-          ),
+          `Could not find fine tune job: ${jobMatch[1]}`,
+          'fine_tune_id',
+          'fine_tune_not_found',
         );
       }
       const action = jobMatch[2];
@@ -473,26 +304,22 @@ export function createOpenAIFineTuningRoutes(
       if (method === 'POST' && action === 'cancel') {
         requests.push(recordRequest(request, path, query, undefined));
         if (record.progression.isTerminal) {
-          return sendJson(
+          return sendError(
             response,
             400,
-            errorBody(
-              `Job has already completed: ${record.job.id} (status ${record.job.status})`,
-              'invalid_request_error',
-              null,
-              null,
-            ),
+            `Job has already completed: ${record.job.id} (status ${record.job.status})`,
+            null,
+            null,
           );
         }
         record.progression.divert(['cancelled']);
         return sendJson(response, 200, record.job);
       }
     }
-    return sendJson(
-      response,
-      404,
-      errorBody(`Invalid URL (${method} ${path})`, 'invalid_request_error', null, null),
-    );
+    if (options.passThrough) {
+      return false;
+    }
+    return sendError(response, 404, `Invalid URL (${method} ${path})`, null, null);
   };
 
   return {
@@ -512,10 +339,4 @@ export function createOpenAIFineTuningRoutes(
     step: (jobId) => jobs.get(jobId)?.progression.step(),
     injectHttpError: (error) => injected.add(error),
   };
-}
-
-/** `auto` epochs resolve to 3 here (OpenAI's default for mid-sized files). */
-function resolvedEpochs(job: FakeOpenAIJob): number {
-  const hyperparameters = isRecord(job.hyperparameters) ? job.hyperparameters : {};
-  return typeof hyperparameters.n_epochs === 'number' ? hyperparameters.n_epochs : 3;
 }

@@ -21,23 +21,26 @@ import {
   parseMultipart,
   type RecordedRequest,
   recordRequest,
-  roughTokens,
+  sendError,
   sendJson,
   splitUrl,
 } from './fine-tuning-fake-support.ts';
-import { type FileValidation, validateTogetherFile } from './fine-tuning-file-validation.ts';
+import { validateTogetherFile } from './fine-tuning-file-validation.ts';
+import {
+  createTogetherJobLifecycle,
+  type FakeTogetherFile,
+  type FakeTogetherJob,
+  type JobRecord,
+  type ScriptedTogetherFailure,
+} from './together-fine-tuning-jobs.ts';
 
-export type TogetherJobStatus =
-  | 'pending'
-  | 'queued'
-  | 'running'
-  | 'compressing'
-  | 'uploading'
-  | 'completed'
-  | 'cancel_requested'
-  | 'cancelled'
-  | 'error'
-  | 'user_error';
+export type {
+  FakeTogetherEvent,
+  FakeTogetherFile,
+  FakeTogetherJob,
+  ScriptedTogetherFailure,
+  TogetherJobStatus,
+} from './together-fine-tuning-jobs.ts';
 
 export interface TogetherFineTuningFakeOptions {
   clock?: FakeClock;
@@ -46,44 +49,8 @@ export interface TogetherFineTuningFakeOptions {
   organization?: string;
   apiKey?: string;
   seed?: string;
-  passUnknownIds?: boolean;
-}
-
-export interface FakeTogetherFile {
-  object: Record<string, unknown> & { id: string };
-  content: Buffer;
-  validation: FileValidation;
-}
-
-export interface FakeTogetherEvent {
-  object: 'fine-tune-event';
-  created_at: string;
-  level: 'info' | 'warning' | 'error';
-  message: string;
-  type: string;
-  hash: string;
-  param_count: number;
-  token_count: number;
-  wandb_url: string;
-}
-
-export type FakeTogetherJob = Record<string, unknown> & {
-  id: string;
-  status: TogetherJobStatus;
-  events: FakeTogetherEvent[];
-};
-
-interface JobRecord {
-  job: FakeTogetherJob;
-  progression: JobProgression<TogetherJobStatus>;
-}
-
-export interface ScriptedTogetherFailure {
-  /** `error` (the vendor's fault) or `user_error` (the data's); default `error`. */
-  status?: 'error' | 'user_error';
-  /** The status the job fails after (default `running`). */
-  after?: 'pending' | 'queued' | 'running' | 'compressing' | 'uploading';
-  message?: string;
+  /** Answer false (not 404) for routes and ids this fake does not serve, so another handler may. */
+  passThrough?: boolean;
 }
 
 export interface TogetherFineTuningFake {
@@ -96,45 +63,6 @@ export interface TogetherFineTuningFake {
   step(jobId: string): void;
   /** The next matching request(s) fail with this HTTP status (transient vendor errors). */
   injectHttpError(error: InjectedHttpError): void;
-}
-
-const happyPath: TogetherJobStatus[] = [
-  'pending',
-  'queued',
-  'running',
-  'compressing',
-  'uploading',
-  'completed',
-];
-
-/** Events emitted on entering each status (type, message). */
-const eventsOnEnter: Partial<Record<TogetherJobStatus, [string, string][]>> = {
-  queued: [['job_pending', 'Job is queued for training']],
-  running: [
-    ['job_start', 'Job started'],
-    ['model_downloading', 'Downloading model'],
-    ['training_data_downloading', 'Downloading training data'],
-    ['training_start', 'Training started'],
-  ],
-  compressing: [
-    ['epoch_complete', 'Epoch completed'],
-    ['training_complete', 'Training completed'],
-    ['model_compressing', 'Compressing output model'],
-  ],
-  uploading: [
-    ['model_compression_complete', 'Model compression complete'],
-    ['model_uploading', 'Uploading output model'],
-  ],
-  completed: [
-    ['model_upload_complete', 'Model upload complete'],
-    ['job_complete', 'Job finished'],
-  ],
-  cancel_requested: [['cancel_requested', 'Cancel requested']],
-  cancelled: [['job_stopped', 'Job was cancelled']],
-};
-
-function errorBody(message: string, type: string, param: string | null = null) {
-  return { error: { message, type, param, code: null } };
 }
 
 export function createTogetherFineTuningRoutes(
@@ -151,57 +79,7 @@ export function createTogetherFineTuningRoutes(
   const scripted: ScriptedTogetherFailure[] = [];
   const isoNow = () => new Date(clock()).toISOString();
 
-  const addEvent = (job: FakeTogetherJob, type: string, message: string, level = 'info') => {
-    job.events.push({
-      object: 'fine-tune-event',
-      created_at: isoNow(),
-      level: level as FakeTogetherEvent['level'],
-      message,
-      type,
-      hash: ids.hex(12),
-      param_count: 0,
-      token_count: 0,
-      wandb_url: '',
-    });
-  };
-
-  function enter(job: FakeTogetherJob, status: TogetherJobStatus, failureMessage: string) {
-    job.status = status;
-    job.updated_at = isoNow();
-    for (const [type, message] of eventsOnEnter[status] ?? []) {
-      addEvent(job, type, message);
-    }
-    const training = files.get(job.training_file as string);
-    const tokens = roughTokens(training?.content.toString('utf8') ?? '');
-    if (status === 'running') {
-      job.started_at = isoNow();
-      job.token_count = tokens;
-      job.total_steps = training?.validation.examples ?? 1;
-    }
-    if (status === 'completed') {
-      job.steps_completed = job.total_steps;
-      job.epochs_completed = job.n_epochs;
-      job.total_price = Math.round(tokens * Number(job.n_epochs ?? 1) * 0.48) / 1_000_000;
-    }
-    if (status === 'error' || status === 'user_error') {
-      addEvent(job, 'job_error', failureMessage, 'error');
-    }
-  }
-
-  function planJob(model: string): { path: TogetherJobStatus[]; message: string } {
-    const script = scripted.shift();
-    if (!script && !model.includes('error')) {
-      return { path: happyPath, message: '' };
-    }
-    const after = script?.after ?? 'running';
-    const status = script?.status ?? 'error';
-    const message =
-      script?.message ??
-      (status === 'user_error'
-        ? 'Job failed: the training data could not be tokenized'
-        : 'Job failed due to an internal error; it will not be charged');
-    return { path: [...happyPath.slice(0, happyPath.indexOf(after) + 1), status], message };
-  }
+  const { addEvent, enter, planJob } = createTogetherJobLifecycle({ files, scripted, ids, isoNow });
 
   async function uploadFile(request: IncomingMessage, response: ServerResponse, body: Buffer) {
     const form = await parseMultipart(request, body);
@@ -210,30 +88,20 @@ export function createTogetherFineTuningRoutes(
     );
     const file = form?.get('file');
     if (!form || !(file instanceof File)) {
-      return sendJson(
-        response,
-        400,
-        errorBody('file is required', 'invalid_request_error', 'file'),
-      );
+      return sendError(response, 400, 'file is required', 'file', null);
     }
     const purpose = form.get('purpose');
     if (purpose !== 'fine-tune' && purpose !== 'eval' && purpose !== 'batch-api') {
-      return sendJson(
-        response,
-        400,
-        errorBody(`invalid purpose: ${String(purpose)}`, 'invalid_request_error', 'purpose'),
-      );
+      return sendError(response, 400, `invalid purpose: ${String(purpose)}`, 'purpose', null);
     }
     const fileType = form.get('file_type') ?? 'jsonl';
     if (fileType !== 'jsonl') {
-      return sendJson(
+      return sendError(
         response,
         400,
-        errorBody(
-          `unsupported file_type for this fake: ${String(fileType)}`,
-          'invalid_request_error',
-          'file_type',
-        ),
+        `unsupported file_type for this fake: ${String(fileType)}`,
+        'file_type',
+        null,
       );
     }
     const fileName = form.get('file_name');
@@ -287,33 +155,21 @@ export function createTogetherFineTuningRoutes(
     const input = parseJsonBody(body);
     requests.push(recordRequest(request, '/v1/fine-tunes', {}, input));
     if (!isRecord(input) || typeof input.model !== 'string' || input.model.length === 0) {
-      return sendJson(
-        response,
-        400,
-        errorBody('model is required', 'invalid_request_error', 'model'),
-      );
+      return sendError(response, 400, 'model is required', 'model', null);
     }
     for (const param of ['training_file', 'validation_file']) {
       const problem = fileProblem(param, input[param]);
       if (problem) {
-        return sendJson(response, 400, errorBody(problem, 'invalid_request_error', param));
+        return sendError(response, 400, problem, param, null);
       }
     }
     // Together documents batch_size as optional but refuses a job without it.
     if (input.batch_size === undefined) {
-      return sendJson(
-        response,
-        400,
-        errorBody('batch_size is required', 'invalid_request_error', 'batch_size'),
-      );
+      return sendError(response, 400, 'batch_size is required', 'batch_size', null);
     }
     const suffix = typeof input.suffix === 'string' ? input.suffix : '';
     if (suffix.length > 40) {
-      return sendJson(
-        response,
-        400,
-        errorBody('suffix must be at most 40 characters', 'invalid_request_error', 'suffix'),
-      );
+      return sendError(response, 400, 'suffix must be at most 40 characters', 'suffix', null);
     }
     const plan = planJob(input.model);
     const baseName = input.model.split('/').at(-1) ?? input.model;
@@ -375,16 +231,12 @@ export function createTogetherFineTuningRoutes(
     const jobMatch = /^\/v1\/fine-tunes\/([^/]+)(?:\/(cancel|events))?$/.exec(path);
     const knownFile = fileMatch?.[1] === 'upload' || files.has(fileMatch?.[1] ?? '');
     const unknownId = (fileMatch && !knownFile) || (jobMatch && !jobs.has(jobMatch[1] ?? ''));
-    if (unknownId && options.passUnknownIds) {
+    if (unknownId && options.passThrough) {
       return false;
     }
     const token = bearerToken(request);
     if (!token || (options.apiKey !== undefined && token !== options.apiKey)) {
-      return sendJson(
-        response,
-        401,
-        errorBody('Invalid API key provided', 'invalid_request_error'),
-      );
+      return sendError(response, 401, 'Invalid API key provided', null, null);
     }
     if (injected.take(method, path, response)) {
       return true;
@@ -404,11 +256,7 @@ export function createTogetherFineTuningRoutes(
     if (fileMatch && method === 'GET') {
       const file = files.get(fileMatch[1] ?? '');
       if (!file) {
-        return sendJson(
-          response,
-          404,
-          errorBody(`file ${fileMatch[1]} not found`, 'invalid_request_error', 'id'),
-        );
+        return sendError(response, 404, `file ${fileMatch[1]} not found`, 'id', null);
       }
       if (fileMatch[2]) {
         response.writeHead(200, { 'content-type': 'application/octet-stream' });
@@ -420,11 +268,7 @@ export function createTogetherFineTuningRoutes(
     if (jobMatch) {
       const record = jobs.get(jobMatch[1] ?? '');
       if (!record) {
-        return sendJson(
-          response,
-          404,
-          errorBody(`fine-tune job ${jobMatch[1]} not found`, 'invalid_request_error', 'id'),
-        );
+        return sendError(response, 404, `fine-tune job ${jobMatch[1]} not found`, 'id', null);
       }
       const action = jobMatch[2];
       if (method === 'GET' && action === undefined) {
@@ -438,24 +282,22 @@ export function createTogetherFineTuningRoutes(
       if (method === 'POST' && action === 'cancel') {
         requests.push(recordRequest(request, path, query, undefined));
         if (record.progression.isTerminal || record.job.status === 'cancel_requested') {
-          return sendJson(
+          return sendError(
             response,
             400,
-            errorBody(
-              `cannot cancel a job in status ${record.job.status}`,
-              'invalid_request_error',
-            ),
+            `cannot cancel a job in status ${record.job.status}`,
+            null,
+            null,
           );
         }
         record.progression.divert(['cancel_requested', 'cancelled']);
         return sendJson(response, 200, record.job);
       }
     }
-    return sendJson(
-      response,
-      404,
-      errorBody(`no route for ${method} ${path}`, 'invalid_request_error'),
-    );
+    if (options.passThrough) {
+      return false;
+    }
+    return sendError(response, 404, `no route for ${method} ${path}`, null, null);
   };
 
   return {
