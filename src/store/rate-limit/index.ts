@@ -9,3 +9,4 @@ export {
   type RateLimiter,
 } from './rate-limiter.ts';
 export { RedisRateLimiter, type RedisRateLimiterOptions } from './redis-rate-limiter.ts';
+export { createTenantRateLimit, type TenantRateDecision } from './tenant-rate-limit.ts';
