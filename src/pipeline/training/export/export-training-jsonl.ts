@@ -11,6 +11,7 @@ import { FingerprintSet } from './fingerprint-set.ts';
 import type { OutcomeRow, TrainingFormat } from './outcome-row.ts';
 import { createPiiScrubber } from './pii-scrubber.ts';
 import {
+  defaultTrainingCostSettings,
   estimateExampleTokens,
   estimateTrainingCosts,
   type TrainingCostSettings,
@@ -39,7 +40,8 @@ export interface ExportTrainingJsonlOptions {
   minExamples?: number;
   /** Dedupe table slots (8 bytes each, rounded up to a power of two; default 2^21 = 16 MiB). */
   dedupeCapacity?: number;
-  costs: TrainingCostSettings;
+  /** Base models and epochs the cost estimate assumes (default: `defaultTrainingCostSettings`). */
+  costs?: TrainingCostSettings;
   signal?: AbortSignal;
 }
 
@@ -136,7 +138,7 @@ export async function exportTrainingJsonl(
       ? null
       : Math.round((qualitySum / stats.written.total) * 10_000) / 10_000;
   stats.estimated_tokens.total = stats.estimated_tokens.train + stats.estimated_tokens.validation;
-  stats.estimated_cost_usd = estimateTrainingCosts(options.costs, {
+  stats.estimated_cost_usd = estimateTrainingCosts(options.costs ?? defaultTrainingCostSettings, {
     trainExamples: stats.written.train,
     trainTokens: stats.estimated_tokens.train,
     validationTokens: stats.estimated_tokens.validation,

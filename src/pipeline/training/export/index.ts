@@ -10,6 +10,7 @@ export type { OutcomeRow, TrainingFormat } from './outcome-row.ts';
 export { emailPlaceholder, phonePlaceholder, scrubUrl, urlPlaceholder } from './pii-detectors.ts';
 export { createPiiScrubber, type LeadData } from './pii-scrubber.ts';
 export {
+  defaultTrainingCostSettings,
   estimateExampleTokens,
   estimateTrainingCosts,
   openAIAutoEpochs,

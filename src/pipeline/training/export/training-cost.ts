@@ -62,6 +62,12 @@ export interface TrainingCostSettings {
   together: { baseModel: string; epochs: number; lora: boolean; usdPerMillionTokens?: number };
 }
 
+/** The config's defaults: gpt-4o-mini with `auto` epochs; Llama 3.1 8B LoRA, 3 epochs. */
+export const defaultTrainingCostSettings: TrainingCostSettings = {
+  openai: { baseModel: 'gpt-4o-mini-2024-07-18', epochs: 'auto' },
+  together: { baseModel: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', epochs: 3, lora: true },
+};
+
 export interface ProviderCostEstimate {
   base_model: string;
   epochs: number;
