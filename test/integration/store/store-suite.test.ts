@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyCache } from '../../../src/store/api-key-cache.ts';
 import { hashApiKey } from '../../../src/store/api-keys/api-key-material.ts';
 import type { Store } from '../../../src/store/create-store.ts';
@@ -271,8 +271,8 @@ function storeSuite(transportCase: TransportCase) {
   });
 }
 
-for (const transportCase of transportCases()) {
-  describeWithServices(transportCase.services, `store over ${transportCase.name}`, () =>
+describe.each(transportCases())('store over $name', (transportCase) => {
+  describeWithServices(transportCase.services, 'the same behaviour', () =>
     storeSuite(transportCase),
   );
-}
+});
