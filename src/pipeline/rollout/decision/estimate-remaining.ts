@@ -20,8 +20,9 @@ export interface RemainingEstimate {
   readonly criteria: readonly {
     readonly metric: string;
     readonly window_days: number;
-    readonly current_units: number;
-    readonly units_needed: number | null;
+    readonly matured_units_now: number;
+    /** Matured messages (both arms) in this cohort when the decision is expected. */
+    readonly units_at_decision: number | null;
   }[];
 }
 
@@ -108,8 +109,8 @@ export function estimateRemaining(context: EstimateContext): RemainingEstimate {
       criteria: criteria.map((criterion) => ({
         metric: criterion.check.metric,
         window_days: criterion.windowDays,
-        current_units: criterion.current,
-        units_needed: null,
+        matured_units_now: criterion.current,
+        units_at_decision: null,
       })),
     };
   }
@@ -132,15 +133,15 @@ export function estimateRemaining(context: EstimateContext): RemainingEstimate {
   const unitsNeeded = criteria.map((criterion) =>
     days === null ? null : Math.ceil(criterion.unitsAt(days)),
   );
+  // The criterion that alone would take longest to reach the target power gates the decision; the
+  // messages it needs beyond those already sent are the ones still to send.
+  const limitingIndex = slowestCriterion(criteria, context.alphaPromote, options);
+  const limiting = criteria[limitingIndex] ?? criteria[0];
+  const limitingUnits = unitsNeeded[limitingIndex] ?? null;
   const additional =
-    days === null
+    days === null || limitingUnits === null
       ? null
-      : Math.ceil(
-          Math.max(0, ...unitsNeeded.map((units) => (units ?? 0) - sent)) / comparisonShare,
-        );
-  const limiting = criteria.reduce((worst, criterion) =>
-    criterion.windowDays > worst.windowDays ? criterion : worst,
-  );
+      : Math.ceil(Math.max(0, limitingUnits - sent) / comparisonShare);
   return {
     ...base,
     reachable: days !== null,
@@ -155,14 +156,48 @@ export function estimateRemaining(context: EstimateContext): RemainingEstimate {
     additional_messages_to_send: additional,
     additional_variant_messages:
       additional === null ? null : Math.ceil(additional * context.variantShare),
-    limiting_metric: days === null ? null : limiting.check.metric,
+    limiting_metric: days === null ? null : (limiting?.check.metric ?? null),
     criteria: criteria.map((criterion, index) => ({
       metric: criterion.check.metric,
       window_days: criterion.windowDays,
-      current_units: criterion.current,
-      units_needed: unitsNeeded[index] ?? null,
+      matured_units_now: criterion.current,
+      units_at_decision: unitsNeeded[index] ?? null,
     })),
   };
+}
+
+interface ProjectedCriterion {
+  readonly projection: CriterionProjection | null;
+  readonly unitsAt: (days: number) => number;
+}
+
+function slowestCriterion(
+  criteria: readonly ProjectedCriterion[],
+  alphaPromote: number,
+  options: DecisionOptions,
+): number {
+  let slowest = 0;
+  let slowestDays = -1;
+  criteria.forEach((criterion, index) => {
+    const projection = criterion.projection;
+    if (projection === null) {
+      return;
+    }
+    const days =
+      smallestSatisfying(
+        (day) =>
+          criterionPower(projection, criterion.unitsAt(day), alphaPromote, options) >=
+          options.power,
+        0,
+        horizonDays,
+        0.01,
+      ) ?? Number.POSITIVE_INFINITY;
+    if (days > slowestDays) {
+      slowest = index;
+      slowestDays = days;
+    }
+  });
+  return slowest;
 }
 
 function weeklyVolumeOf(context: EstimateContext): {

@@ -1,10 +1,7 @@
 import type { Interval } from '../statistics/index.ts';
+import { formatP } from './decision-reasons.ts';
 import { signedPercent } from './estimate-remaining.ts';
-import {
-  type ExperimentEvaluation,
-  formatP,
-  type VariantEvaluation,
-} from './evaluate-experiment.ts';
+import type { ExperimentEvaluation, VariantEvaluation } from './evaluate-experiment.ts';
 import type { ArmValue, ComparedMetric, MetricComparison } from './metric-comparisons.ts';
 
 /** Rows of the seed's comparison table, then the guardrails the engine also watches. */

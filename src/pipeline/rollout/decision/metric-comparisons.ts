@@ -66,11 +66,19 @@ export function compareMetrics(
   alphaPromote: number,
   options: DecisionOptions,
 ): MetricComparison[] {
-  const boundaryAt = (units: number) =>
-    oneSidedMixtureBoundary(
-      oneSidedMixtureTime(Math.max(units, 1), options.plannedTotalMessages, alphaPromote),
-      alphaPromote,
-    );
+  // Rows on the same cohort share a sample size, hence a boundary: solve each once.
+  const boundaries = new Map<number, number>();
+  const boundaryAt = (units: number) => {
+    let boundary = boundaries.get(units);
+    if (boundary === undefined) {
+      boundary = oneSidedMixtureBoundary(
+        oneSidedMixtureTime(Math.max(units, 1), options.plannedTotalMessages, alphaPromote),
+        alphaPromote,
+      );
+      boundaries.set(units, boundary);
+    }
+    return boundary;
+  };
   const rows: MetricComparison[] = [
     {
       metric: 'messages_sent',

@@ -33,26 +33,28 @@ export function oneSidedMixtureLogStatistic(z: number, mixtureTime: number): num
 }
 
 /**
- * z boundary of the one-sided mixture: z ≥ this rejects at level α. Solved by bisection on the
- * strictly increasing x ↦ x²/2 + ln Φ(x).
+ * z boundary of the one-sided mixture: z ≥ this rejects at level α. Solves g(x) = x²/2 + ln Φ(x) −
+ * target = 0 by Newton's method: g is increasing and convex, and g(x₀) ≥ 0 at
+ * x₀ = sqrt(2(target + ln 2)), so the iterates fall monotonically onto the root.
  */
 export function oneSidedMixtureBoundary(mixtureTime: number, alpha: number): number {
   const v = mixtureTime;
   const target = Math.log(1 / alpha) - Math.LN2 + 0.5 * Math.log1p(v);
-  let low = 0;
-  let high = 1;
-  while (0.5 * high * high + logNormalCdf(high) < target) {
-    high *= 2;
-  }
-  for (let iteration = 0; iteration < 200 && high - low > 1e-12; iteration += 1) {
-    const middle = (low + high) / 2;
-    if (0.5 * middle * middle + logNormalCdf(middle) < target) {
-      low = middle;
-    } else {
-      high = middle;
+  let x = Math.sqrt(2 * (target + Math.LN2));
+  for (let iteration = 0; iteration < 100; iteration += 1) {
+    const value = 0.5 * x * x + logNormalCdf(x) - target;
+    const slope = x + Math.exp(logNormalDensity(x) - logNormalCdf(x));
+    const step = value / slope;
+    x -= step;
+    if (Math.abs(step) < 1e-13 * Math.max(1, x)) {
+      break;
     }
   }
-  return ((low + high) / 2) * Math.sqrt((1 + v) / v);
+  return x * Math.sqrt((1 + v) / v);
+}
+
+function logNormalDensity(x: number): number {
+  return -0.5 * x * x - 0.9189385332046728;
 }
 
 /**

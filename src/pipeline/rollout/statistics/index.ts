@@ -20,6 +20,7 @@ export {
   normalDensity,
   normalQuantile,
   normalSurvival,
+  twoSidedCriticalValue,
 } from './normal-distribution.ts';
 export {
   type Interval,

@@ -141,3 +141,15 @@ function acklamInitial(p: number): number {
     (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1)
   );
 }
+
+const criticalValues = new Map<number, number>();
+
+/** z_{1−(1−confidence)/2}, cached: 1.959963984540054 for 95 %. */
+export function twoSidedCriticalValue(confidence: number): number {
+  let value = criticalValues.get(confidence);
+  if (value === undefined) {
+    value = normalQuantile(1 - (1 - confidence) / 2);
+    criticalValues.set(confidence, value);
+  }
+  return value;
+}

@@ -1,4 +1,4 @@
-import { normalQuantile, normalSurvival } from './normal-distribution.ts';
+import { normalSurvival, twoSidedCriticalValue } from './normal-distribution.ts';
 
 export interface Interval {
   readonly lower: number;
@@ -10,7 +10,7 @@ export function wilsonInterval(successes: number, trials: number, confidence = 0
   if (trials <= 0) {
     return { lower: 0, upper: 1 };
   }
-  const z = normalQuantile(1 - (1 - confidence) / 2);
+  const z = twoSidedCriticalValue(confidence);
   const proportion = successes / trials;
   const zSquared = z * z;
   const denominator = 1 + zSquared / trials;

@@ -1,4 +1,4 @@
-import { normalQuantile, normalSurvival } from './normal-distribution.ts';
+import { normalSurvival, twoSidedCriticalValue } from './normal-distribution.ts';
 import type { Interval } from './proportion-tests.ts';
 
 /** A sample mean with its per-unit variance: a rate (variance p(1 − p)) or a continuous metric. */
@@ -54,7 +54,7 @@ export function relativeLift(
     };
   }
   const lift = (treatment.mean - control.mean) / control.mean;
-  const z = normalQuantile(1 - (1 - confidence) / 2);
+  const z = twoSidedCriticalValue(confidence);
   const statistic = standardError > 0 ? lift / standardError : 0;
   return {
     lift,
