@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +13,33 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-/** True when the PostgreSQL server binaries are on PATH. */
+/**
+ * Where a server binary is: on PATH, else in `pg_config --bindir` or Debian's
+ * /usr/lib/postgresql/<major>/bin (the postgresql-15 package does not put initdb on PATH).
+ */
+export function postgresBinary(name: 'initdb' | 'pg_ctl' | 'postgres'): string | null {
+  if (spawnSync('which', [name], { stdio: 'ignore' }).status === 0) {
+    return name;
+  }
+  const config = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  const candidates = [
+    ...(config.status === 0 ? [config.stdout.trim()] : []),
+    '/usr/lib/postgresql/15/bin',
+    '/usr/lib/postgresql/16/bin',
+    '/usr/lib/postgresql/17/bin',
+  ];
+  for (const directory of candidates) {
+    const path = join(directory, name);
+    if (existsSync(path)) {
+      return path;
+    }
+  }
+  return null;
+}
+
+/** True when the PostgreSQL server binaries can be found. */
 export function postgresBinariesAvailable(): boolean {
-  return ['initdb', 'pg_ctl', 'postgres'].every(
-    (binary) => spawnSync('which', [binary], { stdio: 'ignore' }).status === 0,
-  );
+  return (['initdb', 'pg_ctl', 'postgres'] as const).every((binary) => postgresBinary(binary));
 }
 
 /** A free TCP port on 127.0.0.1 (the OS picks it; a tiny race with other starters is accepted). */
@@ -36,7 +58,11 @@ export function freePort(): Promise<number> {
 const isRoot = process.getuid?.() === 0;
 
 /** Runs a server binary; PostgreSQL refuses to run as root, so root runs it as `postgres`. */
-function runServerBinary(binary: string, args: readonly string[]): string {
+function runServerBinary(name: 'initdb' | 'pg_ctl', args: readonly string[]): string {
+  const binary = postgresBinary(name);
+  if (!binary) {
+    throw new Error(`${name} not found (install postgresql-15)`);
+  }
   const [command, commandArgs] = isRoot
     ? ['runuser', ['-u', 'postgres', '--', binary, ...args]]
     : [binary, [...args]];
