@@ -7,6 +7,21 @@ export const webhooksConfigSchema = z
     crm_secrets: z.array(z.string()).default([]).describe('Standard Webhooks secrets (whsec_…).'),
     crm_tolerance_seconds: z.number().int().positive().default(300),
     hubspot_client_secret: z.string().optional(),
+    hubspot_organization_id: z
+      .string()
+      .default('default')
+      .describe('Organization HubSpot events belong to (HubSpot payloads carry none of ours).'),
+    public_base_url: z
+      .string()
+      .url()
+      .optional()
+      .describe('The URL HubSpot calls, when a proxy rewrites it (signature v3 covers the URL).'),
+    reconcile_interval_ms: z
+      .number()
+      .int()
+      .positive()
+      .default(60_000)
+      .describe('How often events for not-yet-known outcomes are matched again.'),
   })
   .strict();
 
@@ -33,14 +48,25 @@ export const trainingConfigSchema = z
       .default(null)
       .describe('Cron expression for the automatic training cycle; off when null.'),
     poll_interval_ms: z.number().int().positive().default(15_000),
+    dedupe_capacity: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Distinct examples the export dedupes exactly (fixed memory, 8 bytes each).'),
     openai: z
       .object({
         base_model: z.string().default('gpt-4o-mini-2024-07-18'),
         suffix: z.string().default('rekindle'),
         hyperparameters: z.record(z.string(), z.union([z.number(), z.string()])).default({}),
+        training_usd_per_mtok: z
+          .number()
+          .nonnegative()
+          .optional()
+          .describe('Training price per 1M tokens (per epoch) for the cost estimate.'),
       })
       .strict()
-      .default({ base_model: 'gpt-4o-mini-2024-07-18', suffix: 'rekindle', hyperparameters: {} }),
+      .prefault({}),
     together: z
       .object({
         base_model: z.string().default('meta-llama/Meta-Llama-3.1-8B-Instruct-Reference'),
@@ -48,16 +74,22 @@ export const trainingConfigSchema = z
         lora: z.boolean().default(true),
         n_epochs: z.number().int().positive().default(3),
         learning_rate: z.number().positive().optional(),
+        batch_size: z.union([z.number().int().positive(), z.literal('max')]).default('max'),
+        n_evals: z.number().int().nonnegative().optional(),
+        n_checkpoints: z.number().int().positive().optional(),
+        warmup_ratio: z.number().min(0).max(1).optional(),
         lora_r: z.number().int().positive().optional(),
         lora_alpha: z.number().int().positive().optional(),
+        lora_dropout: z.number().min(0).max(1).optional(),
+        lora_trainable_modules: z.string().optional(),
+        training_usd_per_mtok: z
+          .number()
+          .nonnegative()
+          .optional()
+          .describe('Training price per 1M tokens (per epoch) for the cost estimate.'),
       })
       .strict()
-      .default({
-        base_model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
-        suffix: 'rekindle',
-        lora: true,
-        n_epochs: 3,
-      }),
+      .prefault({}),
   })
   .strict();
 

@@ -1,0 +1,269 @@
+import { pathToFileURL } from 'node:url';
+import {
+  ConfigError,
+  type GatewayConfig,
+  loadConfig,
+  rawEnvironment,
+  readEnv,
+} from './config/index.ts';
+import {
+  createApp,
+  createTenantAuthenticator,
+  isLoopback,
+  type RunningServer,
+  startServer,
+} from './gateway/index.ts';
+import { createRouterClassifier } from './gateway/router-sentiment-classifier.ts';
+import { registerAdminModels } from './gateway/routes/admin-models.ts';
+import { registerOutcomes } from './gateway/routes/outcomes.ts';
+import { registerWebhooks } from './gateway/routes/webhooks.ts';
+import { createLogger, createMetrics, type GatewayMetrics, type Logger } from './metrics/index.ts';
+import { OutcomeTracker } from './pipeline/outcomes/outcome-tracker.ts';
+import { createSentimentAnalyzer } from './pipeline/outcomes/sentiment/index.ts';
+import { TrackingBuffer } from './pipeline/outcomes/tracking-buffer.ts';
+import { RegistryService } from './pipeline/rollout/registry/index.ts';
+import { createProviders } from './providers/index.ts';
+import { ChatRouter, RegistrySnapshot } from './router/index.ts';
+import {
+  ApiKeyCache,
+  createRateLimiter,
+  createStore,
+  createTenantRateLimit,
+  type Store,
+} from './store/index.ts';
+import { ModelRegistryStore, type RegistryRow } from './store/model-registry-store.ts';
+import { WebhookEventsStore } from './store/webhook-events-store.ts';
+
+export interface StartGatewayOptions {
+  config: GatewayConfig;
+  logger?: Logger;
+  metrics?: GatewayMetrics;
+  /** An already open store (tests share one); otherwise opened from `config.store`. */
+  store?: Store;
+}
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly server: RunningServer;
+  readonly router: ChatRouter;
+  readonly metrics: GatewayMetrics;
+  readonly store: Store;
+  readonly registry: RegistryService;
+  readonly tracking: TrackingBuffer;
+  /** Drain (up to the configured grace), flush tracking, close the store and upstream pools. */
+  shutdown(): Promise<void>;
+}
+
+/** The composition root: builds every part from the config, wires them, starts the server. */
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ level: config.server.log_level });
+  const metrics = options.metrics ?? createMetrics();
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? (await createStore(config.store, { logger }));
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const cleanup = async () => {
+    for (const step of cleanups.reverse()) {
+      await step().catch((error: unknown) => logger.warn('shutdown step failed', { error }));
+    }
+  };
+  try {
+    return await compose({ config, logger, metrics, store, ownsStore, cleanups, cleanup });
+  } catch (error) {
+    await cleanup();
+    if (ownsStore) {
+      await store.close();
+    }
+    throw error;
+  }
+}
+
+async function compose(parts: {
+  config: GatewayConfig;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  store: Store;
+  ownsStore: boolean;
+  cleanups: Array<() => Promise<unknown>>;
+  cleanup: () => Promise<void>;
+}): Promise<RunningGateway> {
+  const { config, logger, metrics, store, cleanups } = parts;
+  if (parts.ownsStore) {
+    cleanups.push(() => store.close());
+  }
+  const providers = createProviders(config);
+  cleanups.push(() => providers.close());
+  const router = new ChatRouter({ config, providers, metrics });
+
+  const keys = new ApiKeyCache({ apiKeys: store.apiKeys, transport: store.transport, logger });
+  await keys.start();
+  cleanups.push(() => keys.stop());
+  const loopback = isLoopback(config.server.host);
+  if (!keys.hasKeys()) {
+    if (!loopback) {
+      throw new ConfigError([
+        `server.host: ${config.server.host} is not a loopback address and no API keys exist; create one with \`rekindle keys create --org ORG\` first`,
+      ]);
+    }
+    logger.warn('no API keys exist: accepting requests as organization "default" (loopback only)');
+  }
+  const auth = createTenantAuthenticator({ keys, allowOpen: loopback });
+
+  const limiter = createRateLimiter({
+    redisUrl: config.store.redis_url,
+    logger,
+    failOpenCounter: metrics.rateLimitFailOpenTotal,
+  });
+  cleanups.push(() => limiter.close());
+
+  const tracking = new TrackingBuffer({
+    store: store.outcomes,
+    capacity: config.tracking.buffer_size,
+    batchSize: config.tracking.batch_size,
+    flushIntervalMs: config.tracking.flush_interval_ms,
+    metrics,
+    logger,
+  }).start();
+  cleanups.push(() => tracking.close());
+
+  const registry = new RegistryService({
+    store: new ModelRegistryStore(store.transport),
+    transport: store.transport,
+    logger,
+    onChange: (rows) => router.setRegistry(registrySnapshot(rows)),
+  });
+  await registry.start();
+  cleanups.push(() => registry.stop());
+
+  const sentiment = createSentimentAnalyzer({
+    classify: config.sentiment.route
+      ? createRouterClassifier(router, config.sentiment.route)
+      : undefined,
+    timeoutMs: config.sentiment.timeout_ms,
+    onFallback: (reason, error) =>
+      logger.debug('sentiment fell back to the local classifier', { reason, error }),
+  });
+  const tracker = new OutcomeTracker({
+    outcomes: store.outcomes,
+    organizationId: 'default',
+    analyzeReply: (reply, original) => sentiment.analyzeReply(reply, original),
+    logger,
+  });
+  const webhookEvents = new WebhookEventsStore(store.transport);
+  const reconcile = setInterval(() => {
+    webhookEvents.reconcileUnmatched().catch((error: unknown) => {
+      logger.warn('reconciling unmatched webhook events failed', { error });
+    });
+  }, config.webhooks.reconcile_interval_ms);
+  reconcile.unref();
+  cleanups.push(async () => clearInterval(reconcile));
+
+  const gateway = createApp({
+    config,
+    router,
+    metrics,
+    logger,
+    auth,
+    rateLimiter: createTenantRateLimit(limiter, { defaultRpm: config.rate_limit.default_rpm }),
+    tracking,
+    readiness: {
+      ready: () => {
+        const checks = { registry: registry.isLoaded, api_keys: keys.loaded };
+        return { ready: checks.registry && checks.api_keys, checks };
+      },
+    },
+    mount: [
+      (app) => registerOutcomes(app, { tracker, metrics }),
+      (app) => registerWebhooks(app, { config, store: webhookEvents, metrics, logger }),
+      (app) => registerAdminModels(app, { registry, router, defaultRoute: config.default_route }),
+    ],
+  });
+  const server = await startServer({
+    gateway,
+    host: config.server.host,
+    port: config.server.port,
+    logger,
+  });
+  logger.info('rekindle gateway listening', {
+    url: server.url,
+    store: store.transport.kind,
+    providers: Object.keys(config.providers).filter((id) => config.providers[id]?.enabled),
+    default_route: config.default_route,
+  });
+
+  let shuttingDown: Promise<void> | undefined;
+  return {
+    url: server.url,
+    server,
+    router,
+    metrics,
+    store,
+    registry,
+    tracking,
+    shutdown() {
+      shuttingDown ??= (async () => {
+        const { drained, abandoned } = await server.drain(config.server.shutdown_grace_ms);
+        logger.info('drained', { drained, abandoned });
+        await parts.cleanup();
+      })();
+      return shuttingDown;
+    },
+  };
+}
+
+/** Registry rows as the router reads them. */
+function registrySnapshot(rows: readonly RegistryRow[]): RegistrySnapshot {
+  return new RegistrySnapshot(
+    rows.map((row) => ({
+      id: row.id,
+      route: row.route,
+      modelId: row.model_id,
+      provider: row.provider,
+      modelVersion: row.model_version,
+      status: row.status,
+      isBaseline: row.is_baseline,
+      trafficPercentage: row.traffic_percentage,
+      abTestGroup: row.ab_test_group,
+    })),
+  );
+}
+
+async function main(): Promise<void> {
+  const env = readEnv();
+  let config: GatewayConfig;
+  try {
+    config = loadConfig({ env, rawEnv: rawEnvironment() });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`rekindle: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const gateway = await startGateway({ config });
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      process.stderr.write(`rekindle: second ${signal}, exiting now\n`);
+      process.exit(1);
+    }
+    gateway.shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`rekindle: shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`rekindle: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
