@@ -5,8 +5,10 @@ import { type CriterionProjection, criterionPower, smallestSatisfying } from './
 import type { PromotionCheck } from './promotion-checks.ts';
 
 export interface RemainingEstimate {
-  /** False when, at the current rates, the criteria are not expected to be met at all. */
+  /** True when a time could be projected; false when not expected at the current rates, or too early. */
   readonly reachable: boolean;
+  /** Too few events to project anything yet (the rates themselves are still noise). */
+  readonly too_early: boolean;
   readonly explanation: string;
   readonly target_power: number;
   readonly weekly_volume: number | null;
@@ -94,13 +96,15 @@ export function estimateRemaining(context: EstimateContext): RemainingEstimate {
   };
   if (blocked) {
     const lift = blocked.check.lift;
+    const tooEarly = lift === null || !blocked.check.ready;
+    const events = blocked.check.metric === 'reply_rate' ? 'replies' : 'deals';
     return {
       ...base,
       reachable: false,
-      explanation:
-        lift === null
-          ? `${blocked.check.metric}: no lift can be estimated yet`
-          : `at the current rates the ${label(blocked.check.metric)} lift (${signedPercent(lift)}) is not above the ${signedPercent(blocked.check.threshold)} threshold: more data is not expected to lead to promotion`,
+      too_early: tooEarly,
+      explanation: tooEarly
+        ? `too early to project: fewer than ${options.minEventsPerArm} ${events} or ${options.minSamplesPerArm} messages with a closed window in an arm`
+        : `at the current rates the ${label(blocked.check.metric)} lift (${signedPercent(lift)}) is not above the ${signedPercent(blocked.check.threshold)} threshold: more data is not expected to lead to promotion`,
       days_needed: null,
       weeks_needed: null,
       additional_messages_to_send: null,
@@ -145,6 +149,7 @@ export function estimateRemaining(context: EstimateContext): RemainingEstimate {
   return {
     ...base,
     reachable: days !== null,
+    too_early: false,
     explanation:
       days === null
         ? weeklyVolume === null

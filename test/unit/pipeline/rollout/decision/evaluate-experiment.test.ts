@@ -232,6 +232,14 @@ describe('invalid', () => {
     expect(variant.reasons.join(' ')).toMatch(/deals \(< 30\)/);
     expect(variant.estimate?.reachable).toBe(true);
   });
+
+  it('declines to project from a handful of events', () => {
+    const yesterday = new Date(now.getTime() - dayMs);
+    const variant = onlyVariant(steadyPair(100, seedVariantRates, yesterday));
+    expect(variant.decision).toBe('invalid');
+    expect(variant.estimate?.reachable).toBe(false);
+    expect(variant.estimate?.too_early).toBe(true);
+  });
 });
 
 describe('several variants', () => {

@@ -100,6 +100,46 @@ describe('experiment file', () => {
     expect(variant?.close.revenue).toEqual({ sum: 0, sumOfSquares: 0 });
   });
 
+  it("windows daily cohorts as of the file's as_of with the configured windows", () => {
+    const row = (date: string, messages: number) => ({
+      date,
+      messages_sent: messages,
+      replies: 10,
+      meetings: 4,
+      deals: 2,
+      revenue_usd_sum: 30_000,
+    });
+    const arm = (model_version: string, is_baseline: boolean, traffic_percentage: number) => ({
+      model_version,
+      is_baseline,
+      traffic_percentage,
+      deployed_at: '2026-01-01T00:00:00Z',
+      daily: [row('2026-01-01', 100), row('2026-03-15', 200), row('2026-04-20', 300)],
+    });
+    const file = {
+      route: 'outreach',
+      as_of: '2026-04-25T00:00:00Z',
+      arms: [arm('baseline', true, 90), arm('v1.0.0', false, 10)],
+    };
+    const snapshot = parseExperimentFile(file, { now: new Date('2030-01-01T00:00:00Z'), windows });
+    expect(snapshot.asOf?.toISOString()).toBe('2026-04-25T00:00:00.000Z');
+    const [baseline] = snapshot.aggregates.arms;
+    // as_of 04-25: reply window (7 d) closed for 01-01 and 03-15; meeting (21 d) for both too;
+    // close (90 d) only for 01-01. The 04-20 day has no closed window yet.
+    expect(baseline?.messagesSent).toBe(600);
+    expect(baseline?.reply.messages).toBe(300);
+    expect(baseline?.meeting.messages).toBe(300);
+    expect(baseline?.close.messages).toBe(100);
+    expect(baseline?.close.revenue.sum).toBe(30_000);
+    // Without sum_squares each deal is worth the same: 2 deals of 15,000.
+    expect(baseline?.close.revenue.sumOfSquares).toBe(2 * 15_000 ** 2);
+    const shorter = parseExperimentFile(file, {
+      now: new Date(),
+      windows: { ...windows, closeDays: 30 },
+    });
+    expect(shorter.aggregates.arms[0]?.close.messages).toBe(300);
+  });
+
   it('rejects impossible counts with the arm and field named', () => {
     const broken = structuredClone(base);
     (broken.arms[1] as { reply_window: { replies: number } }).reply_window.replies = 5000;
