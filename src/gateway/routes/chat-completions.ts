@@ -155,48 +155,57 @@ function relayStream(
       onEnd(outcome);
     }
   };
+  // Each pull must enqueue or close: a pull that returns empty-handed is not called again.
+  const pullOnce = async (
+    controller: ReadableStreamDefaultController<Uint8Array>,
+  ): Promise<boolean> => {
+    let next: IteratorResult<ChatStreamPart>;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      const failure = toGatewayError(error);
+      controller.enqueue(encoder.encode(errorFrame(failure)));
+      controller.close();
+      end({ kind: 'error', error: failure });
+      return true;
+    }
+    if (next.done) {
+      controller.close();
+      end({ kind: 'cancelled' });
+      return true;
+    }
+    const part = next.value;
+    switch (part.type) {
+      case 'text-delta':
+        text += part.delta;
+        controller.enqueue(encoder.encode(`data: ${part.raw}\n\n`));
+        return true;
+      case 'tool-call-delta':
+      case 'chunk':
+        controller.enqueue(encoder.encode(`data: ${part.raw}\n\n`));
+        return true;
+      case 'usage':
+        if (includeUsage) {
+          controller.enqueue(encoder.encode(`data: ${part.raw}\n\n`));
+          return true;
+        }
+        return false;
+      case 'finish':
+        controller.enqueue(doneFrame);
+        controller.close();
+        end({ kind: 'finish', text, usage: part.usage });
+        return true;
+      case 'error':
+        controller.enqueue(encoder.encode(errorFrame(part.error)));
+        controller.close();
+        end({ kind: 'error', error: part.error });
+        return true;
+    }
+  };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      let next: IteratorResult<ChatStreamPart>;
-      try {
-        next = await iterator.next();
-      } catch (error) {
-        const failure = toGatewayError(error);
-        controller.enqueue(encoder.encode(errorFrame(failure)));
-        controller.close();
-        end({ kind: 'error', error: failure });
-        return;
-      }
-      if (next.done) {
-        controller.close();
-        end({ kind: 'cancelled' });
-        return;
-      }
-      const part = next.value;
-      switch (part.type) {
-        case 'text-delta':
-          text += part.delta;
-          controller.enqueue(encoder.encode(`data: ${part.raw}\n\n`));
-          return;
-        case 'tool-call-delta':
-        case 'chunk':
-          controller.enqueue(encoder.encode(`data: ${part.raw}\n\n`));
-          return;
-        case 'usage':
-          if (includeUsage) {
-            controller.enqueue(encoder.encode(`data: ${part.raw}\n\n`));
-          }
-          return;
-        case 'finish':
-          controller.enqueue(doneFrame);
-          controller.close();
-          end({ kind: 'finish', text, usage: part.usage });
-          return;
-        case 'error':
-          controller.enqueue(encoder.encode(errorFrame(part.error)));
-          controller.close();
-          end({ kind: 'error', error: part.error });
-          return;
+      while (!(await pullOnce(controller))) {
+        // a part the client does not get (an unrequested usage chunk): read the next one
       }
     },
     async cancel() {
