@@ -58,7 +58,11 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
           stream: false,
         }),
       );
-      const exchange = new UpstreamExchange(id, signal, request.timeoutMs ?? timeoutMs);
+      const exchange = new UpstreamExchange(
+        id,
+        signal,
+        Math.min(request.timeoutMs ?? timeoutMs, timeoutMs),
+      );
       try {
         const response = await sendUpstream(
           endpoint,
@@ -102,7 +106,11 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
           stream: true,
         }),
       );
-      const exchange = new UpstreamExchange(id, signal, request.timeoutMs ?? timeoutMs);
+      const exchange = new UpstreamExchange(
+        id,
+        signal,
+        Math.min(request.timeoutMs ?? timeoutMs, timeoutMs),
+      );
       try {
         const response = await sendUpstream(
           endpoint,

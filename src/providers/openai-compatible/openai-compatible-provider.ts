@@ -23,7 +23,7 @@ export interface OpenAICompatibleProviderOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Keep-alive connections in the pool. Default 128. */
   readonly connections?: number;
-  /** Whole answer for generate, first byte for stream; a request's own `timeoutMs` wins. Default 120 s. */
+  /** Whole answer for generate, first byte for stream; a shorter `timeoutMs` of the request (the route's attempt or total budget) wins. Default 120 s. */
   readonly timeoutMs?: number;
   /** Longest silence between two stream chunks. Default: `timeoutMs`. */
   readonly streamIdleTimeoutMs?: number;
@@ -50,7 +50,11 @@ export function createOpenAICompatibleProvider(
     type,
 
     async generate(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
-      const exchange = new UpstreamExchange(id, signal, request.timeoutMs ?? timeoutMs);
+      const exchange = new UpstreamExchange(
+        id,
+        signal,
+        Math.min(request.timeoutMs ?? timeoutMs, timeoutMs),
+      );
       try {
         const body = prepareOpenAIBody(request, false);
         const response = await sendUpstream(
@@ -79,7 +83,11 @@ export function createOpenAICompatibleProvider(
       request: ChatRequest,
       signal: AbortSignal,
     ): Promise<AsyncIterable<ChatStreamPart>> {
-      const exchange = new UpstreamExchange(id, signal, request.timeoutMs ?? timeoutMs);
+      const exchange = new UpstreamExchange(
+        id,
+        signal,
+        Math.min(request.timeoutMs ?? timeoutMs, timeoutMs),
+      );
       try {
         const body = prepareOpenAIBody(request, true);
         const response = await sendUpstream(
