@@ -86,7 +86,7 @@ describe.each(models)('$provider through the gateway', ({ model, provider, upstr
       provider === 'anthropic'
         ? anthropicFake.messageRequests()
         : (provider === 'openai' ? openaiFake : togetherFake).chatRequests();
-    expect((seen.at(-1)?.body as { model: string }).model).toBe(upstream);
+    expect(seen.at(-1)?.body).toMatchObject({ model: upstream });
   });
 
   it('streams chunk by chunk, ends with [DONE], and sends usage only when asked', async () => {
@@ -136,7 +136,7 @@ describe.each(models)('$provider through the gateway', ({ model, provider, upstr
 });
 
 describe('Anthropic tool calls through the gateway', () => {
-  const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
+  const tools: OpenAI.Chat.Completions.ChatCompletionFunctionTool[] = [
     {
       type: 'function',
       function: {
