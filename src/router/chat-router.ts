@@ -5,11 +5,19 @@ import type {
   ChatRequestBody,
   ChatResult,
   ChatStreamPart,
-  Usage,
 } from '../providers/chat-model.ts';
 import { GatewayError, ProviderError } from '../providers/errors.ts';
+import { CallAccounting } from './call-accounting.ts';
 import { CircuitBreakers } from './circuit-breaker.ts';
-import { costUsd } from './cost.ts';
+import {
+  abortableSleep,
+  abortedError,
+  canFallBack,
+  countsAgainstBreaker,
+  failureReason,
+  timeoutError,
+  wrapUnknown,
+} from './failure-policy.ts';
 import { ModelCatalog } from './model-catalog.ts';
 import { type ModelTarget, targetKey } from './model-target.ts';
 import { PerformanceTracker } from './performance-tracker.ts';
@@ -26,7 +34,8 @@ export interface ChatRouterOptions {
   providers: ProviderLookup;
   metrics: GatewayMetrics;
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits between retries; resolves early when `signal` aborts (the client went away). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export interface RoutedResult {
@@ -52,17 +61,24 @@ export class ChatRouter {
   readonly performance: PerformanceTracker;
   readonly breakers: CircuitBreakers;
   private readonly planner: RoutePlanner;
+  private readonly accounting: CallAccounting;
   private snapshot = RegistrySnapshot.empty();
   private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Breaker key → the model name the metrics use, so `rekindle_circuit_open{model}` joins the rest. */
+  private readonly breakerModelNames = new Map<string, string>();
 
   constructor(private readonly options: ChatRouterOptions) {
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? abortableSleep;
     this.catalog = new ModelCatalog(options.config);
     this.performance = new PerformanceTracker(this.now);
+    this.accounting = new CallAccounting(options.metrics, this.performance);
     this.breakers = new CircuitBreakers(options.config.circuit_breaker, (key, open) => {
-      options.metrics.circuitOpen.set({ model: key }, open ? 1 : 0);
+      options.metrics.circuitOpen.set(
+        { model: this.breakerModelNames.get(key) ?? key },
+        open ? 1 : 0,
+      );
     });
     this.planner = new RoutePlanner(
       options.config,
@@ -107,7 +123,7 @@ export class ChatRouter {
         { body, upstreamModel: target.upstreamModel, ...(timeoutMs ? { timeoutMs } : {}) },
         signal,
       );
-      this.recordSuccess(target, this.now() - started, result.usage);
+      this.accounting.success(target, this.now() - started, result.usage);
       return result;
     });
   }
@@ -151,15 +167,10 @@ export class ChatRouter {
     try {
       while (part) {
         if (part.type === 'finish') {
-          this.recordSuccess(target, this.now() - started, part.usage);
-          if (part.timeToFirstTokenMs !== null) {
-            this.options.metrics.timeToFirstToken.observe(
-              { provider: target.provider, model: target.name },
-              part.timeToFirstTokenMs / 1000,
-            );
-          }
+          this.accounting.success(target, this.now() - started, part.usage);
+          this.accounting.timeToFirstToken(target, part.timeToFirstTokenMs);
         } else if (part.type === 'error') {
-          this.recordFailure(target, part.error, this.now() - started);
+          this.accounting.failure(target, part.error, this.now() - started);
         }
         yield part;
         const next = await iterator.next();
@@ -184,7 +195,8 @@ export class ChatRouter {
     const routeLabel = plan.route ?? 'direct';
     let lastError: GatewayError | undefined;
     let attempts = 0;
-    let previous: ModelTarget | undefined;
+    // The model traffic is moving away from, and why: a failure, or its open breaker.
+    let movingFrom: { target: ModelTarget; reason: string } | undefined;
     let skippedForBreaker = 0;
 
     for (const target of plan.candidates) {
@@ -193,19 +205,20 @@ export class ChatRouter {
       if (!provider) {
         continue;
       }
+      this.breakerModelNames.set(key, target.name);
       if (!this.breakers.allow(key, this.now())) {
         skippedForBreaker += 1;
+        movingFrom ??= { target, reason: 'circuit_open' };
         continue;
       }
-      if (previous) {
+      if (movingFrom) {
         metrics.fallbacksTotal.inc({
           route: routeLabel,
-          from_model: previous.name,
+          from_model: movingFrom.target.name,
           to_model: target.name,
-          reason: lastError ? failureReason(lastError) : 'circuit_open',
+          reason: movingFrom.reason,
         });
       }
-      previous = target;
       for (let tryNumber = 1; tryNumber <= plan.retry.max_attempts; tryNumber += 1) {
         const remaining = deadline - this.now();
         if (remaining <= 0) {
@@ -225,10 +238,14 @@ export class ChatRouter {
           if (signal.aborted || (failure instanceof ProviderError && failure.kind === 'aborted')) {
             throw failure;
           }
-          this.recordFailure(target, failure, this.now() - started);
+          this.accounting.failure(target, failure, this.now() - started);
           lastError = failure;
           if (countsAgainstBreaker(failure)) {
             this.breakers.recordFailure(key, this.now());
+          } else {
+            // The upstream answered (the request was at fault): it is healthy, and a half-open
+            // probe that got this answer must not keep the breaker waiting for another cooldown.
+            this.breakers.recordSuccess(key, this.now());
           }
           if (!canFallBack(failure)) {
             throw failure;
@@ -250,9 +267,13 @@ export class ChatRouter {
             model: target.name,
             reason: failureReason(failure),
           });
-          await this.sleep(wait);
+          await this.sleep(wait, signal);
+          if (signal.aborted) {
+            throw abortedError(target.provider, signal);
+          }
         }
       }
+      movingFrom = { target, reason: lastError ? failureReason(lastError) : 'timeout' };
     }
     if (lastError) {
       throw lastError;
@@ -274,76 +295,4 @@ export class ChatRouter {
     const capped = Math.min(base, plan.retry.max_backoff_ms);
     return capped / 2 + Math.random() * (capped / 2);
   }
-
-  /** Per-model accounting of a successful call: latency, tokens and spend. */
-  private recordSuccess(target: ModelTarget, latencyMs: number, usage: Usage): void {
-    const { metrics } = this.options;
-    const labels = { provider: target.provider, model: target.name };
-    metrics.upstreamDuration.observe({ ...labels, outcome: 'success' }, latencyMs / 1000);
-    const cost = costUsd(target, usage);
-    if (usage.promptTokens !== null) {
-      metrics.tokensTotal.inc({ ...labels, type: 'prompt' }, usage.promptTokens);
-    }
-    if (usage.completionTokens !== null) {
-      metrics.tokensTotal.inc({ ...labels, type: 'completion' }, usage.completionTokens);
-    }
-    if (cost === null) {
-      metrics.unpricedTotal.inc(labels);
-    } else {
-      metrics.costUsdTotal.inc(labels, cost);
-    }
-    this.performance.recordSuccess(
-      target,
-      latencyMs,
-      cost,
-      usage.promptTokens,
-      usage.completionTokens,
-    );
-  }
-
-  private recordFailure(target: ModelTarget, error: GatewayError, latencyMs: number): void {
-    this.performance.recordFailure(target);
-    this.options.metrics.upstreamDuration.observe(
-      {
-        provider: target.provider,
-        model: target.name,
-        outcome: error instanceof ProviderError && error.kind === 'timeout' ? 'timeout' : 'error',
-      },
-      latencyMs / 1000,
-    );
-  }
-}
-
-/** Client errors (400, 413, 422) are the request's fault: another model would fail the same way. */
-function canFallBack(error: GatewayError): boolean {
-  if (error.isRetryable) {
-    return true;
-  }
-  return error.status === 401 || error.status === 403 || error.status === 404;
-}
-
-function countsAgainstBreaker(error: GatewayError): boolean {
-  return error.isRetryable || error.status === 401 || error.status === 403;
-}
-
-function failureReason(error: GatewayError): string {
-  if (error instanceof ProviderError) {
-    return error.kind === 'upstream' ? String(error.status) : error.kind;
-  }
-  return String(error.status);
-}
-
-function timeoutError(provider: string): ProviderError {
-  return new ProviderError('The request ran out of time before an upstream answered.', {
-    provider,
-    kind: 'timeout',
-  });
-}
-
-function wrapUnknown(error: unknown, provider: string): ProviderError {
-  return new ProviderError('The upstream call failed unexpectedly.', {
-    provider,
-    kind: 'connection',
-    cause: error,
-  });
 }

@@ -93,7 +93,7 @@ export class CircuitBreakers {
 
   private count(key: string, now: number, failed: boolean) {
     let state = this.states.get(key);
-    if (!state || state.kind !== 'closed' || now - state.windowStart >= this.settings.window_ms) {
+    if (state?.kind !== 'closed' || now - state.windowStart >= this.settings.window_ms) {
       state = { kind: 'closed', windowStart: now, total: 0, failures: 0 };
       this.states.set(key, state);
     }

@@ -11,6 +11,12 @@ export interface RegistryEntry {
   readonly isBaseline: boolean;
   readonly trafficPercentage: number;
   readonly abTestGroup: string | null;
+  /**
+   * When the row was registered (ISO). Variants take their bucket ranges in registration order, so
+   * registering or deploying a newer model never moves leads of an older variant; without it the
+   * order falls back to the model version.
+   */
+  readonly createdAt?: string;
 }
 
 export interface Assignment {
@@ -30,7 +36,8 @@ export const bucketCount = 10_000;
 
 /**
  * Sticky assignment: the same (route, key) lands in the same bucket on every instance, because the
- * bucket is a hash and the split is ordered by model version, not by arrival order.
+ * bucket is a hash and the split is ordered by registration time (then model version), not by the
+ * order rows arrive in.
  */
 export function assignmentBucket(route: string, key: string): number {
   const digest = createHash('sha256').update(route).update('\u0000').update(key).digest();
@@ -51,7 +58,7 @@ export class RegistrySnapshot {
       const live = rows
         .filter((entry) => !entry.isBaseline && entry.status === 'testing')
         .filter((entry) => entry.trafficPercentage > 0)
-        .sort((a, b) => a.modelVersion.localeCompare(b.modelVersion));
+        .sort(byRegistrationOrder);
       let cumulative = 0;
       const variants = live.map((entry) => {
         cumulative += Math.round(entry.trafficPercentage * (bucketCount / 100));
@@ -112,4 +119,13 @@ export class RegistrySnapshot {
   findByModelId(modelId: string): RegistryEntry | undefined {
     return this.entries.find((entry) => entry.modelId === modelId);
   }
+}
+
+/** Older registrations first; ties (and rows without a time) by model version, then id. */
+function byRegistrationOrder(a: RegistryEntry, b: RegistryEntry): number {
+  const time = Date.parse(a.createdAt ?? '') - Date.parse(b.createdAt ?? '');
+  if (Number.isFinite(time) && time !== 0) {
+    return time;
+  }
+  return a.modelVersion.localeCompare(b.modelVersion) || a.id.localeCompare(b.id);
 }

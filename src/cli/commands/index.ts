@@ -3,6 +3,7 @@ import { evaluateCommand } from './evaluate.ts';
 import { keysCommands } from './keys.ts';
 import { leaderboardCommand } from './leaderboard.ts';
 import { migrateCommand } from './migrate.ts';
+import { modelsCommands } from './models.ts';
 
 /** Every `rekindle` command; each lives in its own file beside this one. */
 export const commands: readonly CliCommand[] = [
@@ -10,4 +11,5 @@ export const commands: readonly CliCommand[] = [
   leaderboardCommand,
   migrateCommand,
   ...keysCommands,
+  ...modelsCommands,
 ];

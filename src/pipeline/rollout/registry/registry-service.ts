@@ -1,4 +1,4 @@
-import type { Logger } from '../../../metrics/index.ts';
+import type { GatewayMetrics, Logger } from '../../../metrics/index.ts';
 import type {
   ChangeOptions,
   ModelRegistryStore,
@@ -27,6 +27,9 @@ export class RegistryService {
       transport: StoreTransport;
       logger: Logger;
       onChange: (rows: readonly RegistryRow[]) => void;
+      /** Counts each change in `rekindle_rollout_actions_total{route,action,automatic}`. */
+      metrics?: Pick<GatewayMetrics, 'rolloutActionsTotal'>;
+      /** Reload period; default 30 s with LISTEN, 5 s without (Supabase rpc). */
       pollIntervalMs?: number;
     },
   ) {}
@@ -85,11 +88,15 @@ export class RegistryService {
   }
 
   register(input: RegisterModelInput): Promise<RegistryRow> {
-    return this.change(() => this.options.store.register(input));
+    return this.change('register', input.route, undefined, () =>
+      this.options.store.register(input),
+    );
   }
 
   setBaseline(route: string, ref: string, options?: ChangeOptions): Promise<RegistryRow> {
-    return this.change(() => this.options.store.setBaseline(route, ref, options));
+    return this.change('set_baseline', route, options, () =>
+      this.options.store.setBaseline(route, ref, options),
+    );
   }
 
   deploy(
@@ -99,25 +106,41 @@ export class RegistryService {
     abTestGroup: string | null,
     options?: ChangeOptions,
   ): Promise<RegistryRow> {
-    return this.change(() =>
+    return this.change('deploy', route, options, () =>
       this.options.store.deploy(route, ref, trafficPercentage, abTestGroup, options),
     );
   }
 
   promote(route: string, ref: string, options?: ChangeOptions): Promise<RegistryRow> {
-    return this.change(() => this.options.store.promote(route, ref, options));
+    return this.change('promote', route, options, () =>
+      this.options.store.promote(route, ref, options),
+    );
   }
 
   deprecate(route: string, ref: string, options?: ChangeOptions): Promise<RegistryRow> {
-    return this.change(() => this.options.store.deprecate(route, ref, options));
+    return this.change('deprecate', route, options, () =>
+      this.options.store.deprecate(route, ref, options),
+    );
   }
 
   rollback(route: string, ref: string | null, options?: ChangeOptions): Promise<RegistryRow> {
-    return this.change(() => this.options.store.rollback(route, ref, options));
+    return this.change('rollback', route, options, () =>
+      this.options.store.rollback(route, ref, options),
+    );
   }
 
-  private async change(operation: () => Promise<RegistryRow>): Promise<RegistryRow> {
+  private async change(
+    action: string,
+    route: string,
+    options: ChangeOptions | undefined,
+    operation: () => Promise<RegistryRow>,
+  ): Promise<RegistryRow> {
     const row = await operation();
+    this.options.metrics?.rolloutActionsTotal.inc({
+      route,
+      action,
+      automatic: options?.automatic === true ? 'true' : 'false',
+    });
     // A load that started before the change may miss it: wait it out, then load again.
     await this.reloading?.catch(() => {});
     await this.reload();
