@@ -1,0 +1,97 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createStore } from '../../src/store/index.ts';
+import { ModelRegistryStore } from '../../src/store/model-registry-store.ts';
+import { benchModel, variantModel } from './canned-responses.ts';
+
+export const benchRoute = 'outreach';
+export const benchOrganization = 'bench-org';
+
+export interface PreparedGateway {
+  readonly dataDir: string;
+  readonly configPath: string;
+  readonly apiKey: string;
+}
+
+/**
+ * What a production gateway holds before its first request: a PGlite data dir (migrated) with one
+ * API key (its rate limit far above what the bench sends), and the `outreach` route's registry —
+ * baseline `bench-model-a` and variant `bench-model-b` deployed to 10 % — both on the fixed
+ * upstream through an `openai-compatible` provider; tracking and metrics on as by default.
+ */
+export async function prepareGateway(options: {
+  workDir: string;
+  upstreamOrigin: string;
+}): Promise<PreparedGateway> {
+  const directory = join(options.workDir, 'rekindle');
+  const dataDir = join(directory, 'pglite');
+  mkdirSync(directory, { recursive: true });
+  const store = await createStore({ data_dir: dataDir }, { autoMigrate: true });
+  let apiKey: string;
+  try {
+    const created = await store.apiKeys.create({
+      organizationId: benchOrganization,
+      rpmLimit: 100_000_000,
+      name: 'bench',
+    });
+    apiKey = created.key;
+    const registry = new ModelRegistryStore(store.transport);
+    await registry.register({
+      route: benchRoute,
+      model_id: benchModel,
+      provider: 'bench',
+      model_version: 'v1-baseline',
+    });
+    await registry.register({
+      route: benchRoute,
+      model_id: variantModel,
+      provider: 'bench',
+      model_version: 'v2-variant',
+    });
+    await registry.setBaseline(benchRoute, 'v1-baseline', { actor: 'bench' });
+    await registry.deploy(benchRoute, 'v2-variant', 10, 'variant-a', { actor: 'bench' });
+  } finally {
+    await store.close();
+  }
+  const model = (name: string) => ({
+    name,
+    provider: 'bench',
+    upstream_model: name,
+    input_usd_per_mtok: 0.15,
+    output_usd_per_mtok: 0.6,
+    context_window: 128_000,
+  });
+  const config = {
+    server: { log_level: 'warn', shutdown_grace_ms: 2_000 },
+    providers: {
+      bench: {
+        type: 'openai-compatible',
+        base_url: `${options.upstreamOrigin}/v1`,
+        connections: 128,
+      },
+    },
+    models: [model(benchModel), model(variantModel)],
+    routes: { [benchRoute]: { models: [benchModel] } },
+    rate_limit: { default_rpm: 100_000_000 },
+  };
+  const configPath = join(directory, 'rekindle.config.json');
+  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  return { dataDir, configPath, apiKey };
+}
+
+/** Rows the gateway wrote to outcome_labels, counted after it stopped (it owned the data dir). */
+export async function countTrackedRows(dataDir: string): Promise<number> {
+  const store = await createStore({ data_dir: dataDir }, { autoMigrate: false });
+  try {
+    const executor = store.executor;
+    if (!executor) {
+      return Number.NaN;
+    }
+    const rows = await executor.query<{ count: string | number }>(
+      'select count(*) as count from public.outcome_labels',
+    );
+    return Number(rows[0]?.count ?? Number.NaN);
+  } finally {
+    await store.close();
+  }
+}

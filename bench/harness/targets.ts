@@ -1,0 +1,207 @@
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Endpoint } from './load.ts';
+import { ensurePortkey, type PortkeyInstall, portkeyCommand } from './portkey.ts';
+import { freePort, httpOk, memoryOf, type Service, spawnService } from './processes.ts';
+import { type PreparedGateway, prepareGateway } from './rekindle-target.ts';
+import type { Upstream } from './upstream.ts';
+
+export type TargetId = 'upstream' | 'bare' | 'rekindle' | 'portkey';
+
+export interface Target {
+  readonly id: TargetId;
+  readonly label: string;
+  readonly endpoint: Endpoint;
+  /** The process serving it (null for the upstream, whose workers are nginx's). */
+  readonly pid: number | null;
+  /** Resident memory right after start-up, MB. */
+  readonly idleRssMb: number | null;
+  memory(): { peakMb: number; currentMb: number } | null;
+  stop(): Promise<void>;
+}
+
+const chatPath = '/v1/chat/completions';
+/** Every target gets the same header, so all parse the same bytes; only Rekindle reads it. */
+const leadHeader = 'x-rekindle-lead-id';
+
+export interface TargetContext {
+  readonly repoDir: string;
+  readonly workDir: string;
+  readonly logDir: string;
+  readonly upstream: Upstream;
+  /** Extra node flags for the Rekindle process (e.g. --cpu-prof). */
+  readonly gatewayNodeArgs: readonly string[];
+  readonly log: (line: string) => void;
+}
+
+/** PATH and HOME only: no vendor keys, DATABASE_URL or REDIS_URL leak into a target. */
+function cleanEnvironment(extra: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    ...extra,
+  };
+}
+
+export function upstreamTarget(upstream: Upstream): Target {
+  return {
+    id: 'upstream',
+    label: `(a) upstream direct (${upstream.kind})`,
+    endpoint: { origin: upstream.origin, path: chatPath, headers: {}, leadHeader },
+    pid: null,
+    idleRssMb: upstream.memory()?.currentMb ?? null,
+    memory: () => upstream.memory(),
+    stop: async () => {},
+  };
+}
+
+function serviceTarget(id: TargetId, label: string, service: Service, endpoint: Endpoint): Target {
+  return {
+    id,
+    label,
+    endpoint,
+    pid: service.pid,
+    idleRssMb: memoryOf(service.pid)?.currentMb ?? null,
+    memory: () => memoryOf(service.pid),
+    stop: () => service.stop(),
+  };
+}
+
+export async function startBareProxy(context: TargetContext): Promise<Target> {
+  const port = await freePort();
+  const service = await spawnService({
+    name: 'bare-proxy',
+    command: process.execPath,
+    args: ['--import', 'tsx', join(context.repoDir, 'bench', 'bare-proxy.ts')],
+    cwd: context.repoDir,
+    env: cleanEnvironment({ BARE_UPSTREAM: context.upstream.origin, BARE_PORT: String(port) }),
+    logDir: context.logDir,
+    ready: () => httpOk(`http://127.0.0.1:${port}/`),
+  });
+  return serviceTarget('bare', '(b) bare Hono + undici proxy', service, {
+    origin: `http://127.0.0.1:${port}`,
+    path: chatPath,
+    headers: {},
+    leadHeader,
+  });
+}
+
+export interface RekindleTarget extends Target {
+  readonly prepared: PreparedGateway;
+  metricsText(): Promise<string>;
+}
+
+export async function startRekindle(context: TargetContext): Promise<RekindleTarget> {
+  context.log('preparing the Rekindle store (PGlite): API key, registry baseline + 10 % variant');
+  const prepared = await prepareGateway({
+    workDir: context.workDir,
+    upstreamOrigin: context.upstream.origin,
+  });
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const service = await spawnService({
+    name: 'rekindle-gateway',
+    command: process.execPath,
+    args: [...context.gatewayNodeArgs, '--import', 'tsx', join(context.repoDir, 'src', 'main.ts')],
+    cwd: context.repoDir,
+    env: cleanEnvironment({
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      REKINDLE_CONFIG: prepared.configPath,
+      REKINDLE_DATA_DIR: prepared.dataDir,
+      LOG_LEVEL: 'warn',
+    }),
+    logDir: context.logDir,
+    ready: async () => (await fetch(`${origin}/readyz`)).status === 200,
+    readyTimeoutMs: 120_000,
+  });
+  const target = serviceTarget('rekindle', '(c) Rekindle Gateway', service, {
+    origin,
+    path: chatPath,
+    headers: { authorization: `Bearer ${prepared.apiKey}` },
+    leadHeader,
+  });
+  return {
+    ...target,
+    prepared,
+    async metricsText() {
+      const response = await fetch(`${origin}/metrics`);
+      return response.text();
+    },
+  };
+}
+
+export function portkeyInstalled(workDir: string): boolean {
+  return existsSync(
+    join(workDir, 'portkey', 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js'),
+  );
+}
+
+export async function startPortkey(
+  context: TargetContext,
+): Promise<{ target: Target; install: PortkeyInstall }> {
+  const install = await ensurePortkey(context.workDir, context.log);
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const service = await spawnService({
+    name: 'portkey',
+    command: process.execPath,
+    args: portkeyCommand(install, port),
+    cwd: install.directory,
+    env: cleanEnvironment({ NODE_ENV: 'production' }),
+    logDir: context.logDir,
+    ready: () => httpOk(`${origin}/`),
+  });
+  const upstream = context.upstream.origin;
+  const target = serviceTarget('portkey', `(d) Portkey gateway ${install.version}`, service, {
+    origin,
+    path: chatPath,
+    headers: {
+      authorization: 'Bearer sk-bench',
+      'x-portkey-provider': 'openai',
+      'x-portkey-custom-host': `${upstream}/v1`,
+    },
+    // Portkey sends no `Accept: text/event-stream` upstream; the canned stream has its own path.
+    streamHeaders: { 'x-portkey-custom-host': `${upstream}/stream/v1` },
+    leadHeader,
+  });
+  return { target, install };
+}
+
+/** Listening sockets of a pid, from /proc/net/tcp: proves a target bound 127.0.0.1 only. */
+export function listeningAddresses(pid: number): string[] {
+  try {
+    const inodes = new Set<string>();
+    const fdDir = `/proc/${pid}/fd`;
+    for (const fd of readdirSync(fdDir)) {
+      const link = readlinkSync(join(fdDir, fd));
+      const match = /^socket:\[(\d+)\]$/.exec(link);
+      if (match?.[1]) {
+        inodes.add(match[1]);
+      }
+    }
+    const out: string[] = [];
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+        const fields = line.trim().split(/\s+/);
+        if (fields[3] === '0A' && fields[9] && inodes.has(fields[9]) && fields[1]) {
+          out.push(decodeAddress(fields[1]));
+        }
+      }
+    }
+    return out;
+  } catch {
+    return [];
+  }
+}
+
+/** `0100007F:1F90` → `127.0.0.1:8080`; IPv6 addresses are shown as `[hex]:port`. */
+function decodeAddress(hex: string): string {
+  const [address = '', port = '0'] = hex.split(':');
+  const portNumber = Number.parseInt(port, 16);
+  if (address.length === 8) {
+    const bytes = address.match(/../g)?.map((byte) => Number.parseInt(byte, 16)) ?? [];
+    return `${bytes.reverse().join('.')}:${portNumber}`;
+  }
+  return `[${address}]:${portNumber}`;
+}
