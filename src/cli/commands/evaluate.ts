@@ -2,22 +2,30 @@ import { resolve } from 'node:path';
 import type { GatewayConfig } from '../../config/index.ts';
 import {
   createJsonFileLeaderboardSource,
-  decisionOptionsFromConfig,
-  evaluateExperiment,
+  createStoreLeaderboardSource,
+  type ExperimentEvaluation,
+  evaluateSnapshot,
   formatDecisionTable,
   type LeaderboardSource,
+  outcomeWindows,
 } from '../../pipeline/rollout/index.ts';
+import type { Store } from '../../store/index.ts';
+import { LeaderboardStore } from '../../store/leaderboard-store.ts';
+import { ModelRegistryStore } from '../../store/model-registry-store.ts';
 import {
   type CliCommand,
   type CliContext,
   CliError,
   type ParsedArguments,
 } from '../cli-command.ts';
+import { type GatewayClient, gatewayClientFromEnv } from '../gateway-client.ts';
+import { openConfiguredStore } from './migrate.ts';
 
 /**
  * `rekindle evaluate [--route outreach] [--input FILE] [--now ISO] [--weekly-volume N] [--json]`:
  * each variant against the baseline → promote / keep_testing / rollback / invalid, with every number
- * behind it.
+ * behind it. Data: the experiment file with --input; else the running gateway's admin API when
+ * REKINDLE_GATEWAY_URL is set; else the store, opened directly.
  */
 export function createEvaluateCommand(dependencies: RolloutCommandDependencies = {}): CliCommand {
   return {
@@ -26,17 +34,29 @@ export function createEvaluateCommand(dependencies: RolloutCommandDependencies =
     usage: 'evaluate [--route outreach] [--input FILE] [--now ISO] [--weekly-volume N] [--json]',
     options: { ...rolloutCommandOptions, 'weekly-volume': { type: 'string' } },
     async run(context, args) {
-      const input = await resolveRolloutInput(context, args, dependencies);
-      const snapshot = await input.source.load(input.route, input.now);
-      const now = input.nowFromFlag ? input.now : (snapshot.asOf ?? input.now);
-      const weeklyVolume = positiveNumberFlag(args, 'weekly-volume') ?? snapshot.weeklyVolume;
-      const options = decisionOptionsFromConfig(input.config.rollout, {
-        weeklyVolume: weeklyVolume ?? undefined,
-        ...(snapshot.plannedTotalMessages === null
-          ? {}
-          : { plannedTotalMessages: snapshot.plannedTotalMessages }),
+      const weeklyVolume = positiveNumberFlag(args, 'weekly-volume');
+      const evaluation = await withRolloutInput(context, args, dependencies, {
+        async remote(client, input) {
+          return client.request<ExperimentEvaluation>(
+            'GET',
+            `/admin/experiments/${encodeURIComponent(input.route)}`,
+            {
+              query: {
+                now: input.nowFromFlag ? input.now.toISOString() : undefined,
+                weekly_volume: weeklyVolume === undefined ? undefined : String(weeklyVolume),
+              },
+            },
+          );
+        },
+        async local(source, input) {
+          const snapshot = await source.load(input.route, input.now);
+          return evaluateSnapshot(snapshot, input.config.rollout, {
+            now: input.nowFromFlag ? input.now : undefined,
+            clockNow: input.now,
+            weeklyVolume,
+          });
+        },
       });
-      const evaluation = evaluateExperiment(snapshot.aggregates, options, now);
       return {
         json: evaluation as unknown as Record<string, unknown>,
         text: formatDecisionTable(evaluation),
@@ -47,11 +67,12 @@ export function createEvaluateCommand(dependencies: RolloutCommandDependencies =
 
 /** What `evaluate` and `leaderboard` need from the outside world; injectable for tests. */
 export interface RolloutCommandDependencies {
-  /**
-   * The store-backed source (the `model_leaderboard` view), used when --input is absent. Until it
-   * is wired in, those commands ask for --input.
-   */
+  /** Replaces the store-backed source (used when neither --input nor REKINDLE_GATEWAY_URL is given). */
   readonly storeSource?: (context: CliContext) => LeaderboardSource | Promise<LeaderboardSource>;
+  /** Opens the store for the store-backed source; default: from the config (migrated). */
+  readonly openStore?: (context: CliContext, options: { autoMigrate: boolean }) => Promise<Store>;
+  /** The admin API client; default: from REKINDLE_GATEWAY_URL and REKINDLE_ADMIN_TOKEN. */
+  readonly gatewayClient?: (context: CliContext) => GatewayClient | null;
   readonly clock?: () => Date;
   /** Directory --input is resolved against (default: the process's working directory). */
   readonly cwd?: string;
@@ -66,43 +87,61 @@ export const rolloutCommandOptions = {
 export interface RolloutCommandInput {
   readonly config: GatewayConfig;
   readonly route: string;
-  readonly source: LeaderboardSource;
   /** --now, or the clock. */
   readonly now: Date;
   readonly nowFromFlag: boolean;
 }
 
-export async function resolveRolloutInput(
+/**
+ * Runs `local` on a leaderboard source (the --input file, or the store opened for the call and
+ * closed after), or `remote` on the admin API when REKINDLE_GATEWAY_URL is set and --input is not.
+ */
+export async function withRolloutInput<T>(
   context: CliContext,
   args: ParsedArguments,
   dependencies: RolloutCommandDependencies,
-): Promise<RolloutCommandInput> {
+  work: {
+    remote(client: GatewayClient, input: RolloutCommandInput): Promise<T>;
+    local(source: LeaderboardSource, input: RolloutCommandInput): Promise<T>;
+  },
+): Promise<T> {
   const config = context.config();
-  const route = stringFlag(args, 'route') ?? config.default_route;
-  const input = stringFlag(args, 'input');
   const nowFlag = stringFlag(args, 'now');
-  const now =
-    nowFlag === undefined ? (dependencies.clock ?? (() => new Date()))() : parseNow(nowFlag);
-  const windows = {
-    replyDays: config.rollout.reply_window_days,
-    meetingDays: config.rollout.meeting_window_days,
-    closeDays: config.rollout.close_window_days,
+  const input: RolloutCommandInput = {
+    config,
+    route: stringFlag(args, 'route') ?? config.default_route,
+    now: nowFlag === undefined ? (dependencies.clock ?? (() => new Date()))() : parseNow(nowFlag),
+    nowFromFlag: nowFlag !== undefined,
   };
-  let source: LeaderboardSource;
-  if (input !== undefined) {
-    source = createJsonFileLeaderboardSource({
-      path: resolve(dependencies.cwd ?? process.cwd(), input),
-      windows,
+  const file = stringFlag(args, 'input');
+  if (file !== undefined) {
+    const source = createJsonFileLeaderboardSource({
+      path: resolve(dependencies.cwd ?? process.cwd(), file),
+      windows: outcomeWindows(config.rollout),
     });
-  } else if (dependencies.storeSource) {
-    source = await dependencies.storeSource(context);
-  } else {
-    throw new CliError(
-      'no store-backed leaderboard source is available in this build; pass --input FILE (format: docs/experiments.md)',
-      2,
-    );
+    return work.local(source, input);
   }
-  return { config, route, source, now, nowFromFlag: nowFlag !== undefined };
+  const client = (dependencies.gatewayClient ?? ((cli) => gatewayClientFromEnv(cli.env)))(context);
+  if (client) {
+    return work.remote(client, input);
+  }
+  if (dependencies.storeSource) {
+    return work.local(await dependencies.storeSource(context), input);
+  }
+  const store = await (dependencies.openStore ?? openConfiguredStore)(context, {
+    autoMigrate: true,
+  });
+  try {
+    const registry = new ModelRegistryStore(store.transport);
+    const source = createStoreLeaderboardSource({
+      cohorts: new LeaderboardStore(store.transport),
+      listModels: (route) => registry.list(route),
+      windows: outcomeWindows(config.rollout),
+    });
+    return await work.local(source, input);
+  } finally {
+    await store.close();
+  }
 }
 
 export function stringFlag(args: ParsedArguments, name: string): string | undefined {

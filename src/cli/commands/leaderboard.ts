@@ -1,12 +1,20 @@
-import { buildLeaderboard, formatLeaderboardTable } from '../../pipeline/rollout/index.ts';
+import {
+  buildLeaderboard,
+  formatLeaderboardTable,
+  type Leaderboard,
+} from '../../pipeline/rollout/index.ts';
 import type { CliCommand } from '../cli-command.ts';
 import {
   type RolloutCommandDependencies,
-  resolveRolloutInput,
   rolloutCommandOptions,
+  withRolloutInput,
 } from './evaluate.ts';
 
-/** `rekindle leaderboard [--route outreach] [--input FILE] [--now ISO] [--json]`. */
+/**
+ * `rekindle leaderboard [--route outreach] [--input FILE] [--now ISO] [--json]`: rates per model
+ * version with 95 % intervals and lifts against the baseline, from the experiment file, the running
+ * gateway (REKINDLE_GATEWAY_URL) or the store.
+ */
 export function createLeaderboardCommand(
   dependencies: RolloutCommandDependencies = {},
 ): CliCommand {
@@ -16,10 +24,21 @@ export function createLeaderboardCommand(
     usage: 'leaderboard [--route outreach] [--input FILE] [--now ISO] [--json]',
     options: rolloutCommandOptions,
     async run(context, args) {
-      const input = await resolveRolloutInput(context, args, dependencies);
-      const snapshot = await input.source.load(input.route, input.now);
-      const asOf = input.nowFromFlag ? input.now : (snapshot.asOf ?? input.now);
-      const leaderboard = buildLeaderboard(snapshot.aggregates, asOf);
+      const leaderboard = await withRolloutInput<Leaderboard>(context, args, dependencies, {
+        remote(client, input) {
+          return client.request<Leaderboard>('GET', '/admin/leaderboard', {
+            query: {
+              route: input.route,
+              now: input.nowFromFlag ? input.now.toISOString() : undefined,
+            },
+          });
+        },
+        async local(source, input) {
+          const snapshot = await source.load(input.route, input.now);
+          const asOf = input.nowFromFlag ? input.now : (snapshot.asOf ?? input.now);
+          return buildLeaderboard(snapshot.aggregates, asOf);
+        },
+      });
       return {
         json: leaderboard as unknown as Record<string, unknown>,
         text: formatLeaderboardTable(leaderboard),

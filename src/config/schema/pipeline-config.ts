@@ -108,7 +108,55 @@ export const rolloutConfigSchema = z
       .describe('Relative close-rate lift to promote (+5 %).'),
     alpha: z.number().min(0).max(0.5).default(0.05),
     min_samples_per_arm: z.number().int().positive().default(200),
+    min_events_per_arm: z
+      .number()
+      .int()
+      .positive()
+      .default(30)
+      .describe('Replies and deals per arm before a promotion (normal approximation).'),
+    min_harm_events: z
+      .number()
+      .int()
+      .positive()
+      .default(10)
+      .describe('Events across both arms before a "significantly worse" test runs.'),
+    min_runtime_days: z
+      .number()
+      .nonnegative()
+      .default(7)
+      .describe('Days a variant must run before it may be promoted (rollback may come sooner).'),
+    srm_threshold: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.001)
+      .describe('Sample-ratio-mismatch p-value below which an experiment is invalid.'),
+    planned_total_messages: z
+      .number()
+      .positive()
+      .default(200_000)
+      .describe(
+        'Route messages expected at decision time; the anytime-valid bounds are tightest there.',
+      ),
+    weekly_volume: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Route messages per week for time estimates; the observed rate when unset.'),
     auto_promote: z.boolean().default(false),
-    auto_rollback: z.boolean().default(false),
+    auto_rollback: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Roll a variant back when a guardrail (sentiment, bounce, spam…) is significantly worse.',
+      ),
+    evaluation_interval_ms: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(300_000)
+      .describe(
+        'How often the gateway evaluates experiments (gauges, automation); 0 turns it off.',
+      ),
   })
   .strict();

@@ -50,6 +50,11 @@ export interface ArmAggregates {
   readonly reply: ReplyCohort;
   readonly meeting: MeetingCohort;
   readonly close: CloseCohort;
+  /**
+   * Messages of this version that a fallback model generated (the store source knows; files do
+   * not). They are left out of every count above: they say nothing about the version's model.
+   */
+  readonly fallbackMessages?: number;
 }
 
 export interface RouteAggregates {

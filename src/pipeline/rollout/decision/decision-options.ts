@@ -60,6 +60,12 @@ export function decisionOptionsFromConfig(
     minReplyLift: rollout.min_reply_lift,
     minCloseLift: rollout.min_close_lift,
     minSamplesPerArm: rollout.min_samples_per_arm,
+    minEventsPerArm: rollout.min_events_per_arm,
+    minHarmEvents: rollout.min_harm_events,
+    minRuntimeDays: rollout.min_runtime_days,
+    srmThreshold: rollout.srm_threshold,
+    plannedTotalMessages: rollout.planned_total_messages,
+    weeklyVolume: rollout.weekly_volume,
     windows: {
       replyDays: rollout.reply_window_days,
       meetingDays: rollout.meeting_window_days,

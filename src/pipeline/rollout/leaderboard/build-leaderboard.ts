@@ -21,6 +21,7 @@ type Pair = readonly [number, number] | null;
  * (Wilson for rates, Student t for means, delta method for lifts; fixed-horizon, descriptive).
  */
 export interface LeaderboardRow {
+  readonly route: string;
   readonly model_version: string;
   readonly is_baseline: boolean;
   readonly traffic_percentage: number;
@@ -49,7 +50,7 @@ export function buildLeaderboard(aggregates: RouteAggregates, asOf: Date): Leade
   const baseline = aggregates.arms.find((arm) => arm.isBaseline) ?? null;
   const rows = [...aggregates.arms]
     .sort((left, right) => Number(right.isBaseline) - Number(left.isBaseline))
-    .map((arm) => buildRow(arm, baseline));
+    .map((arm) => buildRow(aggregates.route, arm, baseline));
   return {
     route: aggregates.route,
     as_of: asOf.toISOString(),
@@ -58,7 +59,11 @@ export function buildLeaderboard(aggregates: RouteAggregates, asOf: Date): Leade
   };
 }
 
-function buildRow(arm: ArmAggregates, baseline: ArmAggregates | null): LeaderboardRow {
+function buildRow(
+  route: string,
+  arm: ArmAggregates,
+  baseline: ArmAggregates | null,
+): LeaderboardRow {
   const metrics: Record<string, unknown> = {};
   for (const spec of rateMetrics) {
     const estimate = estimateRate(spec, arm);
@@ -84,6 +89,7 @@ function buildRow(arm: ArmAggregates, baseline: ArmAggregates | null): Leaderboa
     metrics[`${name}_vs_baseline_ci95`] = usable ? pair(lift.interval) : null;
   }
   return {
+    route,
     model_version: arm.modelVersion,
     is_baseline: arm.isBaseline,
     traffic_percentage: arm.trafficPercentage,
@@ -95,6 +101,7 @@ function buildRow(arm: ArmAggregates, baseline: ArmAggregates | null): Leaderboa
       meeting: arm.meeting.messages,
       close: arm.close.messages,
     },
+    ...(arm.fallbackMessages === undefined ? {} : { fallback_messages: arm.fallbackMessages }),
     ...metrics,
   };
 }

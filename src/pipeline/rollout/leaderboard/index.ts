@@ -15,3 +15,7 @@ export {
   type JsonFileLeaderboardSourceOptions,
 } from './json-file-leaderboard-source.ts';
 export type { LeaderboardSnapshot, LeaderboardSource } from './leaderboard-source.ts';
+export {
+  createStoreLeaderboardSource,
+  type StoreLeaderboardSourceOptions,
+} from './store-leaderboard-source.ts';

@@ -2,9 +2,16 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createEvaluateCommand } from '../../../../src/cli/commands/evaluate.ts';
 import { commands } from '../../../../src/cli/commands/index.ts';
 import { runCli } from '../../../../src/cli/run-cli.ts';
 import { readEnv } from '../../../../src/config/index.ts';
+import {
+  defaultDecisionOptions,
+  parseExperimentFile,
+} from '../../../../src/pipeline/rollout/index.ts';
+
+const windows = defaultDecisionOptions.windows;
 
 const seedFile = 'docs/examples/seed-experiment.json';
 const directory = mkdtempSync(join(tmpdir(), 'rekindle-evaluate-'));
@@ -110,11 +117,34 @@ describe('rekindle evaluate', () => {
     expect(text.stdout).toMatch(/weeks/);
   });
 
-  it('asks for --input while no store source is wired in', async () => {
-    const result = await rekindle(['evaluate']);
-    expect(result.exitCode).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/--input FILE/);
+  it('reads the store when neither --input nor REKINDLE_GATEWAY_URL is given', async () => {
+    const seed = JSON.parse(readFileSync(seedFile, 'utf8'));
+    const snapshot = parseExperimentFile(seed, { now: new Date(seed.as_of), windows });
+    const routes: string[] = [];
+    const command = createEvaluateCommand({
+      gatewayClient: () => null,
+      storeSource: () => ({
+        async load(route) {
+          routes.push(route);
+          return snapshot;
+        },
+      }),
+    });
+    const exitCode = await runCli(
+      ['evaluate', '--json'],
+      readEnv({ REKINDLE_CONFIG: defaultConfig }),
+      [command],
+      {
+        stdout: (text) => {
+          expect(JSON.parse(text).decision).toBe('promote');
+        },
+        stderr: (text) => {
+          throw new Error(text);
+        },
+      },
+    );
+    expect(exitCode).toBe(0);
+    expect(routes).toEqual(['outreach']);
   });
 
   it('fails clearly on a route the file does not hold', async () => {
