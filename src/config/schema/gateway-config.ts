@@ -19,21 +19,50 @@ const section = <T extends z.ZodType>(schema: T) => schema.prefault({} as z.inpu
 
 export const gatewayConfigSchema = z
   .object({
-    server: section(serverConfigSchema),
+    server: section(serverConfigSchema).describe('The HTTP server.'),
     providers: z
       .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), providerConfigSchema)
-      .default({}),
-    models: z.array(modelConfigSchema).default([]),
-    routes: z.record(z.string().min(1), routeConfigSchema).default({}),
+      .default({})
+      .describe(
+        'Upstreams by id. `openai`, `together` and `anthropic` appear by themselves when their API key is set; `sandbox` is always there; add `openai-compatible` ones (vLLM, Ollama, llama.cpp) with a base_url.',
+      ),
+    models: z
+      .array(modelConfigSchema)
+      .default([])
+      .describe(
+        'Catalog entries added to (or replacing, by name) the built-in catalog: gpt-4o-mini, gpt-4o, llama-3.1-8b/70b-instruct-turbo, claude-3-5-haiku/sonnet, sandbox/outreach-v1.',
+      ),
+    routes: z
+      .record(z.string().min(1), routeConfigSchema)
+      .default({})
+      .describe(
+        'Route aliases clients send as `model`. Without an `outreach` route, it uses the first vendor with a key (else the sandbox) and the other vendors as fallbacks. See docs/routing.md.',
+      ),
     default_route: z.string().default('outreach').describe('Route used when a request names none.'),
-    circuit_breaker: section(circuitBreakerConfigSchema),
-    rate_limit: section(rateLimitConfigSchema),
-    tracking: section(trackingConfigSchema),
-    store: section(storeConfigSchema),
-    webhooks: section(webhooksConfigSchema),
-    sentiment: section(sentimentConfigSchema),
-    training: section(trainingConfigSchema),
-    rollout: section(rolloutConfigSchema),
+    circuit_breaker: section(circuitBreakerConfigSchema).describe(
+      'One breaker per model deployment (provider/model).',
+    ),
+    rate_limit: section(rateLimitConfigSchema).describe(
+      'Per-organization request limits (in memory, or in Redis with REDIS_URL).',
+    ),
+    tracking: section(trackingConfigSchema).describe(
+      'The write-behind buffer that records generated messages in outcome_labels.',
+    ),
+    store: section(storeConfigSchema).describe(
+      'Where state lives: Supabase (url + service role key), else Postgres (database_url), else embedded PGlite in data_dir.',
+    ),
+    webhooks: section(webhooksConfigSchema).describe(
+      'Signed SendGrid and CRM webhooks. See docs/webhooks.md.',
+    ),
+    sentiment: section(sentimentConfigSchema).describe(
+      'Reply sentiment and interest classification.',
+    ),
+    training: section(trainingConfigSchema).describe(
+      'Export and fine-tuning. See docs/training.md.',
+    ),
+    rollout: section(rolloutConfigSchema).describe(
+      'Leaderboard windows, promotion criteria and guarded automation. See docs/experiments.md.',
+    ),
   })
   .strict();
 
