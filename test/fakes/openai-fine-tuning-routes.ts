@@ -65,6 +65,8 @@ export interface OpenAIFineTuningFake {
   failNextJob(failure?: ScriptedOpenAIFailure): void;
   /** Freezes (or unfreezes) a job where it is: polls no longer move it. */
   hold(jobId: string, held?: boolean): void;
+  /** The next job created starts held (frozen in its first status until `hold(id, false)`). */
+  holdNextJob(): void;
   /** Moves a job one status on by hand. */
   step(jobId: string): void;
   /** The next matching request(s) fail with this HTTP status (transient vendor errors). */
@@ -82,6 +84,7 @@ export function createOpenAIFineTuningRoutes(
   const jobs = new Map<string, JobRecord>();
   const requests: RecordedRequest[] = [];
   const injected = new InjectedErrors();
+  let holdNext = 0;
   const scripted: ScriptedOpenAIFailure[] = [];
   const seconds = () => Math.floor(clock() / 1000);
 
@@ -206,6 +209,10 @@ export function createOpenAIFineTuningRoutes(
       enter(record, status, plan.failure),
     );
     record = { job, events: [], progression };
+    if (holdNext > 0) {
+      holdNext -= 1;
+      progression.held = true;
+    }
     jobs.set(job.id, record);
     addEvent(record, `Validating training file: ${trainingFile}`);
     addEvent(record, `Created fine-tuning job: ${job.id}`);
@@ -335,6 +342,9 @@ export function createOpenAIFineTuningRoutes(
       if (record) {
         record.progression.held = held;
       }
+    },
+    holdNextJob: () => {
+      holdNext += 1;
     },
     step: (jobId) => jobs.get(jobId)?.progression.step(),
     injectHttpError: (error) => injected.add(error),

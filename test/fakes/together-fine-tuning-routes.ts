@@ -60,6 +60,8 @@ export interface TogetherFineTuningFake {
   readonly requests: RecordedRequest[];
   failNextJob(failure?: ScriptedTogetherFailure): void;
   hold(jobId: string, held?: boolean): void;
+  /** The next job created starts held (frozen in its first status until `hold(id, false)`). */
+  holdNextJob(): void;
   step(jobId: string): void;
   /** The next matching request(s) fail with this HTTP status (transient vendor errors). */
   injectHttpError(error: InjectedHttpError): void;
@@ -76,6 +78,7 @@ export function createTogetherFineTuningRoutes(
   const jobs = new Map<string, JobRecord>();
   const requests: RecordedRequest[] = [];
   const injected = new InjectedErrors();
+  let holdNext = 0;
   const scripted: ScriptedTogetherFailure[] = [];
   const isoNow = () => new Date(clock()).toISOString();
 
@@ -215,6 +218,10 @@ export function createTogetherFineTuningRoutes(
     const progression = new JobProgression(plan.path, advance, clock, (status) =>
       enter(job, status, plan.message),
     );
+    if (holdNext > 0) {
+      holdNext -= 1;
+      progression.held = true;
+    }
     jobs.set(job.id, { job, progression });
     return sendJson(response, 200, job);
   }
@@ -313,6 +320,9 @@ export function createTogetherFineTuningRoutes(
       if (record) {
         record.progression.held = held;
       }
+    },
+    holdNextJob: () => {
+      holdNext += 1;
     },
     step: (jobId) => jobs.get(jobId)?.progression.step(),
     injectHttpError: (error) => injected.add(error),

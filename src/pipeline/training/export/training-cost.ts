@@ -24,7 +24,7 @@ export const openAITrainingUsdPerMillionTokens: Readonly<Record<string, number>>
  * (together.ai/pricing, "Fine-tuning" table, supervised fine-tuning: up to 16B — LoRA $0.48,
  * full $0.54; 17B–69B — $1.50 / $1.65; 70B–100B — $2.90 / $3.20). Processed tokens =
  * n_epochs × training tokens + n_evals × validation tokens (docs.together.ai, fine-tuning pricing).
- * Prices change: override them with the `prices` option (and the config, once it has the fields).
+ * Prices change: override them with `training.<vendor>.training_usd_per_mtok` in the config.
  */
 export const togetherTrainingUsdPerMillionTokens = {
   lora: { upTo16b: 0.48, upTo69b: 1.5, upTo100b: 2.9 },
@@ -80,15 +80,19 @@ export function trainingCostSettingsFromConfig(
   training: GatewayConfig['training'],
 ): TrainingCostSettings {
   const epochs = training.openai.hyperparameters.n_epochs;
+  const openAIPrice = training.openai.training_usd_per_mtok;
+  const togetherPrice = training.together.training_usd_per_mtok;
   return {
     openai: {
       baseModel: training.openai.base_model,
       epochs: typeof epochs === 'number' ? epochs : 'auto',
+      ...(openAIPrice === undefined ? {} : { usdPerMillionTokens: openAIPrice }),
     },
     together: {
       baseModel: training.together.base_model,
       epochs: training.together.n_epochs,
       lora: training.together.lora,
+      ...(togetherPrice === undefined ? {} : { usdPerMillionTokens: togetherPrice }),
     },
   };
 }

@@ -1,4 +1,8 @@
-export { type CreateFineTunerOverrides, createFineTuner } from './create-fine-tuner.ts';
+export {
+  type CreateFineTunerOverrides,
+  createFineTuner,
+  fineTuningProviderEntry,
+} from './create-fine-tuner.ts';
 export type {
   CreateFineTuningJobInput,
   FineTuner,

@@ -1,0 +1,93 @@
+import { resolve } from 'node:path';
+import { formatExportStats } from '../../pipeline/training/index.ts';
+import { type CliCommand, CliError } from '../cli-command.ts';
+import {
+  numberFlag,
+  stringFlag,
+  type TrainingCommandDependencies,
+  withTrainingControl,
+} from './train.ts';
+
+/**
+ * `rekindle export --output FILE [--organization-id ORG] [--min-quality-score 0.6] [--limit N]
+ * [--format openai|together] [--keep-pii] [--min-examples N]`: the seed's
+ * `DataFormatter.export_to_jsonl` — training-ready outcomes as chat fine-tuning JSONL, PII
+ * scrubbed, deduplicated, with stats and cost estimates. The file appears only when the export
+ * passed its checks.
+ */
+export function createExportCommand(dependencies: TrainingCommandDependencies = {}): CliCommand {
+  return {
+    name: 'export',
+    summary: 'Export training-ready outcomes to fine-tuning JSONL (PII scrubbed), with stats',
+    usage:
+      'export --output FILE [--organization-id ORG] [--min-quality-score 0.6] [--limit N] [--format openai|together] [--keep-pii] [--min-examples N] [--json]',
+    options: {
+      output: { type: 'string' },
+      'organization-id': { type: 'string' },
+      'min-quality-score': { type: 'string' },
+      limit: { type: 'string' },
+      format: { type: 'string' },
+      'keep-pii': { type: 'boolean', default: false },
+      'min-examples': { type: 'string' },
+    },
+    async run(context, args) {
+      const outputFlag = stringFlag(args, 'output');
+      if (!outputFlag) {
+        throw new CliError('--output FILE is required', 2);
+      }
+      const output = resolve(outputFlag);
+      const format = stringFlag(args, 'format') ?? 'openai';
+      if (format !== 'openai' && format !== 'together') {
+        throw new CliError('--format must be openai or together', 2);
+      }
+      const minQualityScore = numberFlag(
+        args,
+        'min-quality-score',
+        (v) => v >= 0 && v <= 1,
+        'in [0, 1]',
+      );
+      const limit = numberFlag(
+        args,
+        'limit',
+        (v) => Number.isInteger(v) && v > 0,
+        'a positive whole number',
+      );
+      const minExamples = numberFlag(
+        args,
+        'min-examples',
+        (v) => Number.isInteger(v) && v >= 0,
+        'a whole number',
+      );
+      const keepPii = args.values['keep-pii'] === true;
+      const { stats, mode } = await withTrainingControl(context, dependencies, async (control) => {
+        context.progress(
+          control.mode === 'gateway'
+            ? `exporting through the gateway at ${context.env.REKINDLE_GATEWAY_URL}…`
+            : 'exporting training-ready outcomes…',
+        );
+        const result = await control.exportToFile(
+          output,
+          {
+            format,
+            organizationId: stringFlag(args, 'organization-id') ?? null,
+            ...(minQualityScore === undefined ? {} : { minQualityScore }),
+            limit: limit ?? null,
+            keepPii,
+            ...(minExamples === undefined ? {} : { minExamples }),
+          },
+          (fetched) => context.progress(`  ${fetched} outcomes read`),
+        );
+        return { stats: result, mode: control.mode };
+      });
+      if (keepPii) {
+        context.progress('warning: --keep-pii: names, emails and phone numbers were NOT removed');
+      }
+      return {
+        json: { output, format, via: mode, stats },
+        text: formatExportStats(output, stats),
+      };
+    },
+  };
+}
+
+export const exportCommand = createExportCommand();

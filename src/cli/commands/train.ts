@@ -1,0 +1,233 @@
+import {
+  createLocalTrainingControl,
+  createRemoteTrainingControl,
+  describeRunStatus,
+  formatTrainingRun,
+  formatTrainingRunList,
+  isFinishedRun,
+  type TrainingControl,
+} from '../../pipeline/training/index.ts';
+import { createStore } from '../../store/index.ts';
+import type { TrainingRun, TrainingRunDetail } from '../../store/training-runs-store.ts';
+import {
+  type CliCommand,
+  type CliContext,
+  CliError,
+  type ParsedArguments,
+} from '../cli-command.ts';
+
+export interface TrainingCommandDependencies {
+  /** How the command reaches runs and outcomes (tests inject one); default: see below. */
+  openControl?: (context: CliContext) => Promise<TrainingControl>;
+}
+
+/**
+ * With REKINDLE_GATEWAY_URL the running gateway's admin API (its orchestrator drives the runs);
+ * otherwise the store itself (PGlite in REKINDLE_DATA_DIR, DATABASE_URL or Supabase), with this
+ * process driving runs while it waits. An embedded PGlite has one owner: while a gateway holds it,
+ * set REKINDLE_GATEWAY_URL.
+ */
+export async function openTrainingControl(context: CliContext): Promise<TrainingControl> {
+  const url = context.env.REKINDLE_GATEWAY_URL;
+  if (url) {
+    return createRemoteTrainingControl({
+      baseUrl: url,
+      adminToken: context.env.REKINDLE_ADMIN_TOKEN,
+    });
+  }
+  const config = context.config();
+  const store = await createStore(config.store, { autoMigrate: true });
+  return createLocalTrainingControl({ store, config });
+}
+
+export async function withTrainingControl<T>(
+  context: CliContext,
+  dependencies: TrainingCommandDependencies,
+  work: (control: TrainingControl) => Promise<T>,
+): Promise<T> {
+  const control = await (dependencies.openControl ?? openTrainingControl)(context);
+  try {
+    return await work(control);
+  } finally {
+    await control.close();
+  }
+}
+
+export function stringFlag(args: ParsedArguments, name: string): string | undefined {
+  const value = args.values[name];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+export function numberFlag(
+  args: ParsedArguments,
+  name: string,
+  check: (value: number) => boolean,
+  requirement: string,
+): number | undefined {
+  const text = stringFlag(args, name);
+  if (text === undefined) {
+    return undefined;
+  }
+  const value = Number(text);
+  if (!Number.isFinite(value) || !check(value)) {
+    throw new CliError(`--${name} must be ${requirement}`, 2);
+  }
+  return value;
+}
+
+/** Prints a line whenever the run's status (or the vendor's) changes, and every 30 s otherwise. */
+function progressPrinter(context: CliContext): (run: TrainingRunDetail) => void {
+  const started = Date.now();
+  let last = '';
+  let lastPrinted = 0;
+  return (run) => {
+    const line = `${run.model_version} ${describeRunStatus(run)}${run.provider_job_id ? ` — job ${run.provider_job_id}` : ''}`;
+    const now = Date.now();
+    if (line !== last || now - lastPrinted >= 30_000) {
+      const elapsed = Math.round((now - started) / 1000);
+      context.progress(
+        `[${String(Math.floor(elapsed / 60)).padStart(2, '0')}:${String(elapsed % 60).padStart(2, '0')}] ${line}`,
+      );
+      last = line;
+      lastPrinted = now;
+    }
+  };
+}
+
+/** Handed to the vendor (or finished): `train` without --wait returns here when it drives runs. */
+const handedOver = (run: TrainingRun) => run.status === 'queued' || run.status === 'running';
+const exitCodeOf = (run: TrainingRun) =>
+  run.status === 'failed' || run.status === 'cancelled' ? 1 : 0;
+
+export function createTrainCommands(dependencies: TrainingCommandDependencies = {}): CliCommand[] {
+  const train: CliCommand = {
+    name: 'train',
+    summary: 'Start a training cycle: export, fine-tune, register (and deploy) the new model',
+    usage:
+      'train --provider openai|together [--model-version v1.0.0] [--min-quality-score 0.6] [--organization-id ORG] [--route outreach] [--deploy-immediately --ab-test-traffic 10] [--wait] [--json]',
+    options: {
+      provider: { type: 'string' },
+      'model-version': { type: 'string' },
+      'min-quality-score': { type: 'string' },
+      'organization-id': { type: 'string' },
+      route: { type: 'string' },
+      'deploy-immediately': { type: 'boolean', default: false },
+      'ab-test-traffic': { type: 'string' },
+      wait: { type: 'boolean', default: false },
+    },
+    async run(context, args) {
+      const provider = stringFlag(args, 'provider');
+      if (provider !== 'openai' && provider !== 'together') {
+        throw new CliError('--provider openai|together is required', 2);
+      }
+      const deployImmediately = args.values['deploy-immediately'] === true;
+      const traffic = numberFlag(args, 'ab-test-traffic', (v) => v > 0 && v <= 100, 'in (0, 100]');
+      if (traffic !== undefined && !deployImmediately) {
+        throw new CliError('--ab-test-traffic needs --deploy-immediately', 2);
+      }
+      const minQualityScore = numberFlag(
+        args,
+        'min-quality-score',
+        (v) => v >= 0 && v <= 1,
+        'in [0, 1]',
+      );
+      const wait = args.values.wait === true;
+      const route = stringFlag(args, 'route');
+      const run = await withTrainingControl(context, dependencies, async (control) => {
+        const created = await control.startRun({
+          provider,
+          modelVersion: stringFlag(args, 'model-version') ?? null,
+          ...(minQualityScore === undefined ? {} : { minQualityScore }),
+          organizationId: stringFlag(args, 'organization-id') ?? null,
+          ...(route ? { route } : {}),
+          deployImmediately,
+          abTestTraffic: traffic ?? null,
+          triggeredBy: 'cli',
+        });
+        context.progress(
+          `training run ${created.id} (${created.model_version} on ${provider}) started${control.mode === 'gateway' ? ' on the gateway' : ''}`,
+        );
+        if (!wait && control.mode === 'gateway') {
+          return control.getRun(created.id);
+        }
+        return control.waitForRun(created.id, {
+          until: wait ? isFinishedRun : handedOver,
+          onProgress: progressPrinter(context),
+        });
+      });
+      const next =
+        wait || isFinishedRun(run)
+          ? ''
+          : `\n\nFollow it with \`rekindle train status ${run.id}\`${context.env.REKINDLE_GATEWAY_URL ? '' : ' --wait (or a running gateway resumes it)'}.`;
+      return {
+        json: run as unknown as Record<string, unknown>,
+        text: `${formatTrainingRun(run)}${next}`,
+        exitCode: exitCodeOf(run),
+      };
+    },
+  };
+
+  const status: CliCommand = {
+    name: 'train status',
+    summary: 'Show a training run (by id or model version), or list recent runs',
+    usage: 'train status [RUN] [--wait] [--limit 20] [--json]',
+    options: {
+      wait: { type: 'boolean', default: false },
+      limit: { type: 'string' },
+    },
+    async run(context, args) {
+      const ref = args.positionals[0];
+      const limit = numberFlag(
+        args,
+        'limit',
+        (v) => Number.isInteger(v) && v > 0,
+        'a positive whole number',
+      );
+      return withTrainingControl(context, dependencies, async (control) => {
+        if (!ref) {
+          const runs = await control.listRuns({ limit: limit ?? 20 });
+          return {
+            json: { object: 'list', data: runs },
+            text: formatTrainingRunList(runs),
+          };
+        }
+        let run = await control.getRun(ref);
+        if (args.values.wait === true && !isFinishedRun(run)) {
+          run = await control.waitForRun(run.id, { onProgress: progressPrinter(context) });
+        }
+        return {
+          json: run as unknown as Record<string, unknown>,
+          text: formatTrainingRun(run),
+          exitCode: args.values.wait === true ? exitCodeOf(run) : 0,
+        };
+      });
+    },
+  };
+
+  const cancel: CliCommand = {
+    name: 'train cancel',
+    summary: "Cancel a training run (and its vendor job); the vendor's answer is kept",
+    usage: 'train cancel RUN [--reason TEXT] [--json]',
+    options: { reason: { type: 'string' } },
+    async run(context, args) {
+      const ref = args.positionals[0];
+      if (!ref) {
+        throw new CliError(
+          'give the run id (or model version), as shown by `rekindle train status`',
+          2,
+        );
+      }
+      const run = await withTrainingControl(context, dependencies, (control) =>
+        control.cancelRun(ref, stringFlag(args, 'reason') ?? null),
+      );
+      return {
+        json: run as unknown as Record<string, unknown>,
+        text: formatTrainingRun(run),
+      };
+    },
+  };
+
+  return [train, status, cancel];
+}
+
+export const trainCommands = createTrainCommands();

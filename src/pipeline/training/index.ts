@@ -1,0 +1,5 @@
+/** The training pipeline's public face: export, fine-tuners, durable runs, CLI control. */
+export * from './control/index.ts';
+export * from './export/index.ts';
+export * from './fine-tuners/index.ts';
+export * from './orchestrator/index.ts';

@@ -1,0 +1,112 @@
+/** Human-readable text for training runs and export stats (the CLI's output without --json). */
+import type { TrainingRun, TrainingRunDetail } from '../../../store/training-runs-store.ts';
+import type { TrainingExportStats } from '../export/index.ts';
+
+const numberFormat = new Intl.NumberFormat('en-US');
+
+function written(run: TrainingRun): string | null {
+  const stats = run.stats as Partial<TrainingExportStats>;
+  if (!stats.written) {
+    return null;
+  }
+  const quality =
+    typeof stats.average_quality_score === 'number'
+      ? `, average quality ${stats.average_quality_score}`
+      : '';
+  return `${stats.written.total} (train ${stats.written.train}, validation ${stats.written.validation})${quality}`;
+}
+
+/** `deployed (openai: succeeded)`, `running (openai: running, next poll 12:00:03)`. */
+export function describeRunStatus(run: TrainingRun): string {
+  const parts = [run.provider_status ? `${run.provider}: ${run.provider_status}` : null];
+  if (run.last_error && !run.error) {
+    parts.push(`attempt ${run.attempts + 1} after: ${run.last_error.message}`);
+  }
+  const detail = parts.filter(Boolean).join('; ');
+  return detail ? `${run.status} (${detail})` : run.status;
+}
+
+export function formatTrainingRun(run: TrainingRun | TrainingRunDetail): string {
+  const lines = [
+    `Training run ${run.id} — ${run.model_version} on ${run.provider}, route ${run.route}`,
+  ];
+  const field = (name: string, value: string | null | undefined) => {
+    if (value !== null && value !== undefined && value !== '') {
+      lines.push(`  ${name.padEnd(12)}${value}`);
+    }
+  };
+  field('status', describeRunStatus(run));
+  field('base model', run.base_model);
+  field('examples', written(run));
+  field('min quality', String(run.min_quality_score));
+  field('file', run.training_file_id);
+  field('job', run.provider_job_id);
+  field('model', run.fine_tuned_model);
+  field('tokens', run.trained_tokens === null ? null : numberFormat.format(run.trained_tokens));
+  field(
+    'deploy',
+    run.deploy_immediately ? `${run.ab_test_traffic ?? 10} % of route ${run.route}` : 'no',
+  );
+  field('error', run.error ? `${run.error.code ?? 'error'}: ${run.error.message}` : null);
+  field('created', run.created_at);
+  field('finished', run.finished_at);
+  const events = (run as Partial<TrainingRunDetail>).events ?? [];
+  if (events.length > 0) {
+    lines.push('  history');
+    for (const event of events) {
+      lines.push(`    ${event.created_at}  ${event.from_status ?? '—'} → ${event.to_status}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function formatTrainingRunList(runs: readonly TrainingRun[]): string {
+  if (runs.length === 0) {
+    return 'No training runs.';
+  }
+  const header = ['ID', 'VERSION', 'PROVIDER', 'STATUS', 'MODEL', 'CREATED'];
+  const rows = runs.map((run) => [
+    run.id,
+    run.model_version,
+    run.provider,
+    run.status,
+    run.fine_tuned_model ?? '',
+    run.created_at,
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+export function formatExportStats(output: string, stats: TrainingExportStats): string {
+  const reasons = Object.entries(stats.filtered)
+    .filter(([reason, count]) => reason !== 'total' && count > 0)
+    .map(([reason, count]) => `${reason} ${count}`)
+    .join(', ');
+  const lines = [
+    `Exported ${stats.written.total} examples to ${output} (${stats.format} format, ${stats.keep_pii ? 'PII KEPT' : 'PII scrubbed'}).`,
+    `  fetched ${stats.fetched}, filtered ${stats.filtered.total}${reasons ? ` (${reasons})` : ''}`,
+    `  average quality ${stats.average_quality_score ?? '—'} (threshold ${stats.min_quality_score}), about ${numberFormat.format(stats.estimated_tokens.total)} tokens`,
+  ];
+  for (const [provider, estimate] of Object.entries(stats.estimated_cost_usd ?? {})) {
+    const usd = estimate.estimated_usd === null ? 'price unknown' : `$${estimate.estimated_usd}`;
+    lines.push(
+      `  estimated training cost on ${provider}: ${usd} (${estimate.base_model}, ${estimate.epochs} epochs, ${numberFormat.format(estimate.billed_tokens)} billed tokens)`,
+    );
+  }
+  if (stats.limit_reached) {
+    lines.push('  stopped at --limit');
+  }
+  if (stats.dedupe.saturated) {
+    lines.push(
+      '  dedupe table saturated: later duplicates were not caught (raise dedupe_capacity)',
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,460 @@
+/**
+ * The seed's `TrainingOrchestrator.run_training_cycle(model_version, min_quality_score,
+ * deploy_immediately)` as a durable state machine in `training_runs`. A cycle is a row; any
+ * orchestrator over the same store (every gateway instance, or `rekindle train` on its own)
+ * leases due runs, advances each one step, and lets go. A restarted process finds its unfinished
+ * runs in the store and carries on from the ids they hold.
+ */
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GatewayConfig } from '../../../config/index.ts';
+import { type GatewayMetrics, type Logger, silentLogger } from '../../../metrics/index.ts';
+import { GatewayError } from '../../../providers/errors.ts';
+import type { OutcomesStore } from '../../../store/outcomes/outcomes-store.ts';
+import {
+  finishedTrainingRunStatuses,
+  type ListTrainingRunsFilter,
+  type TrainingRun,
+  type TrainingRunDetail,
+  type TrainingRunsStore,
+  trainingRunStatuses,
+} from '../../../store/training-runs-store.ts';
+import { InsufficientTrainingDataError } from '../export/index.ts';
+import { createFineTuner, type FineTuner, type FineTuningProvider } from '../fine-tuners/index.ts';
+import { pollBackoff, pollDelayMs } from './poll-backoff.ts';
+import { LeaseLostError, RunLease } from './run-lease.ts';
+import {
+  isTransientFailure,
+  storedRunError,
+  TrainingRunNotFoundError,
+} from './training-run-errors.ts';
+import {
+  moveRun,
+  runFiles,
+  runStep,
+  type TrainingRegistry,
+  type TrainingStepContext,
+} from './training-run-steps.ts';
+import {
+  scheduleSlot,
+  startTrainingSchedule,
+  type TrainingSchedule,
+  type TrainingScheduleOptions,
+} from './training-schedule.ts';
+
+export interface TrainingOrchestratorOptions {
+  config: GatewayConfig;
+  runs: TrainingRunsStore;
+  outcomes: Pick<OutcomesStore, 'exportTrainingReady' | 'countTrainingReady'>;
+  registry: TrainingRegistry;
+  /** Default: `createFineTuner(provider, config)`, one per provider. */
+  fineTuner?: (provider: FineTuningProvider) => FineTuner;
+  metrics?: Pick<GatewayMetrics, 'trainingRuns'>;
+  logger?: Logger;
+  /** Milliseconds since the epoch; drives polling, leases and backoff (default Date.now). */
+  clock?: () => number;
+  workerId?: string;
+  /** How long a lease lasts without renewal (default 30 s): a crashed worker's run waits this long. */
+  leaseMs?: number;
+  /** How often the loop looks for due runs (default: the poll interval, at most 5 s). */
+  tickMs?: number;
+  /** Ceiling of the poll backoff (default 8 × `training.poll_interval_ms`, 1 s – 10 min). */
+  maxPollIntervalMs?: number;
+  /** Transient failures of one step before the run fails (default 8). */
+  maxAttempts?: number;
+  /** Runs advanced at once by this process (default 2). */
+  concurrency?: number;
+  /** Where exports wait for upload (default `<tmpdir>/rekindle-training`). */
+  workDir?: string;
+  /** Clear every lease on start: only for a store this process owns alone (embedded PGlite). */
+  releaseStaleLocksOnStart?: boolean;
+  /** The weekly cycle; off when absent. */
+  schedule?: TrainingScheduleOptions | null;
+}
+
+export interface RunTrainingCycleInput {
+  provider: FineTuningProvider;
+  /** Default: the next version by the seed's scheme (v1.0.0, then a minor bump per batch). */
+  modelVersion?: string | null;
+  minQualityScore?: number;
+  deployImmediately?: boolean;
+  /** Percent of the route's traffic for the new model (default 10 when deploying). */
+  abTestTraffic?: number | null;
+  organizationId?: string | null;
+  route?: string;
+  hyperparameters?: Readonly<Record<string, number | string>>;
+  triggeredBy?: string;
+  scheduleSlot?: string | null;
+  skipIfActive?: boolean;
+}
+
+export interface DriveRunOptions {
+  /** Stop once this holds (default: the run finished). */
+  until?: (run: TrainingRun) => boolean;
+  onProgress?: (run: TrainingRunDetail) => void;
+  signal?: AbortSignal;
+}
+
+export const isFinishedRun = (run: TrainingRun): boolean =>
+  finishedTrainingRunStatuses.has(run.status) &&
+  !(run.status === 'registered' && run.deploy_immediately && run.error === null);
+
+export class TrainingOrchestrator {
+  readonly worker: string;
+  readonly #options: TrainingOrchestratorOptions;
+  readonly #logger: Logger;
+  readonly #clock: () => number;
+  readonly #leaseMs: number;
+  readonly #maxAttempts: number;
+  readonly #context: TrainingStepContext;
+  readonly #fineTuners = new Map<FineTuningProvider, FineTuner>();
+  #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<number> | undefined;
+  #schedule: TrainingSchedule | undefined;
+  #stopping = false;
+
+  constructor(options: TrainingOrchestratorOptions) {
+    this.#options = options;
+    this.#logger = options.logger ?? silentLogger;
+    this.#clock = options.clock ?? Date.now;
+    this.#leaseMs = options.leaseMs ?? 30_000;
+    this.#maxAttempts = options.maxAttempts ?? 8;
+    this.worker = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    const training = options.config.training;
+    this.#context = {
+      runs: options.runs,
+      outcomes: options.outcomes,
+      registry: options.registry,
+      config: options.config,
+      fineTuner: (provider) => this.fineTuner(provider),
+      workDir: options.workDir ?? join(tmpdir(), 'rekindle-training'),
+      worker: this.worker,
+      now: () => new Date(this.#clock()),
+      backoff: pollBackoff(training.poll_interval_ms, options.maxPollIntervalMs),
+      logger: this.#logger,
+    };
+  }
+
+  /** The fine-tuner for a provider (built once; throws when the provider has no key). */
+  fineTuner(provider: FineTuningProvider): FineTuner {
+    let fineTuner = this.#fineTuners.get(provider);
+    if (!fineTuner) {
+      fineTuner = (this.#options.fineTuner ?? ((id) => createFineTuner(id, this.#options.config)))(
+        provider,
+      );
+      this.#fineTuners.set(provider, fineTuner);
+    }
+    return fineTuner;
+  }
+
+  /** Resumes unfinished runs, then keeps advancing due runs; starts the schedule when set. */
+  async start(): Promise<void> {
+    this.#stopping = false;
+    if (this.#options.releaseStaleLocksOnStart) {
+      const released = await this.#options.runs.releaseAllLocks();
+      if (released > 0) {
+        this.#logger.info('released stale training run leases', { released });
+      }
+    }
+    await this.refreshGauge();
+    const tickMs =
+      this.#options.tickMs ?? Math.min(this.#options.config.training.poll_interval_ms, 5_000);
+    this.#timer = setInterval(() => this.kick(), tickMs);
+    this.#timer.unref();
+    const schedule = this.#options.schedule;
+    if (schedule) {
+      this.#schedule = startTrainingSchedule(
+        schedule.cron,
+        (scheduled) => this.runScheduledCycle(scheduled).then(() => {}),
+        this.#logger,
+      );
+    }
+    this.kick();
+  }
+
+  /** Stops looking for work and waits for the steps in flight. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearInterval(this.#timer);
+    this.#schedule?.stop();
+    await this.#ticking?.catch(() => 0);
+  }
+
+  get nextScheduledRun(): Date | null {
+    return this.#schedule?.nextRun() ?? null;
+  }
+
+  /** Starts a cycle: the run is stored at once and advanced by whichever orchestrator is free. */
+  async runTrainingCycle(
+    input: RunTrainingCycleInput,
+  ): Promise<{ run: TrainingRun; created: boolean }> {
+    // A provider without a key fails here, before a run exists that could only fail.
+    this.fineTuner(input.provider);
+    const training = this.#options.config.training;
+    const result = await this.#options.runs.create({
+      provider: input.provider,
+      baseModel: training[input.provider].base_model,
+      route: input.route ?? training.route,
+      organizationId: input.organizationId ?? null,
+      modelVersion: input.modelVersion ?? null,
+      minQualityScore: input.minQualityScore ?? training.min_quality_score,
+      deployImmediately: input.deployImmediately ?? false,
+      abTestTraffic: input.abTestTraffic ?? null,
+      hyperparameters: input.hyperparameters ?? {},
+      triggeredBy: input.triggeredBy ?? 'api',
+      scheduleSlot: input.scheduleSlot ?? null,
+      skipIfActive: input.skipIfActive ?? false,
+      now: new Date(this.#clock()),
+    });
+    if (result.created) {
+      this.#logger.info('training run created', {
+        run: result.run.id,
+        provider: result.run.provider,
+        model_version: result.run.model_version,
+      });
+      await this.refreshGauge();
+      if (this.#timer) {
+        this.kick();
+      }
+    }
+    return result;
+  }
+
+  /**
+   * A scheduled firing: one run per route and scheduled minute across every instance; none while
+   * the route has a run in progress or fewer training-ready outcomes than `min_examples`.
+   */
+  async runScheduledCycle(scheduled: Date): Promise<TrainingRun | null> {
+    const schedule = this.#options.schedule;
+    if (!schedule) {
+      return null;
+    }
+    const training = this.#options.config.training;
+    const ready = await this.#options.outcomes.countTrainingReady({
+      minQualityScore: training.min_quality_score,
+    });
+    if (ready < training.min_examples) {
+      this.#logger.info('scheduled training cycle skipped: not enough training-ready outcomes', {
+        ready,
+        min_examples: training.min_examples,
+      });
+      return null;
+    }
+    const slot = scheduleSlot(training.route, scheduled);
+    const result = await this.runTrainingCycle({
+      provider: schedule.provider,
+      deployImmediately: schedule.deployImmediately,
+      abTestTraffic: schedule.abTestTraffic,
+      triggeredBy: 'schedule',
+      scheduleSlot: slot,
+      skipIfActive: true,
+    });
+    this.#logger.info(
+      result.created
+        ? 'scheduled training cycle started'
+        : 'scheduled training cycle skipped: this slot already ran or a run is in progress',
+      { run: result.run.id, model_version: result.run.model_version, slot },
+    );
+    return result.created ? result.run : null;
+  }
+
+  async get(ref: string): Promise<TrainingRunDetail> {
+    const run = await this.#options.runs.get(ref);
+    if (!run) {
+      throw new TrainingRunNotFoundError(ref);
+    }
+    return run;
+  }
+
+  list(filter: ListTrainingRunsFilter = {}): Promise<TrainingRun[]> {
+    return this.#options.runs.list(filter);
+  }
+
+  /** Cancels the vendor job (when there is one still going), then the run. */
+  async cancel(
+    ref: string,
+    options: { actor?: string | null; reason?: string | null } = {},
+  ): Promise<TrainingRun> {
+    const run = await this.get(ref);
+    let providerStatus: string | null = null;
+    if (run.provider_job_id && (run.status === 'queued' || run.status === 'running')) {
+      const fineTuner = this.fineTuner(run.provider);
+      try {
+        providerStatus = (await fineTuner.cancelJob(run.provider_job_id)).vendorStatus;
+      } catch (error) {
+        const state = await fineTuner.getJob(run.provider_job_id).catch(() => null);
+        if (state?.status === 'succeeded' || state?.status === 'failed') {
+          throw new GatewayError(
+            `The ${run.provider} job of training run ${run.id} already ${state.status}; it can no longer be cancelled.`,
+            {
+              status: 409,
+              type: 'invalid_request_error',
+              code: 'training_run_finished',
+              cause: error,
+            },
+          );
+        }
+        throw error;
+      }
+    }
+    const cancelled = await this.#options.runs.cancel(run.id, {
+      actor: options.actor ?? null,
+      reason: options.reason ?? null,
+      providerStatus,
+      now: new Date(this.#clock()),
+    });
+    if (!cancelled) {
+      throw new TrainingRunNotFoundError(ref);
+    }
+    await rm(runFiles(this.#context.workDir, run.id).directory, { recursive: true, force: true });
+    await this.refreshGauge();
+    return cancelled;
+  }
+
+  /** Runs one pass now unless one is already running (errors are logged, never thrown). */
+  kick(): void {
+    if (this.#ticking || this.#stopping) {
+      return;
+    }
+    this.#ticking = this.tick()
+      .catch((error: unknown) => {
+        this.#logger.warn('training loop pass failed', { error });
+        return 0;
+      })
+      .finally(() => {
+        this.#ticking = undefined;
+      });
+  }
+
+  /** One pass: leases due runs (or only `runId`), advances each as far as it can go now. */
+  async tick(runId?: string): Promise<number> {
+    const concurrency = this.#options.concurrency ?? 2;
+    const working: Promise<void>[] = [];
+    for (let slot = 0; slot < concurrency && !this.#stopping; slot += 1) {
+      const run = await this.#options.runs.claim(
+        this.worker,
+        this.#leaseMs,
+        new Date(this.#clock()),
+        runId,
+      );
+      if (!run) {
+        break;
+      }
+      working.push(this.advance(run));
+    }
+    await Promise.all(working);
+    if (working.length > 0) {
+      await this.refreshGauge();
+    }
+    return working.length;
+  }
+
+  /**
+   * Drives one run in this process until `until` holds (CLI without a gateway): each pass leases
+   * it when due, otherwise waits for its next poll (at most a second at a time).
+   */
+  async driveRun(runId: string, options: DriveRunOptions = {}): Promise<TrainingRunDetail> {
+    const until = options.until ?? isFinishedRun;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const run = await this.get(runId);
+      options.onProgress?.(run);
+      if (until(run) || isFinishedRun(run)) {
+        return run;
+      }
+      if ((await this.tick(run.id)) === 0) {
+        const due = run.next_poll_at ? Date.parse(run.next_poll_at) - this.#clock() : 0;
+        await sleep(Math.min(Math.max(due, 20), 1_000));
+      }
+    }
+  }
+
+  /** Sets `rekindle_training_runs{status}` for every status (0 for none). */
+  async refreshGauge(): Promise<void> {
+    const gauge = this.#options.metrics?.trainingRuns;
+    if (!gauge) {
+      return;
+    }
+    const counts = await this.#options.runs.countByStatus();
+    for (const status of trainingRunStatuses) {
+      gauge.set({ status }, counts[status] ?? 0);
+    }
+  }
+
+  private async advance(claimed: TrainingRun): Promise<void> {
+    const context = this.#context;
+    const lease = new RunLease({
+      runs: this.#options.runs,
+      runId: claimed.id,
+      worker: this.worker,
+      leaseMs: this.#leaseMs,
+      now: context.now,
+      logger: this.#logger,
+    });
+    let current: TrainingRun | null = claimed;
+    try {
+      while (current && !this.#stopping) {
+        const before: TrainingRun = current;
+        const result = await runStep(context, before, lease).catch(async (error: unknown) => ({
+          run: await this.fail(before, error),
+          again: false,
+        }));
+        current = result.run;
+        if (!result.again) {
+          break;
+        }
+      }
+    } finally {
+      lease.stop();
+      await this.#options.runs.release(claimed.id, this.worker).catch(() => {});
+      if (current && (current.status === 'failed' || current.status === 'cancelled')) {
+        await rm(runFiles(context.workDir, current.id).directory, { recursive: true, force: true });
+      }
+    }
+  }
+
+  /** A step threw: retry later when it may pass, otherwise fail the run with what went wrong. */
+  private async fail(run: TrainingRun, error: unknown): Promise<TrainingRun | null> {
+    if (error instanceof LeaseLostError || this.#stopping) {
+      return null;
+    }
+    const stored = storedRunError(error);
+    this.#logger.warn('training run step failed', {
+      run: run.id,
+      status: run.status,
+      error: stored,
+    });
+    const latest = await this.#options.runs.get(run.id);
+    if (!latest || latest.status !== run.status || latest.locked_by !== this.worker) {
+      return null;
+    }
+    const context = this.#context;
+    if (latest.status === 'registered') {
+      // The model is registered; only the deploy failed. It can be deployed by hand.
+      return moveRun(context, latest, 'registered', {
+        error: { ...stored, code: 'deploy_failed' },
+      });
+    }
+    if (isTransientFailure(error) && latest.attempts + 1 < this.#maxAttempts) {
+      return moveRun(context, latest, latest.status, {
+        attempts: latest.attempts + 1,
+        last_error: stored,
+        next_poll_at: new Date(
+          this.#clock() + pollDelayMs(context.backoff, latest.attempts),
+        ).toISOString(),
+      });
+    }
+    return moveRun(context, latest, 'failed', {
+      error: stored,
+      next_poll_at: null,
+      ...(error instanceof InsufficientTrainingDataError
+        ? { stats: error.stats as unknown as Record<string, unknown> }
+        : {}),
+    });
+  }
+}
+
+const sleep = (milliseconds: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, milliseconds));

@@ -1,0 +1,71 @@
+/**
+ * The weekly cycle inside the gateway (`training.schedule`, a cron expression read by croner in
+ * the process's local time, like crontab). Every instance runs the schedule; the orchestrator
+ * turns a firing into one run (its slot is unique in `training_runs`), or none while the route
+ * still has a run in progress or too few training-ready outcomes.
+ */
+import { Cron } from 'croner';
+import { ConfigError, type GatewayConfig } from '../../../config/index.ts';
+import type { Logger } from '../../../metrics/index.ts';
+import { type FineTuningProvider, fineTuningProviderEntry } from '../fine-tuners/index.ts';
+
+export interface TrainingScheduleOptions {
+  /** Cron expression, e.g. `0 3 * * 1` (Mondays 03:00). */
+  cron: string;
+  provider: FineTuningProvider;
+  deployImmediately: boolean;
+  abTestTraffic: number | null;
+}
+
+export interface TrainingSchedule {
+  nextRun(): Date | null;
+  stop(): void;
+}
+
+/**
+ * The schedule the config asks for: `training.schedule` with the first fine-tuning vendor that
+ * has a key (OpenAI, then Together), registering the model without deploying it. Null when no
+ * schedule is set; a schedule without any usable vendor is a configuration error.
+ */
+export function scheduleFromConfig(config: GatewayConfig): TrainingScheduleOptions | null {
+  const cron = config.training.schedule;
+  if (!cron) {
+    return null;
+  }
+  const provider = (['openai', 'together'] as const).find(
+    (candidate) => fineTuningProviderEntry(candidate, config)?.entry.api_key,
+  );
+  if (!provider) {
+    throw new ConfigError([
+      'training.schedule: a scheduled training cycle needs OPENAI_API_KEY or TOGETHER_API_KEY',
+    ]);
+  }
+  return { cron, provider, deployImmediately: false, abTestTraffic: null };
+}
+
+/** Calls `onFire(scheduledTime)` at every firing; overlapping firings are skipped (protect). */
+export function startTrainingSchedule(
+  cron: string,
+  onFire: (scheduled: Date) => Promise<void>,
+  logger: Logger,
+): TrainingSchedule {
+  let job: Cron;
+  try {
+    job = new Cron(cron, { protect: true, name: 'rekindle-training' }, async (self: Cron) => {
+      await onFire(self.currentRun() ?? new Date()).catch((error: unknown) => {
+        logger.warn('scheduled training cycle failed to start', { error });
+      });
+    });
+  } catch (error) {
+    throw new ConfigError([
+      `training.schedule: not a valid cron expression "${cron}": ${(error as Error).message}`,
+    ]);
+  }
+  return { nextRun: () => job.nextRun(), stop: () => job.stop() };
+}
+
+/** One run per route and scheduled minute, whichever instance fires first. */
+export function scheduleSlot(route: string, scheduled: Date): string {
+  const minute = Math.floor(scheduled.getTime() / 60_000) * 60_000;
+  return `${route}@${new Date(minute).toISOString()}`;
+}
