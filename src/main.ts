@@ -15,6 +15,7 @@ import {
 } from './gateway/index.ts';
 import { createRouterClassifier } from './gateway/router-sentiment-classifier.ts';
 import { registerAdminModels } from './gateway/routes/admin-models.ts';
+import { registerAdminTraining } from './gateway/routes/admin-training.ts';
 import { registerOutcomes } from './gateway/routes/outcomes.ts';
 import { registerWebhooks } from './gateway/routes/webhooks.ts';
 import { createLogger, createMetrics, type GatewayMetrics, type Logger } from './metrics/index.ts';
@@ -22,6 +23,10 @@ import { OutcomeTracker } from './pipeline/outcomes/outcome-tracker.ts';
 import { createSentimentAnalyzer } from './pipeline/outcomes/sentiment/index.ts';
 import { TrackingBuffer } from './pipeline/outcomes/tracking-buffer.ts';
 import { RegistryService } from './pipeline/rollout/registry/index.ts';
+import {
+  scheduleFromConfig,
+  TrainingOrchestrator,
+} from './pipeline/training/orchestrator/index.ts';
 import { createProviders } from './providers/index.ts';
 import { ChatRouter, RegistrySnapshot } from './router/index.ts';
 import {
@@ -32,6 +37,7 @@ import {
   type Store,
 } from './store/index.ts';
 import { ModelRegistryStore, type RegistryRow } from './store/model-registry-store.ts';
+import { TrainingRunsStore } from './store/training-runs-store.ts';
 import { WebhookEventsStore } from './store/webhook-events-store.ts';
 
 export interface StartGatewayOptions {
@@ -50,6 +56,7 @@ export interface RunningGateway {
   readonly store: Store;
   readonly registry: RegistryService;
   readonly tracking: TrackingBuffer;
+  readonly training: TrainingOrchestrator;
   /** Drain (up to the configured grace), flush tracking, close the store and upstream pools. */
   shutdown(): Promise<void>;
 }
@@ -135,6 +142,21 @@ async function compose(parts: {
   await registry.start();
   cleanups.push(() => registry.stop());
 
+  // Durable training runs: resumes unfinished ones, runs the weekly schedule when configured;
+  // PGlite has one owner, so leases left in its data dir by a killed process are stale.
+  const training = new TrainingOrchestrator({
+    config,
+    runs: new TrainingRunsStore(store.transport),
+    outcomes: store.outcomes,
+    registry,
+    metrics,
+    logger,
+    releaseStaleLocksOnStart: store.transport.kind === 'pglite',
+    schedule: scheduleFromConfig(config),
+  });
+  await training.start();
+  cleanups.push(() => training.stop());
+
   const sentiment = createSentimentAnalyzer({
     classify: config.sentiment.route
       ? createRouterClassifier(router, config.sentiment.route)
@@ -176,6 +198,7 @@ async function compose(parts: {
       (app) => registerOutcomes(app, { tracker, metrics }),
       (app) => registerWebhooks(app, { config, store: webhookEvents, metrics, logger }),
       (app) => registerAdminModels(app, { registry, router, defaultRoute: config.default_route }),
+      (app) => registerAdminTraining(app, { training, outcomes: store.outcomes, config }),
     ],
   });
   const server = await startServer({
@@ -200,6 +223,7 @@ async function compose(parts: {
     store,
     registry,
     tracking,
+    training,
     shutdown() {
       shuttingDown ??= (async () => {
         const { drained, abandoned } = await server.drain(config.server.shutdown_grace_ms);
