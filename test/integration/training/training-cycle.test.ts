@@ -41,6 +41,7 @@ describe('training cycle through the gateway (OpenAI and Together fakes)', () =>
         server: { port: 0 },
         store: { data_dir: 'memory://' },
         training: { poll_interval_ms: 20, min_examples: 20 },
+        rate_limit: { default_rpm: 100_000 },
       },
     });
     gateway = await startGateway({ config, logger: silentLogger });
