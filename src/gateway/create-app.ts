@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { notFound, renderError } from './error-handler.ts';
-import { PayloadTooLargeError } from './errors.ts';
 import type { GatewayDependencies, GatewayEnv } from './gateway-dependencies.ts';
 import { adminAuth } from './middleware/admin-auth.ts';
+import { limitBody } from './middleware/body-limit.ts';
 import { tenantAuth } from './middleware/tenant-auth.ts';
 import { registerChatCompletions } from './routes/chat-completions.ts';
 import { type HealthState, registerHealth } from './routes/health.ts';
@@ -31,13 +30,7 @@ export function createApp(deps: GatewayDependencies): GatewayApp {
     await next();
     context.header('x-rekindle-request-id', requestId);
   });
-  const limitBody = bodyLimit({
-    maxSize: limit,
-    onError: () => {
-      throw new PayloadTooLargeError(limit);
-    },
-  });
-  app.on(['POST', 'PUT', 'PATCH'], '*', limitBody);
+  app.on(['POST', 'PUT', 'PATCH'], '*', limitBody(limit));
 
   registerHealth(app, deps, health);
   registerMetrics(app, deps);
