@@ -25,10 +25,16 @@ export function createApp(deps: GatewayDependencies): GatewayApp {
   app.use('*', async function requestContext(context, next) {
     const incoming = context.req.header('x-request-id');
     const requestId = incoming && incoming.length <= 128 ? incoming : randomUUID();
+    const responseHeaders: Record<string, string> = { 'x-rekindle-request-id': requestId };
     context.set('requestId', requestId);
     context.set('startedAt', now());
+    context.set('responseHeaders', responseHeaders);
     await next();
-    context.header('x-rekindle-request-id', requestId);
+    if (context.get('responseHeadersIncluded') !== true) {
+      for (const name in responseHeaders) {
+        context.header(name, responseHeaders[name]);
+      }
+    }
   });
   app.on(['POST', 'PUT', 'PATCH'], '*', limitBody(limit));
 

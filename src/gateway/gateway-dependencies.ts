@@ -78,6 +78,10 @@ export interface GatewayVariables {
   requestId: string;
   tenant: Tenant;
   startedAt: number;
+  /** Headers every response to this request carries; see response-headers.ts. */
+  responseHeaders: Record<string, string>;
+  /** Set by `respond()`: the response already carries `responseHeaders`. */
+  responseHeadersIncluded: boolean;
 }
 
 export interface GatewayEnv {

@@ -6,6 +6,7 @@ import type {
   TenantAuthenticator,
   TenantRateLimiter,
 } from '../gateway-dependencies.ts';
+import { addResponseHeaders } from '../response-headers.ts';
 
 /** Tenant routes: a valid key (or the open loopback default), then the organization's rate limit. */
 export function tenantAuth(options: {
@@ -30,9 +31,7 @@ export function tenantAuth(options: {
           decision.headers,
         );
       }
-      for (const [name, value] of Object.entries(decision.headers)) {
-        context.header(name, value);
-      }
+      addResponseHeaders(context, decision.headers);
     }
     await next();
   });

@@ -15,6 +15,7 @@ import {
   errorFrame,
   parseChatCompletionRequest,
 } from '../openai-wire.ts';
+import { respond } from '../response-headers.ts';
 
 const encoder = new TextEncoder();
 const doneFrame = encoder.encode('data: [DONE]\n\n');
@@ -79,7 +80,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>, deps: GatewayDepe
             });
           }
         });
-        return new Response(stream, { status: 200, headers });
+        return respond(context, stream, 200, headers);
       }
 
       const routed = await router.generate(plan, forward, signal);
@@ -94,7 +95,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>, deps: GatewayDepe
       const latencyMs = now() - startedAt;
       record(deps, plan, target, 200, false, latencyMs);
       finish({ target, text: result.text, usage: result.usage, costUsd: cost, latencyMs });
-      return context.body(result.body, 200, headers);
+      return respond(context, result.body, 200, headers);
     } catch (error) {
       const failure = toGatewayError(error);
       record(
