@@ -20,6 +20,9 @@ import type { GatewayEnv } from '../gateway-dependencies.ts';
 
 type Source = 'sendgrid' | 'crm' | 'hubspot';
 
+/** The CRM contract's answer (ARCHITECTURE §4): exactly this, unlike SendGrid's `{status, events}`. */
+const crmAnswer = { status: 'processed' } as const;
+
 class SignatureError extends GatewayError {
   constructor(source: Source, reason: string) {
     super(`Webhook signature rejected (${source}: ${reason}).`, {
@@ -139,7 +142,7 @@ export function registerWebhooks(
       });
       const result = await store.ingest('hubspot', events.map(toWebhookEventInput));
       record('hubspot', result);
-      return context.json({ status: 'processed', events: events.length });
+      return context.json(crmAnswer);
     }
     if (standard) {
       const verification = standard({ headers, rawBody });
@@ -156,7 +159,7 @@ export function registerWebhooks(
     });
     const result = await store.ingest('crm', events.map(toWebhookEventInput));
     record('crm', result);
-    return context.json({ status: 'processed', events: events.length });
+    return context.json(crmAnswer);
   });
 }
 
