@@ -27,7 +27,10 @@ export class RegistryService {
       transport: StoreTransport;
       logger: Logger;
       onChange: (rows: readonly RegistryRow[]) => void;
-      /** Counts each change in `rekindle_rollout_actions_total{route,action,automatic}`. */
+      /**
+       * Counts changes of traffic in `rekindle_rollout_actions_total{route,action,automatic}`:
+       * set_baseline, deploy, promote, deprecate, rollback.
+       */
       metrics?: Pick<GatewayMetrics, 'rolloutActionsTotal'>;
       /** Reload period; default 30 s with LISTEN, 5 s without (Supabase rpc). */
       pollIntervalMs?: number;
@@ -88,9 +91,8 @@ export class RegistryService {
   }
 
   register(input: RegisterModelInput): Promise<RegistryRow> {
-    return this.change('register', input.route, undefined, () =>
-      this.options.store.register(input),
-    );
+    // Registering moves no traffic: it is audited, not counted as a rollout action.
+    return this.change(null, input.route, undefined, () => this.options.store.register(input));
   }
 
   setBaseline(route: string, ref: string, options?: ChangeOptions): Promise<RegistryRow> {
@@ -130,17 +132,19 @@ export class RegistryService {
   }
 
   private async change(
-    action: string,
+    action: string | null,
     route: string,
     options: ChangeOptions | undefined,
     operation: () => Promise<RegistryRow>,
   ): Promise<RegistryRow> {
     const row = await operation();
-    this.options.metrics?.rolloutActionsTotal.inc({
-      route,
-      action,
-      automatic: options?.automatic === true ? 'true' : 'false',
-    });
+    if (action !== null) {
+      this.options.metrics?.rolloutActionsTotal.inc({
+        route,
+        action,
+        automatic: options?.automatic === true ? 'true' : 'false',
+      });
+    }
     // A load that started before the change may miss it: wait it out, then load again.
     await this.reloading?.catch(() => {});
     await this.reload();
