@@ -1,3 +1,4 @@
+export { cancelTrainingRun } from './cancel-training-run.ts';
 export {
   type ExportOutcomesOptions,
   exportOutcomesToFiles,
@@ -11,19 +12,19 @@ export {
 } from './format-training-run.ts';
 export { type PollBackoff, pollBackoff, pollDelayMs } from './poll-backoff.ts';
 export { LeaseLostError, RunLease } from './run-lease.ts';
+export { advanceClaimedRun, type RunWorkerOptions } from './run-worker.ts';
+export { TrainingOrchestrator } from './training-orchestrator.ts';
 export {
   type DriveRunOptions,
   isFinishedRun,
   type RunTrainingCycleInput,
-  TrainingOrchestrator,
   type TrainingOrchestratorOptions,
-} from './training-orchestrator.ts';
+} from './training-orchestrator-options.ts';
 export {
   isTransientFailure,
   storedRunError,
   TrainingRunNotFoundError,
 } from './training-run-errors.ts';
-export { runFiles, type TrainingRegistry } from './training-run-steps.ts';
 export {
   scheduleFromConfig,
   scheduleSlot,
@@ -31,3 +32,8 @@ export {
   type TrainingSchedule,
   type TrainingScheduleOptions,
 } from './training-schedule.ts';
+export {
+  runFiles,
+  type TrainingRegistry,
+  type TrainingStepContext,
+} from './training-step-context.ts';

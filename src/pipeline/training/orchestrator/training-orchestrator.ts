@@ -6,100 +6,28 @@
  * runs in the store and carries on from the ids they hold.
  */
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GatewayConfig } from '../../../config/index.ts';
-import { type GatewayMetrics, type Logger, silentLogger } from '../../../metrics/index.ts';
-import { GatewayError } from '../../../providers/errors.ts';
-import type { OutcomesStore } from '../../../store/outcomes/outcomes-store.ts';
+import { type Logger, silentLogger } from '../../../metrics/index.ts';
 import {
-  finishedTrainingRunStatuses,
   type ListTrainingRunsFilter,
   type TrainingRun,
   type TrainingRunDetail,
-  type TrainingRunsStore,
   trainingRunStatuses,
 } from '../../../store/training-runs-store.ts';
-import { InsufficientTrainingDataError } from '../export/index.ts';
 import { createFineTuner, type FineTuner, type FineTuningProvider } from '../fine-tuners/index.ts';
-import { pollBackoff, pollDelayMs } from './poll-backoff.ts';
-import { LeaseLostError, RunLease } from './run-lease.ts';
+import { cancelTrainingRun } from './cancel-training-run.ts';
+import { pollBackoff } from './poll-backoff.ts';
+import { advanceClaimedRun } from './run-worker.ts';
 import {
-  isTransientFailure,
-  storedRunError,
-  TrainingRunNotFoundError,
-} from './training-run-errors.ts';
-import {
-  moveRun,
-  runFiles,
-  runStep,
-  type TrainingRegistry,
-  type TrainingStepContext,
-} from './training-run-steps.ts';
-import {
-  scheduleSlot,
-  startTrainingSchedule,
-  type TrainingSchedule,
-  type TrainingScheduleOptions,
-} from './training-schedule.ts';
-
-export interface TrainingOrchestratorOptions {
-  config: GatewayConfig;
-  runs: TrainingRunsStore;
-  outcomes: Pick<OutcomesStore, 'exportTrainingReady' | 'countTrainingReady'>;
-  registry: TrainingRegistry;
-  /** Default: `createFineTuner(provider, config)`, one per provider. */
-  fineTuner?: (provider: FineTuningProvider) => FineTuner;
-  metrics?: Pick<GatewayMetrics, 'trainingRuns'>;
-  logger?: Logger;
-  /** Milliseconds since the epoch; drives polling, leases and backoff (default Date.now). */
-  clock?: () => number;
-  workerId?: string;
-  /** How long a lease lasts without renewal (default 30 s): a crashed worker's run waits this long. */
-  leaseMs?: number;
-  /** How often the loop looks for due runs (default: the poll interval, at most 5 s). */
-  tickMs?: number;
-  /** Ceiling of the poll backoff (default 8 × `training.poll_interval_ms`, 1 s – 10 min). */
-  maxPollIntervalMs?: number;
-  /** Transient failures of one step before the run fails (default 8). */
-  maxAttempts?: number;
-  /** Runs advanced at once by this process (default 2). */
-  concurrency?: number;
-  /** Where exports wait for upload (default `<tmpdir>/rekindle-training`). */
-  workDir?: string;
-  /** Clear every lease on start: only for a store this process owns alone (embedded PGlite). */
-  releaseStaleLocksOnStart?: boolean;
-  /** The weekly cycle; off when absent. */
-  schedule?: TrainingScheduleOptions | null;
-}
-
-export interface RunTrainingCycleInput {
-  provider: FineTuningProvider;
-  /** Default: the next version by the seed's scheme (v1.0.0, then a minor bump per batch). */
-  modelVersion?: string | null;
-  minQualityScore?: number;
-  deployImmediately?: boolean;
-  /** Percent of the route's traffic for the new model (default 10 when deploying). */
-  abTestTraffic?: number | null;
-  organizationId?: string | null;
-  route?: string;
-  hyperparameters?: Readonly<Record<string, number | string>>;
-  triggeredBy?: string;
-  scheduleSlot?: string | null;
-  skipIfActive?: boolean;
-}
-
-export interface DriveRunOptions {
-  /** Stop once this holds (default: the run finished). */
-  until?: (run: TrainingRun) => boolean;
-  onProgress?: (run: TrainingRunDetail) => void;
-  signal?: AbortSignal;
-}
-
-export const isFinishedRun = (run: TrainingRun): boolean =>
-  finishedTrainingRunStatuses.has(run.status) &&
-  !(run.status === 'registered' && run.deploy_immediately && run.error === null);
+  type DriveRunOptions,
+  isFinishedRun,
+  type RunTrainingCycleInput,
+  type TrainingOrchestratorOptions,
+} from './training-orchestrator-options.ts';
+import { TrainingRunNotFoundError } from './training-run-errors.ts';
+import { scheduleSlot, startTrainingSchedule, type TrainingSchedule } from './training-schedule.ts';
+import type { TrainingStepContext } from './training-step-context.ts';
 
 export class TrainingOrchestrator {
   readonly worker: string;
@@ -277,38 +205,16 @@ export class TrainingOrchestrator {
     ref: string,
     options: { actor?: string | null; reason?: string | null } = {},
   ): Promise<TrainingRun> {
-    const run = await this.get(ref);
-    let providerStatus: string | null = null;
-    if (run.provider_job_id && (run.status === 'queued' || run.status === 'running')) {
-      const fineTuner = this.fineTuner(run.provider);
-      try {
-        providerStatus = (await fineTuner.cancelJob(run.provider_job_id)).vendorStatus;
-      } catch (error) {
-        const state = await fineTuner.getJob(run.provider_job_id).catch(() => null);
-        if (state?.status === 'succeeded' || state?.status === 'failed') {
-          throw new GatewayError(
-            `The ${run.provider} job of training run ${run.id} already ${state.status}; it can no longer be cancelled.`,
-            {
-              status: 409,
-              type: 'invalid_request_error',
-              code: 'training_run_finished',
-              cause: error,
-            },
-          );
-        }
-        throw error;
-      }
-    }
-    const cancelled = await this.#options.runs.cancel(run.id, {
-      actor: options.actor ?? null,
-      reason: options.reason ?? null,
-      providerStatus,
-      now: new Date(this.#clock()),
-    });
-    if (!cancelled) {
-      throw new TrainingRunNotFoundError(ref);
-    }
-    await rm(runFiles(this.#context.workDir, run.id).directory, { recursive: true, force: true });
+    const cancelled = await cancelTrainingRun(
+      {
+        runs: this.#options.runs,
+        fineTuner: (provider) => this.fineTuner(provider),
+        now: () => new Date(this.#clock()),
+        workDir: this.#context.workDir,
+      },
+      ref,
+      options,
+    );
     await this.refreshGauge();
     return cancelled;
   }
@@ -342,7 +248,14 @@ export class TrainingOrchestrator {
       if (!run) {
         break;
       }
-      working.push(this.advance(run));
+      working.push(
+        advanceClaimedRun(this.#context, run, {
+          runs: this.#options.runs,
+          leaseMs: this.#leaseMs,
+          maxAttempts: this.#maxAttempts,
+          stopping: () => this.#stopping,
+        }),
+      );
     }
     await Promise.all(working);
     if (working.length > 0) {
@@ -381,78 +294,6 @@ export class TrainingOrchestrator {
     for (const status of trainingRunStatuses) {
       gauge.set({ status }, counts[status] ?? 0);
     }
-  }
-
-  private async advance(claimed: TrainingRun): Promise<void> {
-    const context = this.#context;
-    const lease = new RunLease({
-      runs: this.#options.runs,
-      runId: claimed.id,
-      worker: this.worker,
-      leaseMs: this.#leaseMs,
-      now: context.now,
-      logger: this.#logger,
-    });
-    let current: TrainingRun | null = claimed;
-    try {
-      while (current && !this.#stopping) {
-        const before: TrainingRun = current;
-        const result = await runStep(context, before, lease).catch(async (error: unknown) => ({
-          run: await this.fail(before, error),
-          again: false,
-        }));
-        current = result.run;
-        if (!result.again) {
-          break;
-        }
-      }
-    } finally {
-      lease.stop();
-      await this.#options.runs.release(claimed.id, this.worker).catch(() => {});
-      if (current && (current.status === 'failed' || current.status === 'cancelled')) {
-        await rm(runFiles(context.workDir, current.id).directory, { recursive: true, force: true });
-      }
-    }
-  }
-
-  /** A step threw: retry later when it may pass, otherwise fail the run with what went wrong. */
-  private async fail(run: TrainingRun, error: unknown): Promise<TrainingRun | null> {
-    if (error instanceof LeaseLostError || this.#stopping) {
-      return null;
-    }
-    const stored = storedRunError(error);
-    this.#logger.warn('training run step failed', {
-      run: run.id,
-      status: run.status,
-      error: stored,
-    });
-    const latest = await this.#options.runs.get(run.id);
-    if (!latest || latest.status !== run.status || latest.locked_by !== this.worker) {
-      return null;
-    }
-    const context = this.#context;
-    if (latest.status === 'registered') {
-      // The model is registered; only the deploy failed. It can be deployed by hand.
-      return moveRun(context, latest, 'registered', {
-        error: { ...stored, code: 'deploy_failed' },
-      });
-    }
-    if (isTransientFailure(error) && latest.attempts + 1 < this.#maxAttempts) {
-      return moveRun(context, latest, latest.status, {
-        attempts: latest.attempts + 1,
-        last_error: stored,
-        next_poll_at: new Date(
-          this.#clock() + pollDelayMs(context.backoff, latest.attempts),
-        ).toISOString(),
-      });
-    }
-    return moveRun(context, latest, 'failed', {
-      error: stored,
-      next_poll_at: null,
-      ...(error instanceof InsufficientTrainingDataError
-        ? { stats: error.stats as unknown as Record<string, unknown> }
-        : {}),
-    });
   }
 }
 
