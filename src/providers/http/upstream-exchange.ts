@@ -1,9 +1,28 @@
+import { EventEmitter } from 'node:events';
 import { GatewayError, ProviderError } from '../errors.ts';
 
 /**
- * One upstream attempt's lifetime: the abort controller handed to undici, the caller's signal
+ * The abort signal handed to undici: an EventEmitter with `aborted` and `reason`, which undici
+ * accepts in place of an `AbortSignal`. On Node 20 creating an `AbortSignal` and adding and removing
+ * a listener costs ~10–20 µs (it is made transferable); this costs well under 1 µs per attempt.
+ */
+export class UpstreamAbortSignal extends EventEmitter {
+  aborted = false;
+  reason: ProviderError | undefined = undefined;
+
+  abort(reason: ProviderError): void {
+    if (!this.aborted) {
+      this.aborted = true;
+      this.reason = reason;
+      this.emit('abort');
+    }
+  }
+}
+
+/**
+ * One upstream attempt's lifetime: the abort signal handed to undici, the caller's signal
  * forwarded into it, and the timers. Whatever ends the attempt early (caller abort, deadline, idle
- * stall) aborts the controller with a ready-made `ProviderError`, so every later failure — a rejected
+ * stall) aborts the signal with a ready-made `ProviderError`, so every later failure — a rejected
  * `request()`, a destroyed body — is classified by looking at why we aborted, not at undici's message.
  *
  * Timers: `timeoutMs` runs from sending the request until the whole answer (generate) or until the
@@ -11,7 +30,7 @@ import { GatewayError, ProviderError } from '../errors.ts';
  * only while we are waiting on the upstream (a slow client reading our stream is not an upstream stall).
  */
 export class UpstreamExchange {
-  readonly controller = new AbortController();
+  readonly signal = new UpstreamAbortSignal();
   readonly startedAt = performance.now();
   private timer: NodeJS.Timeout | undefined;
   private idle = false;
@@ -24,21 +43,16 @@ export class UpstreamExchange {
     private readonly timeoutMs: number,
   ) {
     if (callerSignal.aborted) {
-      this.controller.abort(this.abortedError());
+      this.signal.abort(this.abortedError());
       return;
     }
     callerSignal.addEventListener('abort', this.onCallerAbort, { once: true });
     this.timer = setTimeout(this.onTimer, clampDelay(timeoutMs));
   }
 
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
   /** Why the attempt was cut short by us, if it was. */
   get failure(): ProviderError | undefined {
-    const signal = this.controller.signal;
-    return signal.aborted ? (signal.reason as ProviderError) : undefined;
+    return this.signal.reason;
   }
 
   /** Call before each wait on the upstream body. */
@@ -84,9 +98,7 @@ export class UpstreamExchange {
   }
 
   abort(error: ProviderError): void {
-    if (!this.controller.signal.aborted) {
-      this.controller.abort(error);
-    }
+    this.signal.abort(error);
   }
 
   /** Maps anything thrown while talking to the upstream to the ProviderError it stands for. */
