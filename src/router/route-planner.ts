@@ -1,8 +1,13 @@
 import type { GatewayConfig, RouteConfig, RouteRule } from '../config/index.ts';
-import type { ModelCatalog } from './model-catalog.ts';
+import { fineTunedTarget, type ModelCatalog } from './model-catalog.ts';
 import { type ModelTarget, targetKey } from './model-target.ts';
 import type { PerformanceTracker } from './performance-tracker.ts';
-import { assignmentBucket, bucketCount, type RegistrySnapshot } from './registry-snapshot.ts';
+import {
+  assignmentBucket,
+  bucketCount,
+  type RegistryEntry,
+  type RegistrySnapshot,
+} from './registry-snapshot.ts';
 import { ModelNotFoundError, NoModelAvailableError } from './router-errors.ts';
 
 /** What the planner may look at; built once per request by the gateway. */
@@ -79,14 +84,24 @@ export class RoutePlanner {
       return target;
     }
     const entry = this.registry().findByModelId(name);
-    if (entry && this.catalog.isProviderEnabled(entry.provider)) {
-      const priced = this.catalog.find(`${entry.provider}/${entry.modelId}`);
-      return {
-        ...(priced ?? this.fallbackTarget(entry.provider, entry.modelId)),
-        modelVersion: entry.modelVersion,
-      };
+    return entry ? this.resolveEntry(entry) : undefined;
+  }
+
+  /**
+   * A registry row → its target, on the row's own provider: `gpt-4o` registered on an
+   * OpenAI-compatible provider must not be sent to OpenAI because the catalog knows that name.
+   */
+  private resolveEntry(entry: RegistryEntry): ModelTarget | undefined {
+    if (!this.catalog.isProviderEnabled(entry.provider)) {
+      return undefined;
     }
-    return undefined;
+    const known = entry.modelId.startsWith('ft:')
+      ? fineTunedTarget(entry.modelId, entry.provider)
+      : this.catalog.find(`${entry.provider}/${entry.modelId}`);
+    return {
+      ...(known ?? this.fallbackTarget(entry.provider, entry.modelId)),
+      modelVersion: entry.modelVersion,
+    };
   }
 
   private planRoute(name: string, route: RouteConfig, features: RequestFeatures): RoutePlan {
@@ -116,7 +131,7 @@ export class RoutePlanner {
       };
     }
     const assignment = this.registry().assign(name, features.assignmentKey);
-    const assigned = assignment ? this.resolveTarget(assignment.entry.modelId) : undefined;
+    const assigned = assignment ? this.resolveEntry(assignment.entry) : undefined;
     if (assignment && assigned) {
       const rest = this.order(this.resolveAll(route.models), route.prefer, route, features);
       const candidates = this.withFallbacks([assigned, ...this.filter(rest, route)], route);

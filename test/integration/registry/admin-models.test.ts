@@ -10,6 +10,8 @@ const token = 'admin-token-for-registry-tests';
 
 describe('registry admin API over HTTP', () => {
   let upstream: OpenAIFake;
+  /** A self-hosted OpenAI-compatible server (vLLM, Ollama…) under its own provider id. */
+  let selfHosted: OpenAIFake;
   let gateway: RunningGateway;
   let registryStore: ModelRegistryStore;
   const call = (method: string, path: string, body?: unknown) =>
@@ -17,6 +19,7 @@ describe('registry admin API over HTTP', () => {
 
   beforeAll(async () => {
     upstream = await startOpenAIFake();
+    selfHosted = await startOpenAIFake();
     gateway = await startTestGateway({
       env: {
         OPENAI_API_KEY: 'sk-test',
@@ -24,7 +27,14 @@ describe('registry admin API over HTTP', () => {
         REKINDLE_ADMIN_TOKEN: token,
       },
       file: {
-        routes: { outreach: { models: ['gpt-4o-mini'] }, cold: { models: ['gpt-4o-mini'] } },
+        providers: {
+          vllm: { type: 'openai-compatible', base_url: selfHosted.url, api_key: 'local' },
+        },
+        routes: {
+          outreach: { models: ['gpt-4o-mini'] },
+          cold: { models: ['gpt-4o-mini'] },
+          selfhost: { models: ['gpt-4o-mini'] },
+        },
         rate_limit: { default_rpm: 100_000 },
       },
     });
@@ -34,6 +44,7 @@ describe('registry admin API over HTTP', () => {
   afterAll(async () => {
     await gateway?.shutdown();
     await upstream?.close();
+    await selfHosted?.close();
     await closeSharedPglite();
   });
 
@@ -275,5 +286,27 @@ describe('registry admin API over HTTP', () => {
       expect(row.completion_tokens).toBeGreaterThan(0);
     }
     expect(report.body.circuit_breakers).toMatchObject({ 'openai/gpt-4o': 'closed' });
+  });
+
+  it('sends a registered model to its own provider, even when the catalog knows its name', async () => {
+    const registered = await call('POST', '/admin/models', {
+      route: 'selfhost',
+      model_id: 'gpt-4o',
+      provider: 'vllm',
+      model_version: 'self-v1',
+    });
+    expect(registered.body).toMatchObject({ provider: 'vllm', model_id: 'gpt-4o' });
+    await call('POST', '/admin/models/self-v1/deploy', {
+      route: 'selfhost',
+      traffic_percentage: 100,
+    });
+    const before = upstream.chatRequests().length;
+    const routed = await chat(openaiClient(gateway.url), {
+      model: 'selfhost',
+      leadId: 'lead-self',
+    });
+    expect(routed).toMatchObject({ modelVersion: 'self-v1' });
+    expect(requestedModel(selfHosted.chatRequests().at(-1))).toBe('gpt-4o');
+    expect(upstream.chatRequests()).toHaveLength(before);
   });
 });
