@@ -36,10 +36,11 @@ $$;
 -- it: the version's own model is the registry's model_id (as such or as provider/model_id) when any
 -- message carries it, else the model that generated most of the version's messages (catalog names
 -- may differ from the registry's id). Experiment statistics count only messages served by the
--- assigned model; counting fallbacks would credit a variant with another model's work.
+-- assigned model; counting fallbacks would credit a variant with another model's work. The
+-- per-version CTE is materialized so no plan re-runs that aggregate once per message.
 create or replace view public.rollout_message_outcomes
 with (security_invoker = true) as
-with versions as (
+with versions as materialized (
   select
     o.route,
     o.model_version,
@@ -117,16 +118,50 @@ begin
   if least(v_reply, v_meeting, v_close) <= interval '0' then
     raise exception 'outcome windows must be positive' using errcode = '22023';
   end if;
-  with messages as (
+  -- The assigned-model rule of rollout_message_outcomes, for this route only (materialized: the
+  -- aggregate runs once, whatever plan the join gets).
+  with versions as materialized (
     select
-      m.*,
-      (m.sent_on::timestamp at time zone 'UTC') + interval '1 day' as day_end,
-      m.replied and (m.replied_at is null or m.replied_at <= m.created_at + v_reply) as reply_in
-    from public.rollout_message_outcomes m
-    where m.route = p_route
-      and m.created_at < v_now
-      and (p_since is null or m.created_at >= p_since)
-      and (p_organization_id is null or m.organization_id = p_organization_id)
+      o.model_version,
+      coalesce(
+        max(o.model_id) filter (
+          where r.model_id is not null
+            and o.model_id in (r.model_id, r.provider || '/' || r.model_id)
+        ),
+        mode() within group (order by o.model_id)
+      ) as assigned_model_id
+    from public.outcome_labels o
+    left join public.model_registry r on r.route = o.route and r.model_version = o.model_version
+    where o.route = p_route and o.model_version is not null
+    group by o.model_version
+  ),
+  messages as (
+    select
+      o.model_version,
+      o.created_at,
+      (o.created_at at time zone 'UTC')::date as sent_on,
+      ((o.created_at at time zone 'UTC')::date::timestamp at time zone 'UTC') + interval '1 day'
+        as day_end,
+      (o.model_id is null or v.assigned_model_id is null or o.model_id = v.assigned_model_id)
+        as served_by_assigned_model,
+      o.cost_usd,
+      o.replied and (o.replied_at is null or o.replied_at <= o.created_at + v_reply) as reply_in,
+      o.reply_sentiment_label,
+      o.bounced,
+      o.bounced_at,
+      o.spam_reported,
+      o.unsubscribed,
+      o.meeting_booked,
+      o.meeting_booked_at,
+      o.deal_closed,
+      o.deal_closed_at,
+      o.deal_value
+    from public.outcome_labels o
+    join versions v on v.model_version = o.model_version
+    where o.route = p_route
+      and o.created_at < v_now
+      and (p_since is null or o.created_at >= p_since)
+      and (p_organization_id is null or o.organization_id = p_organization_id)
   ),
   cohorts as (
     select
