@@ -14,6 +14,7 @@ import {
   startServer,
 } from './gateway/index.ts';
 import { createRouterClassifier } from './gateway/router-sentiment-classifier.ts';
+import { registerAdminExperiments } from './gateway/routes/admin-experiments.ts';
 import { registerAdminModels } from './gateway/routes/admin-models.ts';
 import { registerAdminTraining } from './gateway/routes/admin-training.ts';
 import { registerOutcomes } from './gateway/routes/outcomes.ts';
@@ -22,6 +23,7 @@ import { createLogger, createMetrics, type GatewayMetrics, type Logger } from '.
 import { OutcomeTracker } from './pipeline/outcomes/outcome-tracker.ts';
 import { createSentimentAnalyzer } from './pipeline/outcomes/sentiment/index.ts';
 import { TrackingBuffer } from './pipeline/outcomes/tracking-buffer.ts';
+import { createRolloutExperiments } from './pipeline/rollout/index.ts';
 import { RegistryService } from './pipeline/rollout/registry/index.ts';
 import {
   scheduleFromConfig,
@@ -137,10 +139,22 @@ async function compose(parts: {
     store: new ModelRegistryStore(store.transport),
     transport: store.transport,
     logger,
+    metrics,
     onChange: (rows) => router.setRegistry(registrySnapshot(rows)),
   });
   await registry.start();
   cleanups.push(() => registry.stop());
+
+  // Leaderboard, decisions and the guarded automation loop (gauges; auto promote / rollback).
+  const rollout = createRolloutExperiments({
+    config,
+    transport: store.transport,
+    registry,
+    metrics,
+    logger,
+  });
+  rollout.automation.start();
+  cleanups.push(() => rollout.automation.stop());
 
   // Durable training runs: resumes unfinished ones, runs the weekly schedule when configured;
   // PGlite has one owner, so leases left in its data dir by a killed process are stale.
@@ -198,6 +212,7 @@ async function compose(parts: {
       (app) => registerOutcomes(app, { tracker, metrics }),
       (app) => registerWebhooks(app, { config, store: webhookEvents, metrics, logger }),
       (app) => registerAdminModels(app, { registry, router, defaultRoute: config.default_route }),
+      (app) => registerAdminExperiments(app, rollout),
       (app) => registerAdminTraining(app, { training, outcomes: store.outcomes, config }),
     ],
   });
