@@ -7,6 +7,7 @@ import type {
   ChatStreamPart,
 } from '../providers/chat-model.ts';
 import { GatewayError, ProviderError } from '../providers/errors.ts';
+import type { BreakerBroadcast } from './breaker-broadcast.ts';
 import { CallAccounting } from './call-accounting.ts';
 import { CircuitBreakers } from './circuit-breaker.ts';
 import {
@@ -36,6 +37,8 @@ export interface ChatRouterOptions {
   now?: () => number;
   /** Waits between retries; resolves early when `signal` aborts (the client went away). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Shares open breakers with the other replicas (Redis when REDIS_URL is set). */
+  breakerBroadcast?: BreakerBroadcast;
 }
 
 export interface RoutedResult {
@@ -74,11 +77,19 @@ export class ChatRouter {
     this.catalog = new ModelCatalog(options.config);
     this.performance = new PerformanceTracker(this.now);
     this.accounting = new CallAccounting(options.metrics, this.performance);
-    this.breakers = new CircuitBreakers(options.config.circuit_breaker, (key, open) => {
-      options.metrics.circuitOpen.set(
-        { model: this.breakerModelNames.get(key) ?? key },
-        open ? 1 : 0,
-      );
+    const cooldownMs = options.config.circuit_breaker.cooldown_ms;
+    this.breakers = new CircuitBreakers(options.config.circuit_breaker, (key, open, origin) => {
+      const model = this.breakerModelNames.get(key) ?? key;
+      options.metrics.circuitOpen.set({ model }, open ? 1 : 0);
+      if (open && origin === 'local') {
+        options.breakerBroadcast?.publish({ key, model, remainingMs: cooldownMs });
+      }
+    });
+    options.breakerBroadcast?.onOpened((opened) => {
+      if (!this.breakerModelNames.has(opened.key)) {
+        this.breakerModelNames.set(opened.key, opened.model);
+      }
+      this.breakers.adoptOpen(opened.key, this.now(), opened.remainingMs);
     });
     this.planner = new RoutePlanner(
       options.config,

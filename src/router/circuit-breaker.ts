@@ -21,7 +21,12 @@ export class CircuitBreakers {
 
   constructor(
     private readonly settings: CircuitBreakerSettings,
-    private readonly onStateChange: (key: string, open: boolean) => void = () => {},
+    /** `remote`: opened because another replica announced it (see adoptOpen). */
+    private readonly onStateChange: (
+      key: string,
+      open: boolean,
+      origin: 'local' | 'remote',
+    ) => void = () => {},
   ) {}
 
   /** Whether a call may go to `key` now; in half-open state only one probe at a time. */
@@ -49,7 +54,7 @@ export class CircuitBreakers {
     const state = this.states.get(key);
     if (state?.kind === 'half-open' || state?.kind === 'open') {
       this.states.set(key, { kind: 'closed', windowStart: now, total: 1, failures: 0 });
-      this.onStateChange(key, false);
+      this.onStateChange(key, false, 'local');
       return;
     }
     this.count(key, now, false);
@@ -73,6 +78,21 @@ export class CircuitBreakers {
     }
   }
 
+  /**
+   * Opens `key` for `remainingMs` because another replica's breaker opened: this replica stops
+   * sending traffic there without first failing `min_requests` times itself. An open state that
+   * lasts longer already is kept; the probe after the cooldown stays local.
+   */
+  adoptOpen(key: string, now: number, remainingMs: number): void {
+    const until = now + remainingMs;
+    const state = this.states.get(key);
+    if (remainingMs <= 0 || (state?.kind === 'open' && state.until >= until)) {
+      return;
+    }
+    this.states.set(key, { kind: 'open', until });
+    this.onStateChange(key, true, 'remote');
+  }
+
   isOpen(key: string, now: number): boolean {
     const state = this.states.get(key);
     return state?.kind === 'open' ? now < state.until : state?.kind === 'half-open';
@@ -88,7 +108,7 @@ export class CircuitBreakers {
 
   private open(key: string, now: number): void {
     this.states.set(key, { kind: 'open', until: now + this.settings.cooldown_ms });
-    this.onStateChange(key, true);
+    this.onStateChange(key, true, 'local');
   }
 
   private count(key: string, now: number, failed: boolean) {

@@ -1,3 +1,4 @@
+export type { BreakerBroadcast, BreakerOpened } from './breaker-broadcast.ts';
 export {
   ChatRouter,
   type ChatRouterOptions,
@@ -10,6 +11,11 @@ export { costUsd } from './cost.ts';
 export { fineTunedTarget, ModelCatalog } from './model-catalog.ts';
 export { type ModelTarget, targetKey } from './model-target.ts';
 export { type ModelPerformance, PerformanceTracker } from './performance-tracker.ts';
+export {
+  type RedisBreakerBroadcast,
+  type RedisBreakerBroadcastOptions,
+  startRedisBreakerBroadcast,
+} from './redis-breaker-broadcast.ts';
 export {
   type Assignment,
   assignmentBucket,
