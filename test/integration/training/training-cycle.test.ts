@@ -1,5 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTrainCommands } from '../../../src/cli/commands/train.ts';
+import { runCli } from '../../../src/cli/run-cli.ts';
 import { loadConfig, readEnv } from '../../../src/config/index.ts';
 import { type RunningGateway, startGateway } from '../../../src/main.ts';
 import { silentLogger } from '../../../src/metrics/index.ts';
@@ -257,5 +259,60 @@ describe('training cycle through the gateway (OpenAI and Together fakes)', () =>
     expect(bad.status).toBe(400);
     const unauthorized = await fetch(`${gateway.url}/admin/training/runs`);
     expect(unauthorized.status).toBe(401);
+  });
+
+  it('rekindle train through the gateway (REKINDLE_GATEWAY_URL): --wait shows progress, --json one object', async () => {
+    const run = async (argv: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const exitCode = await runCli(
+        argv,
+        readEnv({ REKINDLE_GATEWAY_URL: gateway.url, REKINDLE_ADMIN_TOKEN: adminToken }),
+        createTrainCommands(),
+        {
+          stdout: (text) => {
+            stdout += text;
+          },
+          stderr: (text) => {
+            stderr += text;
+          },
+        },
+      );
+      return { exitCode, stdout, stderr };
+    };
+    const json = await run([
+      'train',
+      '--provider',
+      'openai',
+      '--model-version',
+      'v7.0.0',
+      '--wait',
+      '--json',
+    ]);
+    expect(json.exitCode).toBe(0);
+    expect(json.stderr).toBe('');
+    expect(json.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      model_version: 'v7.0.0',
+      status: 'registered',
+      triggered_by: 'cli',
+    });
+
+    const text = await run(['train', '--provider', 'together', '--wait']);
+    expect(text.exitCode).toBe(0);
+    expect(text.stderr).toMatch(/started on the gateway/);
+    expect(text.stderr).toMatch(/\] v7\.1\.0 (exporting|uploading|queued|running)/);
+    expect(text.stderr).toMatch(/\] v7\.1\.0 registered/);
+    expect(text.stdout).toMatch(
+      /Training run [0-9a-f-]{36} — v7\.1\.0 on together, route outreach/,
+    );
+
+    const wrongToken = await runCli(
+      ['train', 'status'],
+      readEnv({ REKINDLE_GATEWAY_URL: gateway.url, REKINDLE_ADMIN_TOKEN: 'wrong' }),
+      createTrainCommands(),
+      { stdout: () => {}, stderr: () => {} },
+    );
+    expect(wrongToken).toBe(1);
   });
 });
