@@ -53,9 +53,26 @@ const countsSchema = z.object({
 
 export type WebhookIngestCounts = z.infer<typeof countsSchema>;
 
+/**
+ * Outcomes that newly reached a stage (an outcome_labels flag going false → true: `delivered`,
+ * `opened`, `clicked`, `bounced`, `spam_reported`, `unsubscribed`, `meeting_booked`,
+ * `deal_closed`), per route and model version. Each outcome reaches each stage once, however many
+ * opens or clicks arrive, so these counts divide by messages sent into rates.
+ */
+const stagesByVersionSchema = z.array(
+  z.object({
+    route: z.string().nullable(),
+    model_version: z.string().nullable(),
+    stage: z.string(),
+    count: z.number(),
+  }),
+);
+
+export type StagesByVersion = z.infer<typeof stagesByVersionSchema>;
+
 const ingestResultSchema = countsSchema.extend({
   by_type: z.record(z.string(), countsSchema),
-  /** Applied events per (route, model_version, event type), for rekindle_outcomes_total. */
+  /** Applied events per (route, model_version, event type). */
   applied_by_version: z.array(
     z.object({
       route: z.string().nullable(),
@@ -64,6 +81,8 @@ const ingestResultSchema = countsSchema.extend({
       count: z.number(),
     }),
   ),
+  /** Stages newly reached, for rekindle_outcomes_total{route,model_version,event}. */
+  stages_by_version: stagesByVersionSchema,
 });
 
 export type WebhookIngestResult = z.infer<typeof ingestResultSchema>;
@@ -72,6 +91,7 @@ const reconcileResultSchema = z.object({
   examined: z.number(),
   reconciled: z.number(),
   still_unmatched: z.number(),
+  stages_by_version: stagesByVersionSchema,
 });
 
 export type WebhookReconcileResult = z.infer<typeof reconcileResultSchema>;
@@ -84,6 +104,7 @@ const emptyResult: WebhookIngestResult = {
   ignored: 0,
   by_type: {},
   applied_by_version: [],
+  stages_by_version: [],
 };
 
 /**

@@ -100,13 +100,16 @@ begin
 end
 $$;
 
--- Merges one event's effect into its outcome row (locked). False when the row does not exist.
-create or replace function public.apply_webhook_effect(
+-- Merges one event's effect into its outcome row (locked). Returns the stages (flag names) this
+-- event moved from false to true -- what rekindle_outcomes_total counts, so an outcome reaches each
+-- stage once however many opens or clicks arrive -- or NULL when the row does not exist.
+drop function if exists public.apply_webhook_effect(uuid, timestamptz, text, jsonb);
+create function public.apply_webhook_effect(
   p_outcome_id uuid,
   p_occurred_at timestamptz,
   p_event_id text,
   p_effect jsonb
-) returns boolean
+) returns text[]
 language plpgsql
 set search_path = ''
 as $$
@@ -115,12 +118,19 @@ declare
   v_flags jsonb := coalesce(p_effect -> 'flags', '[]'::jsonb);
   v_clock jsonb;
   v_stamp jsonb := jsonb_build_object('at', p_occurred_at, 'id', p_event_id);
+  v_reached text[] := '{}';
 begin
   select * into v_row from public.outcome_labels where id = p_outcome_id for update;
   if not found then
-    return false;
+    return null;
   end if;
   v_clock := coalesce(v_row.event_clock, '{}'::jsonb);
+  -- The row is locked, so "was false before" is exact even with concurrent batches.
+  select coalesce(array_agg(f.flag order by f.flag), '{}') into v_reached
+  from jsonb_array_elements_text(v_flags) as f(flag)
+  where f.flag in ('delivered', 'opened', 'clicked', 'bounced', 'spam_reported', 'unsubscribed',
+      'meeting_booked', 'deal_closed')
+    and not coalesce((to_jsonb(v_row) ->> f.flag)::boolean, false);
 
   if jsonb_typeof(p_effect -> 'meeting_time') = 'string'
     and public.webhook_clock_is_newer(v_clock -> 'meeting_time', p_occurred_at, p_event_id) then
@@ -186,15 +196,37 @@ begin
     deal_value = v_row.deal_value, deal_id = v_row.deal_id,
     event_clock = v_clock
   where id = p_outcome_id;
-  return true;
+  return v_reached;
 end
+$$;
+
+-- [{outcome_id, stages: [flag…]}] -> [{route, model_version, stage, count}]: the stages outcomes
+-- newly reached, per route and model version (rekindle_outcomes_total{route,model_version,event}).
+create or replace function public.webhook_stages_by_version(p_transitions jsonb)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object(
+    'route', v.route, 'model_version', v.model_version, 'stage', v.stage, 'count', v.count)
+    order by v.route, v.model_version, v.stage), '[]'::jsonb)
+  from (
+    select o.route, o.model_version, s.stage, count(*) as count
+    from jsonb_to_recordset(coalesce(p_transitions, '[]'::jsonb))
+      as t(outcome_id uuid, stages jsonb)
+    cross join lateral jsonb_array_elements_text(t.stages) as s(stage)
+    join public.outcome_labels o on o.id = t.outcome_id
+    group by o.route, o.model_version, s.stage
+  ) v
 $$;
 
 -- One webhook request: p_events is a JSON array of
 --   {event_id, event_type, occurred_at, organization_id, outcome_id, sg_message_ids, lead_id,
 --    deal_id, effect: {flags, meeting_time, deal_value, deal_id}, payload}
 -- Returns {received, applied, duplicates, unmatched, ignored, by_type: {type: {…same…}},
---          applied_by_version: [{route, model_version, event_type, count}]}.
+--          applied_by_version: [{route, model_version, event_type, count}],
+--          stages_by_version: [{route, model_version, stage, count}]} (stages newly reached).
 create or replace function public.ingest_webhook_events(p_source text, p_events jsonb)
 returns jsonb
 language plpgsql
@@ -204,9 +236,12 @@ declare
   v_inserted jsonb;
   v_event record;
   v_demoted text[] := '{}';
+  v_reached text[];
+  v_transitions jsonb := '[]'::jsonb;
   v_counts jsonb;
   v_by_type jsonb;
   v_by_version jsonb;
+  v_by_stage jsonb;
 begin
   if p_source is null or btrim(p_source) = '' or length(p_source) > 50 then
     raise exception 'p_source is required' using errcode = '22023';
@@ -275,12 +310,16 @@ begin
     where x.status = 'applied'
     order by x.outcome_id, x.occurred_at, x.event_id
   loop
-    if not public.apply_webhook_effect(v_event.outcome_id, v_event.occurred_at, v_event.event_id,
-      v_event.effect) then
+    v_reached := public.apply_webhook_effect(v_event.outcome_id, v_event.occurred_at,
+      v_event.event_id, v_event.effect);
+    if v_reached is null then
       -- The outcome vanished between resolution and update: keep the event for reconciliation.
       update public.webhook_events set status = 'unmatched', processed_at = null
       where source = p_source and event_id = v_event.event_id;
       v_demoted := v_demoted || v_event.event_id;
+    elsif cardinality(v_reached) > 0 then
+      v_transitions := v_transitions || jsonb_build_object(
+        'outcome_id', v_event.outcome_id, 'stages', to_jsonb(v_reached));
     end if;
   end loop;
 
@@ -327,7 +366,10 @@ begin
     group by o.route, o.model_version, x.event_type
   ) v;
 
-  return v_counts || jsonb_build_object('by_type', v_by_type, 'applied_by_version', v_by_version);
+  v_by_stage := public.webhook_stages_by_version(v_transitions);
+
+  return v_counts || jsonb_build_object('by_type', v_by_type, 'applied_by_version', v_by_version,
+    'stages_by_version', v_by_stage);
 end
 $$;
 
@@ -347,6 +389,8 @@ declare
   v_matches jsonb := '[]'::jsonb;
   v_event record;
   v_resolved uuid;
+  v_reached text[];
+  v_transitions jsonb := '[]'::jsonb;
 begin
   for v_event in
     select w.id, w.organization_id, w.outcome_id, w.sg_message_ids, w.deal_id, w.lead_id,
@@ -373,19 +417,25 @@ begin
     join public.webhook_events w on w.id = m.id
     order by m.outcome_id, w.occurred_at, w.event_id
   loop
-    if public.apply_webhook_effect(v_event.outcome_id, v_event.occurred_at, v_event.event_id,
-      v_event.effect) then
+    v_reached := public.apply_webhook_effect(v_event.outcome_id, v_event.occurred_at,
+      v_event.event_id, v_event.effect);
+    if v_reached is not null then
       update public.webhook_events
       set status = 'reconciled', outcome_id = v_event.outcome_id, processed_at = now()
       where id = v_event.id;
       v_reconciled := v_reconciled + 1;
+      if cardinality(v_reached) > 0 then
+        v_transitions := v_transitions || jsonb_build_object(
+          'outcome_id', v_event.outcome_id, 'stages', to_jsonb(v_reached));
+      end if;
     end if;
   end loop;
 
   return jsonb_build_object(
     'examined', v_examined,
     'reconciled', v_reconciled,
-    'still_unmatched', v_examined - v_reconciled);
+    'still_unmatched', v_examined - v_reconciled,
+    'stages_by_version', public.webhook_stages_by_version(v_transitions));
 end
 $$;
 
@@ -421,6 +471,7 @@ begin
     join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'public' and p.proname in (
       'webhook_clock_is_newer', 'resolve_webhook_outcome', 'apply_webhook_effect',
+      'webhook_stages_by_version',
       'ingest_webhook_events', 'reconcile_webhook_events', 'outcome_labels_reconcile_webhooks'
     )
   loop

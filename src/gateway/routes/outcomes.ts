@@ -22,15 +22,35 @@ export function registerOutcomes(
 ): void {
   const { tracker, metrics } = options;
   const scoped = (organizationId: string) => tracker.forOrganization(organizationId);
-  const counted = (record: OutcomeRecord | null, event: string, id: string) => {
-    if (!record) {
-      throw new NotFoundError(`No outcome ${id} in this organization.`, 'outcome_not_found');
+  const notFound = (id: string) =>
+    new NotFoundError(`No outcome ${id} in this organization.`, 'outcome_not_found');
+
+  /**
+   * Records a stage and counts it in rekindle_outcomes_total only when the outcome reaches it now:
+   * the dashboards divide these counts by messages sent, so a second reply to the same message must
+   * not count twice (webhooks count their stages the same way).
+   */
+  const recordStage = async (
+    scope: OutcomeTracker,
+    id: string,
+    stage: 'replied' | 'meeting_booked' | 'deal_closed',
+    update: () => Promise<OutcomeRecord | null>,
+  ) => {
+    const before = await scope.getOutcome(id);
+    if (!before) {
+      throw notFound(id);
     }
-    metrics.outcomesTotal.inc({
-      route: record.route ?? 'direct',
-      model_version: record.model_version ?? 'unknown',
-      event,
-    });
+    const record = await update();
+    if (!record) {
+      throw notFound(id);
+    }
+    if (!before[stage] && record[stage]) {
+      metrics.outcomesTotal.inc({
+        route: record.route ?? 'direct',
+        model_version: record.model_version ?? 'unknown',
+        event: stage,
+      });
+    }
     return record;
   };
 
@@ -48,7 +68,7 @@ export function registerOutcomes(
     const id = context.req.param('id');
     const record = await scoped(context.get('tenant').organizationId).getOutcome(id);
     if (!record) {
-      throw new NotFoundError(`No outcome ${id} in this organization.`, 'outcome_not_found');
+      throw notFound(id);
     }
     return context.json(record);
   });
@@ -56,21 +76,25 @@ export function registerOutcomes(
   app.post('/v1/outcomes/:id/reply', async (context) => {
     const id = context.req.param('id');
     const body = await readJsonBody(context, replySchema);
-    const record = await scoped(context.get('tenant').organizationId).recordReply(id, body);
-    return context.json(counted(record, 'replied', id));
+    const scope = scoped(context.get('tenant').organizationId);
+    return context.json(await recordStage(scope, id, 'replied', () => scope.recordReply(id, body)));
   });
 
   app.post('/v1/outcomes/:id/meeting', async (context) => {
     const id = context.req.param('id');
     const body = await readJsonBody(context, meetingSchema);
-    const record = await scoped(context.get('tenant').organizationId).recordMeeting(id, body);
-    return context.json(counted(record, 'meeting_booked', id));
+    const scope = scoped(context.get('tenant').organizationId);
+    return context.json(
+      await recordStage(scope, id, 'meeting_booked', () => scope.recordMeeting(id, body)),
+    );
   });
 
   app.post('/v1/outcomes/:id/deal', async (context) => {
     const id = context.req.param('id');
     const body = await readJsonBody(context, dealSchema);
-    const record = await scoped(context.get('tenant').organizationId).recordDeal(id, body);
-    return context.json(counted(record, 'deal_closed', id));
+    const scope = scoped(context.get('tenant').organizationId);
+    return context.json(
+      await recordStage(scope, id, 'deal_closed', () => scope.recordDeal(id, body)),
+    );
   });
 }

@@ -84,7 +84,8 @@ export function registerWebhooks(
   };
 
   const record = (source: Source, result: WebhookIngestResult) => {
-    for (const [event, counts] of Object.entries(result.by_type)) {
+    for (const [type, counts] of Object.entries(result.by_type)) {
+      const event = eventLabel(source, type);
       const results = {
         applied: counts.applied,
         duplicate: counts.duplicates,
@@ -97,14 +98,15 @@ export function registerWebhooks(
         }
       }
     }
-    for (const applied of result.applied_by_version) {
+    // Stages (outcome_labels flag names), as the tracking API and the dashboards count them.
+    for (const reached of result.stages_by_version) {
       metrics.outcomesTotal.inc(
         {
-          route: applied.route ?? 'direct',
-          model_version: applied.model_version ?? 'unknown',
-          event: applied.event_type,
+          route: reached.route ?? 'direct',
+          model_version: reached.model_version ?? 'unknown',
+          event: reached.stage,
         },
-        applied.count,
+        reached.count,
       );
     }
   };
@@ -161,6 +163,40 @@ export function registerWebhooks(
     record('crm', result);
     return context.json(crmAnswer);
   });
+}
+
+/** SendGrid's documented event names and our CRM kinds; `malformed` marks an unusable element. */
+const knownEvents = new Set([
+  'processed',
+  'deferred',
+  'delivered',
+  'open',
+  'click',
+  'bounce',
+  'dropped',
+  'spamreport',
+  'unsubscribe',
+  'group_unsubscribe',
+  'group_resubscribe',
+  'deal.created',
+  'deal.updated',
+  'deal.closed',
+  'deal.property_changed',
+  'meeting.booked',
+  'malformed',
+]);
+
+/**
+ * The `event` label of rekindle_webhook_events_total. Event names come from request bodies (and an
+ * endpoint without a secret takes unsigned ones), so anything unknown is `other`: a label must never
+ * take unbounded values. HubSpot's subscription types (`contact.creation`…) come only from verified
+ * requests and are a fixed catalogue, so they keep their name.
+ */
+function eventLabel(source: Source, type: string): string {
+  if (knownEvents.has(type)) {
+    return type;
+  }
+  return source === 'hubspot' && /^[a-z_]{1,30}\.[a-zA-Z_]{1,40}$/.test(type) ? type : 'other';
 }
 
 /** HubSpot signs the URL it called; behind a proxy that is the configured public base URL. */

@@ -14,6 +14,7 @@ import {
   databaseFingerprint,
   getJson,
   type HttpResult,
+  metricSamples,
   metricValue,
   postCrm,
   postJson,
@@ -246,15 +247,36 @@ describeWithServices(
       expect(await databaseFingerprint(pool)).toEqual(before);
     });
 
-    it('counts every refusal in rekindle_webhook_events_total{result="rejected"}', async () => {
+    it('counts refusals, events by bounded name, and the stages outcomes reached', async () => {
+      // An event name we do not know is stored and ignored, and counted as "other": a label must
+      // never take whatever a body says.
+      const custom = JSON.stringify({ event: 'contact.merged.v7', outcome_id: await newOutcome() });
+      expectProcessed(await postCrm(gateway.url, newSecret, `msg_${randomUUID()}`, custom));
+
       const exposition = await (await fetch(`${gateway.url}/metrics`)).text();
-      for (const [source, count] of Object.entries(rejections)) {
+      const count = (name: string, labels: Record<string, string>) =>
+        metricValue(exposition, name, labels);
+      for (const [source, refused] of Object.entries(rejections)) {
         const labels = { source, event: 'unknown', result: 'rejected' };
-        expect(metricValue(exposition, 'rekindle_webhook_events_total', labels), source).toBe(
-          count,
-        );
+        expect(count('rekindle_webhook_events_total', labels), source).toBe(refused);
       }
       expect(rejections).toEqual({ crm: 4, hubspot: 4 });
+      const crm = (event: string, result: string) =>
+        count('rekindle_webhook_events_total', { source: 'crm', event, result });
+      expect(crm('other', 'ignored')).toBe(1);
+      expect(crm('meeting.booked', 'applied')).toBe(3);
+      expect(crm('deal.closed', 'applied')).toBe(3);
+      expect(crm('deal.closed', 'unmatched')).toBe(1);
+      expect(crm('deal.closed', 'duplicate')).toBe(1);
+      // Meetings and deals booked through the CRM show up where the rollout dashboard looks:
+      // rekindle_outcomes_total{event="meeting_booked"|"deal_closed"}, once per outcome.
+      const stage = (event: string) =>
+        count('rekindle_outcomes_total', { route: 'direct', model_version: 'unknown', event });
+      expect(stage('meeting_booked')).toBe(3);
+      expect(stage('deal_closed')).toBe(4);
+      expect(
+        metricSamples(exposition, 'rekindle_outcomes_total').map((sample) => sample.labels.event),
+      ).not.toContain('deal.closed');
     });
   },
 );

@@ -202,19 +202,31 @@ export function expectedWebhookCounts(events: readonly LoadEvent[]): Map<string,
   return counts;
 }
 
-/** rekindle_outcomes_total per route|model_version|event for the applied events. */
+/**
+ * rekindle_outcomes_total per route|model_version|event: each outcome counts once for every stage
+ * (outcome_labels flag) it ends up in, however many events set it: the model's final rows say which.
+ */
 export function expectedOutcomeCounts(
-  events: readonly LoadEvent[],
   outcomes: readonly LoadOutcome[],
+  expected: ReadonlyMap<string, Record<string, unknown>>,
 ): Map<string, number> {
+  const stages = [
+    'delivered',
+    'opened',
+    'clicked',
+    'bounced',
+    'spam_reported',
+    'unsubscribed',
+    'meeting_booked',
+    'deal_closed',
+  ];
   const counts = new Map<string, number>();
-  for (const event of events) {
-    if (event.expectedStatus !== 'applied' || event.outcomeIndex === null) {
-      continue;
+  for (const outcome of outcomes) {
+    const row = expected.get(outcome.id) ?? {};
+    for (const stage of stages.filter((flag) => row[flag] === true)) {
+      const key = `${outcome.route}|${outcome.modelVersion}|${stage}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
     }
-    const outcome = outcomes[event.outcomeIndex] as LoadOutcome;
-    const key = `${outcome.route}|${outcome.modelVersion}|${event.type}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
 }

@@ -20,7 +20,7 @@ describeWithServices([postgres], 'tracking API over HTTP (gateway process, Postg
   let gateway: GatewayProcess;
   let keyA: string;
   let keyB: string;
-  const calls = { replied: 0, meeting_booked: 0, deal_closed: 0 };
+  const reached = { replied: 0, meeting_booked: 0, deal_closed: 0 };
 
   beforeAll(async () => {
     server = await startPostgresServer();
@@ -95,7 +95,7 @@ describeWithServices([postgres], 'tracking API over HTTP (gateway process, Postg
         { reply_text: replyText },
         bearer(keyA),
       );
-      calls.replied += 1;
+      reached.replied += 1;
       expect(result.status).toBe(200);
       const row = result.body as Record<string, unknown>;
       expect(row).toMatchObject({
@@ -122,12 +122,22 @@ describeWithServices([postgres], 'tracking API over HTTP (gateway process, Postg
       },
       bearer(keyA),
     );
-    calls.replied += 1;
+    reached.replied += 1;
     expect(given.body).toMatchObject({
       reply_sentiment_score: 0.9,
       reply_sentiment_label: 'positive',
       interest_signal: 'question',
       quality_score: 0.77,
+    });
+    // A second reply to the same message is recorded but the message does not reply twice.
+    const again = await postJson(
+      url(`/v1/outcomes/${scored}/reply`),
+      { reply_text: 'Actually, yes: Thursday works.' },
+      bearer(keyA),
+    );
+    expect(again).toMatchObject({
+      status: 200,
+      body: { replied: true, reply_text: 'Actually, yes: Thursday works.' },
     });
   });
 
@@ -138,7 +148,7 @@ describeWithServices([postgres], 'tracking API over HTTP (gateway process, Postg
       { meeting_time: '2027-03-02T15:30:00Z' },
       bearer(keyA),
     );
-    calls.meeting_booked += 1;
+    reached.meeting_booked += 1;
     expect(meeting).toMatchObject({
       status: 200,
       body: { meeting_booked: true, meeting_time: '2027-03-02T15:30:00+00:00', quality_score: 0.9 },
@@ -148,10 +158,20 @@ describeWithServices([postgres], 'tracking API over HTTP (gateway process, Postg
       { deal_value: '15000.50' },
       bearer(keyA),
     );
-    calls.deal_closed += 1;
+    reached.deal_closed += 1;
     expect(deal).toMatchObject({
       status: 200,
       body: { deal_closed: true, deal_value: 15000.5, meeting_booked: true, quality_score: 1 },
+    });
+    // Rescheduled: the new time is kept; the outcome was already at that stage.
+    const moved = await postJson(
+      url(`/v1/outcomes/${id}/meeting`),
+      { meeting_time: '2027-03-04T09:00:00Z' },
+      bearer(keyA),
+    );
+    expect(moved).toMatchObject({
+      status: 200,
+      body: { meeting_time: '2027-03-04T09:00:00+00:00' },
     });
   });
 
@@ -241,9 +261,9 @@ describeWithServices([postgres], 'tracking API over HTTP (gateway process, Postg
     }
   });
 
-  it('GET /metrics counts the tracked messages and each recorded outcome event', async () => {
+  it('GET /metrics counts the tracked messages and each stage an outcome reached, once', async () => {
     const exposition = await (await fetch(url('/metrics'))).text();
-    for (const [event, count] of Object.entries(calls)) {
+    for (const [event, count] of Object.entries(reached)) {
       expect(metricValue(exposition, 'rekindle_outcomes_total', { ...labels, event }), event).toBe(
         count,
       );
