@@ -261,6 +261,8 @@ describe('the store-backed leaderboard source', () => {
       isBaseline: true,
       trafficPercentage: 80,
       messagesSent: 4,
+      // The message a fallback served counts as a failed request of this arm.
+      errors: 1,
       fallbackMessages: 1,
       // The 3-day-old message is not in the reply cohort; the 10-day-old ones are.
       reply: { messages: 3, replies: 1, negativeReplies: 1, positiveReplies: 0, bounces: 1 },

@@ -52,7 +52,8 @@ export interface ArmAggregates {
   readonly close: CloseCohort;
   /**
    * Messages of this version that a fallback model generated (the store source knows; files do
-   * not). They are left out of every count above: they say nothing about the version's model.
+   * not). They say nothing about the version's model, so they are left out of the message and
+   * outcome counts; the store source counts them in `errors` (the assigned model failed).
    */
   readonly fallbackMessages?: number;
 }

@@ -106,8 +106,10 @@ function toDailyCohort(row: DailyCohortRow): DailyCohort {
   return {
     date: row.date,
     messagesSent: row.messages_sent,
-    // Failed requests are not stored; the error-rate guardrail cannot be tested from the store.
-    errors: 0,
+    // A request the version's own model failed and a fallback answered is a failed request of
+    // this arm: it keeps the sample-ratio check honest and feeds the error-rate guardrail.
+    // Requests that failed outright leave no message and are not stored.
+    errors: row.fallback_messages,
     costSum: row.cost_usd_sum,
     costSumOfSquares: row.cost_usd_sum_squares,
     replies: row.replies,

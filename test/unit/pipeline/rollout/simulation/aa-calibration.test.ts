@@ -7,7 +7,8 @@ import { createRandomSource } from '../random-source.ts';
 // seed's true rates (reply 12.3 %, meeting 5 %, close 3.1 %; guardrails equal too), 10 % of traffic
 // to the variant, 20,000 messages a week, looked at weekly for 8 weeks on cumulative data. A promote
 // or rollback at any look ends the run and counts as wrong.
-describe('A/A calibration', () => {
+// Thousands of simulated experiments: seconds alone, far longer on a shared, busy machine.
+describe('A/A calibration', { timeout: 300_000 }, () => {
   it('wrongly promotes or rolls back in at most 5 % of 2,000 experiments over 8 weekly looks', () => {
     const random = createRandomSource(20_261_128);
     const experiments = 2000;

@@ -12,7 +12,8 @@ import { createRandomSource } from '../random-source.ts';
 const weeklyVolume = 20_000;
 const seedVariant = { ...seedBaseline, reply: 0.152, meeting: 0.061, close: 0.038 };
 
-describe('power on the seed example', () => {
+// A thousand simulated experiments: seconds alone, far longer on a shared, busy machine.
+describe('power on the seed example', { timeout: 300_000 }, () => {
   const plan = planPromotion(
     {
       baselineReplyRate: 0.123,
