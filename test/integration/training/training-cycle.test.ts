@@ -257,6 +257,14 @@ describe('training cycle through the gateway (OpenAI and Together fakes)', () =>
       provider: 'anthropic',
     });
     expect(bad.status).toBe(400);
+    const typo = await adminJson(gateway.url, 'POST', '/admin/training/runs', {
+      provider: 'openai',
+      hyperparameters: { n_epoch: 3 },
+    });
+    expect(typo.status).toBe(400);
+    expect(typo.body).toMatchObject({
+      error: { code: 'invalid_hyperparameter', param: 'hyperparameters' },
+    });
     const unauthorized = await fetch(`${gateway.url}/admin/training/runs`);
     expect(unauthorized.status).toBe(401);
   });

@@ -145,6 +145,18 @@ describe('export of training-ready outcomes', () => {
     expect(JSON.parse(text).error.message).toMatch(/need at least 1000/);
   });
 
+  it('refuses a training run on a vendor this gateway has no key for', async () => {
+    const response = await fetch(`${gateway.url}/admin/training/runs`, {
+      method: 'POST',
+      headers: { ...adminHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify({ provider: 'together' }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: { code: 'fine_tuning_not_configured', param: 'provider' },
+    });
+  });
+
   async function cli(argv: string[], commands: CliCommand[], env: Record<string, string> = {}) {
     let stdout = '';
     let stderr = '';

@@ -23,10 +23,15 @@ export {
   type FineTuningOperation,
   toFineTuningError,
 } from './fine-tuning-error.ts';
-export { createOpenAIFineTuner, type OpenAIFineTunerOptions } from './openai-fine-tuner.ts';
+export {
+  createOpenAIFineTuner,
+  type OpenAIFineTunerOptions,
+  openAIHyperparameterNames,
+} from './openai-fine-tuner.ts';
 export {
   createTogetherFineTuner,
   defaultLora,
   type TogetherFineTunerOptions,
+  togetherHyperparameterNames,
   togetherJobBody,
 } from './together-fine-tuner.ts';

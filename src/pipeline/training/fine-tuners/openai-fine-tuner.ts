@@ -42,7 +42,12 @@ export interface OpenAIFineTunerOptions {
   uploadTimeoutMs?: number;
 }
 
-const supervisedHyperparameters = new Set(['n_epochs', 'batch_size', 'learning_rate_multiplier']);
+/** The supervised method's hyperparameters (each a number or `"auto"`). */
+export const openAIHyperparameterNames: ReadonlySet<string> = new Set([
+  'n_epochs',
+  'batch_size',
+  'learning_rate_multiplier',
+]);
 /** How many recent jobs `findJobForTrainingFile` looks through. */
 const recoveryScanLimit = 500;
 
@@ -90,9 +95,9 @@ export function createOpenAIFineTuner(options: OpenAIFineTunerOptions): FineTune
     async createJob(input: CreateFineTuningJobInput): Promise<FineTuningJobState> {
       const hyperparameters = { ...options.defaults.hyperparameters, ...input.hyperparameters };
       for (const key of Object.keys(hyperparameters)) {
-        if (!supervisedHyperparameters.has(key)) {
+        if (!openAIHyperparameterNames.has(key)) {
           throw new FineTuningConfigError(
-            `unknown OpenAI hyperparameter "${key}" (known: ${[...supervisedHyperparameters].join(', ')})`,
+            `unknown OpenAI hyperparameter "${key}" (known: ${[...openAIHyperparameterNames].join(', ')})`,
           );
         }
       }

@@ -50,7 +50,8 @@ export const defaultLora: LoraOptions = {
   trainableModules: 'all-linear',
 };
 
-const knownHyperparameters = new Set([
+/** `POST /fine-tunes` fields the config and a run may set. */
+export const togetherHyperparameterNames: ReadonlySet<string> = new Set([
   'n_epochs',
   'learning_rate',
   'batch_size',
@@ -147,9 +148,9 @@ export function togetherJobBody(
     ...input.hyperparameters,
   };
   for (const key of Object.keys(hyperparameters)) {
-    if (!knownHyperparameters.has(key)) {
+    if (!togetherHyperparameterNames.has(key)) {
       throw new FineTuningConfigError(
-        `unknown Together hyperparameter "${key}" (known: ${[...knownHyperparameters].join(', ')})`,
+        `unknown Together hyperparameter "${key}" (known: ${[...togetherHyperparameterNames].join(', ')})`,
       );
     }
   }

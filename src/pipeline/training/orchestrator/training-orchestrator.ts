@@ -17,6 +17,7 @@ import {
 } from '../../../store/training-runs-store.ts';
 import { createFineTuner, type FineTuner, type FineTuningProvider } from '../fine-tuners/index.ts';
 import { cancelTrainingRun } from './cancel-training-run.ts';
+import { checkCycleInput } from './check-cycle-input.ts';
 import { pollBackoff } from './poll-backoff.ts';
 import { advanceClaimedRun } from './run-worker.ts';
 import {
@@ -118,8 +119,7 @@ export class TrainingOrchestrator {
   async runTrainingCycle(
     input: RunTrainingCycleInput,
   ): Promise<{ run: TrainingRun; created: boolean }> {
-    // A provider without a key fails here, before a run exists that could only fail.
-    this.fineTuner(input.provider);
+    checkCycleInput(this.#options.config, input);
     const training = this.#options.config.training;
     const result = await this.#options.runs.create({
       provider: input.provider,

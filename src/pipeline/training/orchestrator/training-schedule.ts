@@ -52,7 +52,10 @@ export function startTrainingSchedule(
   let job: Cron;
   try {
     job = new Cron(cron, { protect: true, name: 'rekindle-training' }, async (self: Cron) => {
-      await onFire(self.currentRun() ?? new Date()).catch((error: unknown) => {
+      // The time the firing was planned for, not when the callback got to run (a busy event
+      // loop may start it late): every instance then names the same slot.
+      const scheduled = self.previousRuns(1, new Date(Date.now() + 1))[0] ?? new Date();
+      await onFire(scheduled).catch((error: unknown) => {
         logger.warn('scheduled training cycle failed to start', { error });
       });
     });
