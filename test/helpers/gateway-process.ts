@@ -118,8 +118,13 @@ export async function startGatewayProcess(
   };
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   let output = '';
+  // REKINDLE_TEST_LOGS=1 shows the gateway's own log lines while a test runs.
+  const echo = Boolean(process.env.REKINDLE_TEST_LOGS);
   const append = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-outputLimit);
+    if (echo) {
+      process.stderr.write(chunk);
+    }
   };
   let child: ChildProcess | null = null;
   let exited: Promise<ExitStatus> = Promise.resolve({ code: null, signal: null });

@@ -60,8 +60,9 @@ describeWithServices(
       gateway = await startGatewayProcess({
         databaseUrl,
         env: { SENDGRID_WEBHOOK_PUBLIC_KEY: keys.publicKeyBase64 },
-        // Tracked chat messages wait 1.5 s in the write-behind buffer: events can overtake them.
-        config: { tracking: { flush_interval_ms: 1500 } },
+        // Tracked chat messages stay in the write-behind buffer until a second one arrives (batch
+        // of 2, no timed flush within the test), so events can deterministically overtake them.
+        config: { tracking: { flush_interval_ms: 3_600_000, batch_size: 2 } },
         apiKeys: [{ organizationId }],
       });
       apiKey = gateway.apiKeys[0]?.key ?? '';
@@ -217,20 +218,27 @@ describeWithServices(
     });
 
     it('events that overtake their tracked message are kept, counted, and applied when it lands', async () => {
-      const chat = await fetch(`${gateway.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-rekindle-lead-id': 'lead_fast',
-          ...bearer(apiKey),
-        },
-        body: JSON.stringify({
-          model: 'outreach',
-          messages: [{ role: 'user', content: 'Write to Kim' }],
-        }),
-      });
-      await chat.text();
-      const outcomeId = chat.headers.get('x-rekindle-outcome-id') ?? '';
+      const chat = async (leadId: string) => {
+        const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-rekindle-lead-id': leadId,
+            ...bearer(apiKey),
+          },
+          body: JSON.stringify({
+            model: 'outreach',
+            messages: [{ role: 'user', content: `Write to ${leadId}` }],
+          }),
+        });
+        await response.text();
+        expect(response.status).toBe(200);
+        return response.headers.get('x-rekindle-outcome-id') ?? '';
+      };
+      const outcomeId = await chat('lead_fast');
+      expect(
+        (await getJson(`${gateway.url}/v1/outcomes/${outcomeId}`, bearer(apiKey))).status,
+      ).toBe(404);
       const tag = randomUUID();
       const body = JSON.stringify([
         sendGridEvent(outcomeId, 'click', `${tag}-c`),
@@ -246,8 +254,9 @@ describeWithServices(
       const unmatched = { source: 'sendgrid', event: 'click', result: 'unmatched' };
       expect(metricValue(exposition, 'rekindle_webhook_events_total', unmatched)).toBe(1);
 
-      // The buffer flushes; the insert picks up the events that named the new outcome.
-      const deadline = Date.now() + 10_000;
+      // A second tracked message fills the batch; the insert picks up the events that named it.
+      await chat('lead_second');
+      const deadline = Date.now() + 20_000;
       let row = await getJson(`${gateway.url}/v1/outcomes/${outcomeId}`, bearer(apiKey));
       while (row.status === 404 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));
