@@ -243,13 +243,14 @@ describeWithServices([prometheusService()], 'a real gateway under a real Prometh
     // Outcomes of tracked messages, once the write-behind buffer has stored them.
     const tracked = outcomeIds.filter(Boolean);
     expect(tracked.length).toBe(16);
-    await waitFor(
-      async () => {
-        const response = await fetch(`${gateway.url}/v1/outcomes/${tracked.at(-1)}`, {
+    const stored = async (outcomeId: string) =>
+      (
+        await fetch(`${gateway.url}/v1/outcomes/${outcomeId}`, {
           headers: { authorization: `Bearer ${mainKey}` },
-        });
-        return response.status === 200;
-      },
+        })
+      ).status === 200;
+    await waitFor(
+      async () => (await Promise.all(tracked.map(stored))).every(Boolean),
       10_000,
       'tracked messages to be stored',
     );
