@@ -9,6 +9,7 @@ import { readEnv } from '../../../src/config/index.ts';
 import { createLocalTrainingControl } from '../../../src/pipeline/training/index.ts';
 import { type Store, storeOverTransport } from '../../../src/store/create-store.ts';
 import { OutcomesStore } from '../../../src/store/outcomes/outcomes-store.ts';
+import { TrainingRunsStore } from '../../../src/store/training-runs-store.ts';
 import { type RunningFineTuningFake, startFineTuningFake } from '../../fakes/fine-tuning-fake.ts';
 import { closeSharedPglite, sharedPglite } from '../../helpers/pglite.ts';
 
@@ -161,6 +162,20 @@ describe('rekindle train over the store', () => {
     const unknown = await cli(['train', 'status', 'v9.9.9']);
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toMatch(/No training run v9\.9\.9/);
+  });
+
+  it('train status --wait finishes a run a killed process left leased in the embedded store', async () => {
+    const runs = new TrainingRunsStore(store.transport);
+    const { run } = await runs.create({
+      provider: 'openai',
+      baseModel: 'gpt-4o-mini-2024-07-18',
+      organizationId: 'org_cli',
+      modelVersion: 'v4.0.0',
+    });
+    await runs.claim('killed-gateway', 3_600_000, new Date(), run.id);
+    const resumed = await cli(['train', 'status', run.id, '--wait', '--json']);
+    expect(resumed.exitCode).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ id: run.id, status: 'registered' });
   });
 
   it('a run that fails exits non-zero with the reason; bad flags exit 2', async () => {

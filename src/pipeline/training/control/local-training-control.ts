@@ -22,9 +22,19 @@ export interface LocalTrainingControlOptions {
  */
 export function createLocalTrainingControl(options: LocalTrainingControlOptions): TrainingControl {
   const { store, config } = options;
+  const runs = new TrainingRunsStore(store.transport);
+  // This process owns an embedded PGlite alone: a lease in it is left by a process that died
+  // (a killed gateway or CLI), so it is cleared before this one drives a run.
+  let released: Promise<unknown> | undefined;
+  const releaseStaleLeases = () => {
+    if (store.transport.kind === 'pglite') {
+      released ??= runs.releaseAllLocks();
+    }
+    return released;
+  };
   const orchestrator = new TrainingOrchestrator({
     config,
-    runs: new TrainingRunsStore(store.transport),
+    runs,
     outcomes: store.outcomes,
     registry: new ModelRegistryStore(store.transport),
     workerId: `cli:${process.pid}`,
@@ -55,7 +65,10 @@ export function createLocalTrainingControl(options: LocalTrainingControlOptions)
     getRun: (ref) => orchestrator.get(ref),
     listRuns: (filter) => orchestrator.list(filter),
     cancelRun: (ref, reason) => orchestrator.cancel(ref, { actor: 'cli', reason: reason ?? null }),
-    waitForRun: (runId, waitOptions = {}) => orchestrator.driveRun(runId, waitOptions),
+    waitForRun: async (runId, waitOptions = {}) => {
+      await releaseStaleLeases();
+      return orchestrator.driveRun(runId, waitOptions);
+    },
     close: async () => {
       await orchestrator.stop();
       if (options.ownsStore ?? true) {
