@@ -30,7 +30,7 @@ import {
   TrainingOrchestrator,
 } from './pipeline/training/orchestrator/index.ts';
 import { createProviders } from './providers/index.ts';
-import { ChatRouter, RegistrySnapshot } from './router/index.ts';
+import { ChatRouter, RegistrySnapshot, startRedisBreakerBroadcast } from './router/index.ts';
 import {
   ApiKeyCache,
   createRateLimiter,
@@ -102,7 +102,19 @@ async function compose(parts: {
   }
   const providers = createProviders(config);
   cleanups.push(() => providers.close());
-  const router = new ChatRouter({ config, providers, metrics });
+  // With Redis, an open breaker is announced to every replica (counting stays local, off the hot path).
+  const breakerBroadcast = config.store.redis_url
+    ? await startRedisBreakerBroadcast({ url: config.store.redis_url, logger })
+    : undefined;
+  if (breakerBroadcast) {
+    cleanups.push(() => breakerBroadcast.close());
+  }
+  const router = new ChatRouter({
+    config,
+    providers,
+    metrics,
+    ...(breakerBroadcast ? { breakerBroadcast } : {}),
+  });
 
   const keys = new ApiKeyCache({ apiKeys: store.apiKeys, transport: store.transport, logger });
   await keys.start();
@@ -263,6 +275,7 @@ function registrySnapshot(rows: readonly RegistryRow[]): RegistrySnapshot {
       isBaseline: row.is_baseline,
       trafficPercentage: row.traffic_percentage,
       abTestGroup: row.ab_test_group,
+      createdAt: row.created_at,
     })),
   );
 }

@@ -23,6 +23,8 @@ where r.status in ('active', 'testing');
 -- messages sent; *_vs_baseline is the relative lift against the route's baseline
 -- ((variant - baseline) / baseline; 0.12 = +12 %), null without a baseline or when its rate is 0.
 -- Kept a plain view: later migrations extend it by dropping and re-creating it.
+-- Recreated by a later migration with more columns; a view cannot lose columns in place.
+drop view if exists public.model_leaderboard;
 create or replace view public.model_leaderboard
 with (security_invoker = true) as
 with stats as (
