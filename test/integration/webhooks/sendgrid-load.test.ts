@@ -164,11 +164,12 @@ describeWithServices([postgres], 'SendGrid load over HTTP (gateway process, Post
 });
 
 describe('SendGrid load over HTTP (gateway process, PGlite)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'rekindle-load-pglite-'));
+  let dataDir: string;
   let gateway: GatewayProcess;
   let run: LoadRun;
 
   beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'rekindle-load-pglite-'));
     gateway = await startGatewayProcess({
       dataDir,
       env: { SENDGRID_WEBHOOK_PUBLIC_KEY: signingKeys.publicKeyBase64, LOG_LEVEL: 'warn' },
@@ -178,7 +179,9 @@ describe('SendGrid load over HTTP (gateway process, PGlite)', () => {
 
   afterAll(async () => {
     await gateway?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('ends exactly as if each event was applied once, and the metrics agree', async () => {
