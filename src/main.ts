@@ -199,9 +199,21 @@ async function compose(parts: {
   });
   const webhookEvents = new WebhookEventsStore(store.transport);
   const reconcile = setInterval(() => {
-    webhookEvents.reconcileUnmatched().catch((error: unknown) => {
-      logger.warn('reconciling unmatched webhook events failed', { error });
-    });
+    webhookEvents.reconcileUnmatched().then(
+      (result) => {
+        for (const stage of result.stages_by_version) {
+          metrics.outcomesTotal.inc(
+            {
+              route: stage.route ?? 'direct',
+              model_version: stage.model_version ?? 'unknown',
+              event: stage.stage,
+            },
+            stage.count,
+          );
+        }
+      },
+      (error: unknown) => logger.warn('reconciling unmatched webhook events failed', { error }),
+    );
   }, config.webhooks.reconcile_interval_ms);
   reconcile.unref();
   cleanups.push(async () => clearInterval(reconcile));

@@ -118,7 +118,7 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
     }),
     outcomesTotal: new Counter({
       name: 'rekindle_outcomes_total',
-      help: 'Outcome events applied to tracked messages, by route, model version and event.',
+      help: 'Tracked messages that newly reached a stage (delivered, opened, clicked, replied, meeting_booked, deal_closed, bounced, …), by route and model version.',
       labelNames: ['route', 'model_version', 'event'] as const,
       registers,
     }),

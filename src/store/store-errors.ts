@@ -1,7 +1,18 @@
 import { GatewayError } from '../providers/errors.ts';
 
 /** SQLSTATEs that mean "the database is unreachable or restarting": worth a retry. */
-const transientStates = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P03']);
+// Connection loss, shutdown, and deadlock / serialization failures: trying again can succeed.
+const transientStates = new Set([
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '57P01',
+  '57P03',
+  '40001',
+  '40P01',
+]);
 
 /**
  * A store call that failed. `sqlState` is the PostgreSQL error code when there is one (PostgREST
