@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GatewayError } from '../providers/errors.ts';
+import { isValidChatRequest } from './chat/is-valid-chat-request.ts';
 import { InvalidRequestError } from './errors.ts';
 
 /**
@@ -51,6 +52,11 @@ export function parseChatCompletionRequest(raw: string): ChatCompletionRequest {
       null,
       'invalid_json',
     );
+  }
+  // The hand-written check accepts what the schema accepts, in well under a microsecond; the
+  // schema runs only for bodies it does not vouch for, and words the errors.
+  if (isValidChatRequest(json)) {
+    return json;
   }
   const parsed = chatCompletionRequestSchema.safeParse(json);
   if (!parsed.success) {
