@@ -36,6 +36,8 @@ export interface TrainingOrchestratorOptions {
   concurrency?: number;
   /** Where exports wait for upload (default `<tmpdir>/rekindle-training`). */
   workDir?: string;
+  /** How long stop() waits for steps in flight (default 5 s). */
+  stopTimeoutMs?: number;
   /** Clear every lease on start: only for a store this process owns alone (embedded PGlite). */
   releaseStaleLocksOnStart?: boolean;
   /** The weekly cycle; off when absent. */

@@ -103,12 +103,26 @@ export class TrainingOrchestrator {
     this.kick();
   }
 
-  /** Stops looking for work and waits for the steps in flight. */
+  /**
+   * Stops looking for work and waits for the steps in flight, at most `stopTimeoutMs` (an upload
+   * can take minutes; its run is resumed from what it stored, after its lease runs out or, on an
+   * embedded PGlite, at the next start).
+   */
   async stop(): Promise<void> {
     this.#stopping = true;
     clearInterval(this.#timer);
     this.#schedule?.stop();
-    await this.#ticking?.catch(() => 0);
+    const ticking = this.#ticking?.catch(() => 0);
+    if (ticking) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        ticking,
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, this.#options.stopTimeoutMs ?? 5_000);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
   }
 
   get nextScheduledRun(): Date | null {

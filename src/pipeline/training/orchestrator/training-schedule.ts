@@ -51,14 +51,18 @@ export function startTrainingSchedule(
 ): TrainingSchedule {
   let job: Cron;
   try {
-    job = new Cron(cron, { protect: true, name: 'rekindle-training' }, async (self: Cron) => {
-      // The time the firing was planned for, not when the callback got to run (a busy event
-      // loop may start it late): every instance then names the same slot.
-      const scheduled = self.previousRuns(1, new Date(Date.now() + 1))[0] ?? new Date();
-      await onFire(scheduled).catch((error: unknown) => {
-        logger.warn('scheduled training cycle failed to start', { error });
-      });
-    });
+    job = new Cron(
+      cron,
+      { protect: true, unref: true, name: 'rekindle-training' },
+      async (self: Cron) => {
+        // The time the firing was planned for, not when the callback got to run (a busy event
+        // loop may start it late): every instance then names the same slot.
+        const scheduled = self.previousRuns(1, new Date(Date.now() + 1))[0] ?? new Date();
+        await onFire(scheduled).catch((error: unknown) => {
+          logger.warn('scheduled training cycle failed to start', { error });
+        });
+      },
+    );
   } catch (error) {
     throw new ConfigError([
       `training.schedule: not a valid cron expression "${cron}": ${(error as Error).message}`,
