@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** A `model_registry` row as the router needs it. */
 export interface RegistryEntry {
@@ -40,7 +40,9 @@ export const bucketCount = 10_000;
  * order rows arrive in.
  */
 export function assignmentBucket(route: string, key: string): number {
-  const digest = createHash('sha256').update(route).update('\u0000').update(key).digest();
+  // sha256(route ‖ 0x00 ‖ key): one-shot crypto.hash is ~2x cheaper per request than a Hash object
+  // and gives the same digest, so every lead keeps its bucket.
+  const digest = hash('sha256', `${route}\u0000${key}`, 'buffer');
   return Math.floor((digest.readUInt32BE(0) / 2 ** 32) * bucketCount);
 }
 
