@@ -22,6 +22,7 @@ import { registerWebhooks } from './gateway/routes/webhooks.ts';
 import { createLogger, createMetrics, type GatewayMetrics, type Logger } from './metrics/index.ts';
 import { OutcomeTracker } from './pipeline/outcomes/outcome-tracker.ts';
 import { createSentimentAnalyzer } from './pipeline/outcomes/sentiment/index.ts';
+import { startWebhookReconciliation } from './pipeline/outcomes/stage-metrics.ts';
 import { TrackingBuffer } from './pipeline/outcomes/tracking-buffer.ts';
 import { createRolloutExperiments } from './pipeline/rollout/index.ts';
 import { RegistryService } from './pipeline/rollout/registry/index.ts';
@@ -198,25 +199,13 @@ async function compose(parts: {
     logger,
   });
   const webhookEvents = new WebhookEventsStore(store.transport);
-  const reconcile = setInterval(() => {
-    webhookEvents.reconcileUnmatched().then(
-      (result) => {
-        for (const stage of result.stages_by_version) {
-          metrics.outcomesTotal.inc(
-            {
-              route: stage.route ?? 'direct',
-              model_version: stage.model_version ?? 'unknown',
-              event: stage.stage,
-            },
-            stage.count,
-          );
-        }
-      },
-      (error: unknown) => logger.warn('reconciling unmatched webhook events failed', { error }),
-    );
-  }, config.webhooks.reconcile_interval_ms);
-  reconcile.unref();
-  cleanups.push(async () => clearInterval(reconcile));
+  const reconciliation = startWebhookReconciliation({
+    store: webhookEvents,
+    metrics,
+    logger,
+    intervalMs: config.webhooks.reconcile_interval_ms,
+  });
+  cleanups.push(async () => reconciliation.stop());
 
   const gateway = createApp({
     config,

@@ -14,6 +14,7 @@ import {
   hubSpotSignatureHeader,
   type SignatureVerification,
 } from '../../pipeline/outcomes/signatures/index.ts';
+import { countStagesReached } from '../../pipeline/outcomes/stage-metrics.ts';
 import { GatewayError } from '../../providers/errors.ts';
 import type { WebhookEventsStore, WebhookIngestResult } from '../../store/webhook-events-store.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
@@ -99,16 +100,7 @@ export function registerWebhooks(
       }
     }
     // Stages (outcome_labels flag names), as the tracking API and the dashboards count them.
-    for (const reached of result.stages_by_version) {
-      metrics.outcomesTotal.inc(
-        {
-          route: reached.route ?? 'direct',
-          model_version: reached.model_version ?? 'unknown',
-          event: reached.stage,
-        },
-        reached.count,
-      );
-    }
+    countStagesReached(metrics, result.stages_by_version);
   };
 
   app.post('/webhooks/sendgrid', async (context) => {
