@@ -1,8 +1,8 @@
 import type { Context, Hono } from 'hono';
-import { v7 as uuidv7 } from 'uuid';
 import type { ChatRequestBody, ChatStreamPart, Usage } from '../../providers/chat-model.ts';
 import type { GatewayError } from '../../providers/errors.ts';
 import { costUsd, type ModelTarget, type RoutePlan } from '../../router/index.ts';
+import { newOutcomeId } from '../chat/outcome-id.ts';
 import {
   buildRequestContext,
   type RequestContext,
@@ -38,7 +38,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>, deps: GatewayDepe
     const body = parseChatCompletionRequest(await context.req.text());
     const request = buildRequestContext(body, (name) => context.req.header(name), requestId);
     const plan = router.plan(body.model, request.features);
-    const outcomeId = request.leadId !== null && deps.tracking ? uuidv7() : null;
+    const outcomeId = request.leadId !== null && deps.tracking ? newOutcomeId() : null;
     const signal = context.req.raw.signal;
     // Validated above for the fields the gateway reads; the rest is the client's, passed through.
     const forward = body as unknown as ChatRequestBody;
