@@ -49,6 +49,11 @@ export interface StartGatewayOptions {
   metrics?: GatewayMetrics;
   /** An already open store (tests share one); otherwise opened from `config.store`. */
   store?: Store;
+  /**
+   * Milliseconds since the epoch (default Date.now): stamps tracked messages, checks webhook
+   * timestamps, judges experiments and drives training runs. The demo runs on a simulated clock.
+   */
+  now?: () => number;
 }
 
 export interface RunningGateway {
@@ -78,7 +83,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     }
   };
   try {
-    return await compose({ config, logger, metrics, store, ownsStore, cleanups, cleanup });
+    const now = options.now ?? Date.now;
+    return await compose({ config, logger, metrics, store, ownsStore, now, cleanups, cleanup });
   } catch (error) {
     await cleanup();
     if (ownsStore) {
@@ -94,10 +100,11 @@ async function compose(parts: {
   metrics: GatewayMetrics;
   store: Store;
   ownsStore: boolean;
+  now: () => number;
   cleanups: Array<() => Promise<unknown>>;
   cleanup: () => Promise<void>;
 }): Promise<RunningGateway> {
-  const { config, logger, metrics, store, cleanups } = parts;
+  const { config, logger, metrics, store, now, cleanups } = parts;
   if (parts.ownsStore) {
     cleanups.push(() => store.close());
   }
@@ -165,6 +172,7 @@ async function compose(parts: {
     registry,
     metrics,
     logger,
+    clock: () => new Date(now()),
   });
   rollout.automation.start();
   cleanups.push(() => rollout.automation.stop());
@@ -179,6 +187,7 @@ async function compose(parts: {
     metrics,
     logger,
     releaseStaleLocksOnStart: store.transport.kind === 'pglite',
+    clock: now,
     schedule: scheduleFromConfig(config),
   });
   await training.start();
@@ -215,6 +224,7 @@ async function compose(parts: {
     auth,
     rateLimiter: createTenantRateLimit(limiter, { defaultRpm: config.rate_limit.default_rpm }),
     tracking,
+    now,
     readiness: {
       ready: () => {
         const checks = { registry: registry.isLoaded, api_keys: keys.loaded };
@@ -223,7 +233,7 @@ async function compose(parts: {
     },
     mount: [
       (app) => registerOutcomes(app, { tracker, metrics }),
-      (app) => registerWebhooks(app, { config, store: webhookEvents, metrics, logger }),
+      (app) => registerWebhooks(app, { config, store: webhookEvents, metrics, logger, now }),
       (app) => registerAdminModels(app, { registry, router, defaultRoute: config.default_route }),
       (app) => registerAdminExperiments(app, rollout),
       (app) => registerAdminTraining(app, { training, outcomes: store.outcomes, config }),
