@@ -18,8 +18,9 @@ export function respond(
   status: number,
   headers: Readonly<Record<string, string>>,
 ): Response {
-  const common = context.get('responseHeaders');
-  const all: Record<string, string> = { ...common, ...headers };
+  // Object.assign into the request's own object: a spread of two objects sharing a key (the request
+  // id) falls off V8's fast path and cost ~10 µs here.
+  const all = Object.assign(context.get('responseHeaders'), headers);
   context.set('responseHeadersIncluded', true);
   return new Response(body, { status, headers: all });
 }
