@@ -47,6 +47,22 @@ export const trainingConfigSchema = z
       .nullable()
       .default(null)
       .describe('Cron expression for the automatic training cycle; off when null.'),
+    schedule_provider: z
+      .enum(['openai', 'together'])
+      .optional()
+      .describe(
+        'Vendor of the scheduled cycle; default the first with a key (OpenAI, then Together).',
+      ),
+    schedule_deploy_immediately: z
+      .boolean()
+      .default(false)
+      .describe('Deploy the scheduled cycle’s model at once (at schedule_ab_test_traffic %).'),
+    schedule_ab_test_traffic: z
+      .number()
+      .gt(0)
+      .max(100)
+      .default(10)
+      .describe('Traffic percentage for a scheduled model deployed at once.'),
     poll_interval_ms: z.number().int().positive().default(15_000),
     dedupe_capacity: z
       .number()

@@ -32,15 +32,24 @@ export function scheduleFromConfig(config: GatewayConfig): TrainingScheduleOptio
   if (!cron) {
     return null;
   }
-  const provider = (['openai', 'together'] as const).find(
+  const candidates = config.training.schedule_provider
+    ? [config.training.schedule_provider]
+    : (['openai', 'together'] as const);
+  const provider = candidates.find(
     (candidate) => fineTuningProviderEntry(candidate, config)?.entry.api_key,
   );
   if (!provider) {
     throw new ConfigError([
-      'training.schedule: a scheduled training cycle needs OPENAI_API_KEY or TOGETHER_API_KEY',
+      `training.schedule: a scheduled training cycle needs ${candidates.map((name) => `${name.toUpperCase()}_API_KEY`).join(' or ')}`,
     ]);
   }
-  return { cron, provider, deployImmediately: false, abTestTraffic: null };
+  const deploy = config.training.schedule_deploy_immediately;
+  return {
+    cron,
+    provider,
+    deployImmediately: deploy,
+    abTestTraffic: deploy ? config.training.schedule_ab_test_traffic : null,
+  };
 }
 
 /** Calls `onFire(scheduledTime)` at every firing; overlapping firings are skipped (protect). */
