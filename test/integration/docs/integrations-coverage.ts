@@ -1,0 +1,105 @@
+import { expect } from 'vitest';
+import type { CoverageEntry } from './coverage-types.ts';
+import { parseJson, succeeded } from './readme-and-supabase-coverage.ts';
+
+/**
+ * integrations.md's commands, run against the replica operations.md starts (with
+ * CRM_WEBHOOK_SECRET and SENDGRID_WEBHOOK_PUBLIC_KEY set) and the tenant key it created.
+ */
+const apiKeyHeader = '-H "Authorization: Bearer $REKINDLE_API_KEY"';
+
+export const integrationsCoverage: readonly CoverageEntry[] = [
+  {
+    doc: 'docs/integrations.md',
+    command: `curl -s -D - -o /dev/null http://127.0.0.1:8787/v1/chat/completions -H 'content-type: application/json' ${apiKeyHeader} -H 'x-rekindle-lead-id: lead-42' -H 'x-rekindle-campaign-id: q4-expansion' -d '{"model":"outreach","messages":[{"role":"user","content":"Write a short cold email to Dana at Initech"}]}' | grep -i '^x-rekindle-outcome-id'`,
+    how: {
+      kind: 'run',
+      group: 'operations',
+      expect(result) {
+        succeeded(result);
+        expect(result.stdout.trim()).toMatch(/^x-rekindle-outcome-id: [0-9a-f-]{36}$/i);
+      },
+    },
+  },
+  {
+    doc: 'docs/integrations.md',
+    command: `curl -s http://127.0.0.1:8787/v1/outcomes -H 'content-type: application/json' ${apiKeyHeader} -d '{"campaign_id":"q4-expansion","lead_id":"lead-43","channel":"email","message_body":"Hi Dana, quick idea for Initech…"}'`,
+    how: {
+      kind: 'run',
+      group: 'operations',
+      expect(result) {
+        succeeded(result);
+        expect(parseJson(result).outcome_id).toMatch(/^[0-9a-f-]{36}$/);
+      },
+    },
+  },
+  {
+    doc: 'docs/integrations.md',
+    command: `outcome=$(curl -s http://127.0.0.1:8787/v1/outcomes -H 'content-type: application/json' ${apiKeyHeader} -d '{"campaign_id":"q4-expansion","lead_id":"lead-44","channel":"email","message_body":"Hi Sam, quick idea for Globex…"}' | sed -E 's/.*"outcome_id":"([^"]+)".*/\\1/')`,
+    how: { kind: 'setup' },
+  },
+  {
+    doc: 'docs/integrations.md',
+    command: `curl -s "http://127.0.0.1:8787/v1/outcomes/$outcome/reply" -H 'content-type: application/json' ${apiKeyHeader} -d '{"reply_text":"Sounds interesting, can we talk on Tuesday?"}'`,
+    how: {
+      kind: 'run',
+      group: 'operations',
+      expect(result) {
+        succeeded(result);
+        const outcome = parseJson(result);
+        expect(outcome).toMatchObject({
+          lead_id: 'lead-44',
+          organization_id: 'acme',
+          replied: true,
+        });
+        // Classified on the way in: a positive, interested reply.
+        expect(outcome.reply_sentiment_label).toBe('positive');
+      },
+    },
+  },
+  {
+    doc: 'docs/integrations.md',
+    command: `curl -s -o /dev/null -w '%{http_code}\\n' http://127.0.0.1:8787/webhooks/sendgrid -H 'content-type: application/json' -d '[]'`,
+    how: {
+      kind: 'run',
+      group: 'operations',
+      expect(result) {
+        succeeded(result);
+        expect(result.stdout).toBe('401\n');
+      },
+    },
+  },
+  {
+    doc: 'docs/integrations.md',
+    command: 'echo "whsec_$(openssl rand -base64 32)"',
+    how: {
+      kind: 'run',
+      group: 'operations',
+      expect(result) {
+        succeeded(result);
+        expect(result.stdout).toMatch(/^whsec_[A-Za-z0-9+/]{43}=\n$/);
+        expect(Buffer.from(result.stdout.trim().slice(6), 'base64')).toHaveLength(32);
+      },
+    },
+  },
+  ...[
+    `body='{"event":"deal.closed","lead_id":"lead-42","organization_id":"acme","status":"won","amount":12000}'`,
+    'id="evt_test_$(date +%s)"; ts=$(date +%s)',
+    `key=$(printf '%s' "\${CRM_WEBHOOK_SECRET#whsec_}" | base64 -d | od -An -v -tx1 | tr -d ' \\n')`,
+    `sig=$(printf '%s' "$id.$ts.$body" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key" -binary | base64)`,
+  ].map(
+    (command): CoverageEntry => ({ doc: 'docs/integrations.md', command, how: { kind: 'setup' } }),
+  ),
+  {
+    doc: 'docs/integrations.md',
+    command: `curl -s http://127.0.0.1:8787/webhooks/crm -H 'content-type: application/json' -H "webhook-id: $id" -H "webhook-timestamp: $ts" -H "webhook-signature: v1,$sig" -d "$body"`,
+    how: {
+      kind: 'run',
+      group: 'operations',
+      expect(result) {
+        succeeded(result);
+        expect(result.stdout).toBe('{"status":"processed"}');
+      },
+    },
+  },
+];
