@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { ChatRequestBody, ChatStreamPart, Usage } from '../../providers/chat-model.ts';
 import type { GatewayError } from '../../providers/errors.ts';
 import { costUsd, type ModelTarget, type RoutePlan } from '../../router/index.ts';
+import { clientAbortSignal } from '../chat/client-abort-signal.ts';
 import { newOutcomeId } from '../chat/outcome-id.ts';
 import {
   buildRequestContext,
@@ -39,7 +40,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>, deps: GatewayDepe
     const request = buildRequestContext(body, (name) => context.req.header(name), requestId);
     const plan = router.plan(body.model, request.features);
     const outcomeId = request.leadId !== null && deps.tracking ? newOutcomeId() : null;
-    const signal = context.req.raw.signal;
+    const signal = clientAbortSignal(context);
     // Validated above for the fields the gateway reads; the rest is the client's, passed through.
     const forward = body as unknown as ChatRequestBody;
 
