@@ -27,7 +27,7 @@ export type Coverage =
     };
 
 /** Sandboxes; each runs its commands in table order, the groups side by side. */
-export type GroupName = 'readme' | 'supabase' | 'operations' | 'prometheus';
+export type GroupName = 'readme' | 'experiments' | 'supabase' | 'operations' | 'prometheus';
 
 export interface Sandbox {
   readonly group: GroupName;

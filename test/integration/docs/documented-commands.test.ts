@@ -8,6 +8,7 @@ import {
   pgProveService,
   postgresService,
   redisService,
+  type ServiceRequirement,
 } from '../../helpers/services.ts';
 import {
   type Coverage,
@@ -57,6 +58,39 @@ const entryOf = (command: DocCommand) => entries.get(keyOf(command.doc, command.
 const runsFor = (entry: CoverageEntry) =>
   coveragesOf(entry).some((how) => how.kind === 'run' || how.kind === 'server');
 const readRepositoryFile = (path: string) => readFileSync(join(repositoryRoot, path), 'utf8');
+
+const groups: ReadonlyArray<{
+  group: GroupName;
+  title: string;
+  services: () => ServiceRequirement[];
+}> = [
+  {
+    group: 'readme',
+    title: "the README's quick start and tenancy on the embedded store",
+    services: () => [],
+  },
+  {
+    group: 'experiments',
+    title: "experiments.md's evaluate and leaderboard, from a file and from the store",
+    services: () => [],
+  },
+  {
+    group: 'supabase',
+    title:
+      'deploy-supabase.md over DATABASE_URL (PostgreSQL 15, pg_prove) and the Supabase rpc transport',
+    services: () => [postgresService(), pgProveService()],
+  },
+  {
+    group: 'operations',
+    title: 'operations.md and integrations.md on a replica (PostgreSQL, Redis, fake OpenAI)',
+    services: () => [postgresService(), redisService(), commandService('psql')],
+  },
+  {
+    group: 'prometheus',
+    title: 'operations.md: promtool and Prometheus with grafana/prometheus',
+    services: () => [prometheusService(), commandService('promtool')],
+  },
+];
 
 describe('every command in README.md and docs/ is accounted for', () => {
   it('finds the commands of the README and the operator docs', () => {
@@ -131,6 +165,16 @@ describe('every command in README.md and docs/ is accounted for', () => {
     expect(readRepositoryFile('.ci/run')).toMatch(/^npm ci\b[\s\S]*^npm test$/m);
   });
 
+  it('runs every run entry in a sandbox group that exists', () => {
+    const declared = new Set(groups.map((group) => group.group));
+    const homeless = coverage.filter((entry) =>
+      coveragesOf(entry).some(
+        (how) => (how.kind === 'run' || how.kind === 'server') && !declared.has(how.group),
+      ),
+    );
+    expect(homeless.map((entry) => keyOf(entry.doc, entry.command))).toEqual([]);
+  });
+
   it('runs every setup line: a command of its block that runs comes after it', () => {
     const orphans = commands.filter((command) => {
       const entry = entryOf(command);
@@ -165,34 +209,6 @@ describe('every command in README.md and docs/ is accounted for', () => {
     ]);
   });
 });
-
-const groups: ReadonlyArray<{
-  group: GroupName;
-  title: string;
-  services: () => ReturnType<typeof postgresService>[];
-}> = [
-  {
-    group: 'readme',
-    title: "the README's quick start, tenancy and experiments.md on the embedded store",
-    services: () => [],
-  },
-  {
-    group: 'supabase',
-    title:
-      'deploy-supabase.md over DATABASE_URL (PostgreSQL 15, pg_prove) and the Supabase rpc transport',
-    services: () => [postgresService(), pgProveService()],
-  },
-  {
-    group: 'operations',
-    title: 'operations.md and integrations.md on a replica (PostgreSQL, Redis, fake OpenAI)',
-    services: () => [postgresService(), redisService(), commandService('psql')],
-  },
-  {
-    group: 'prometheus',
-    title: 'operations.md: promtool and Prometheus with grafana/prometheus',
-    services: () => [prometheusService(), commandService('promtool')],
-  },
-];
 
 describe.concurrent('the documented commands, run', () => {
   afterAll(() => closeSandboxServices());

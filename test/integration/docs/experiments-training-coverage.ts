@@ -3,9 +3,9 @@ import type { CoverageEntry } from './coverage-types.ts';
 import { parseJson, succeeded } from './readme-and-supabase-coverage.ts';
 
 /**
- * experiments.md's commands run on the README's embedded store (after its gateway registered a
- * baseline and a 10 % variant); training.md's quick start is run by the training tests, which
- * hold the fakes and the data a real cycle needs.
+ * experiments.md's commands run on an embedded store of their own, where the sandbox registered a
+ * baseline and a 10 % variant on `outreach`; training.md's quick start is run by the training
+ * tests, which hold the fakes and the data a real cycle needs.
  */
 export const experimentsAndTrainingCoverage: readonly CoverageEntry[] = [
   {
@@ -13,7 +13,7 @@ export const experimentsAndTrainingCoverage: readonly CoverageEntry[] = [
     command: 'npx rekindle evaluate --route outreach',
     how: {
       kind: 'run',
-      group: 'readme',
+      group: 'experiments',
       expect(result) {
         succeeded(result);
         // Arms registered, no messages yet: too little data to decide.
@@ -27,7 +27,7 @@ export const experimentsAndTrainingCoverage: readonly CoverageEntry[] = [
     command: 'npx rekindle evaluate --input docs/examples/seed-experiment.json',
     how: {
       kind: 'run',
-      group: 'readme',
+      group: 'experiments',
       expect(result) {
         succeeded(result);
         expect(result.stdout).toMatch(/^Reply rate\s+12\.30% .*\s15\.20% .*\+23\.6%/m);
@@ -40,7 +40,7 @@ export const experimentsAndTrainingCoverage: readonly CoverageEntry[] = [
     command: 'npx rekindle evaluate --input docs/examples/seed-experiment.json --json',
     how: {
       kind: 'run',
-      group: 'readme',
+      group: 'experiments',
       expect(result) {
         succeeded(result);
         expect(parseJson(result)).toMatchObject({
@@ -56,7 +56,7 @@ export const experimentsAndTrainingCoverage: readonly CoverageEntry[] = [
     command: 'npx rekindle leaderboard --route outreach',
     how: {
       kind: 'run',
-      group: 'readme',
+      group: 'experiments',
       expect(result) {
         succeeded(result);
         expect(result.stdout).toMatch(/^Leaderboard for route "outreach"/);

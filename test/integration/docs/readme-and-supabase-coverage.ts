@@ -106,8 +106,7 @@ export const readmeCoverage: readonly CoverageEntry[] = [
     how: {
       kind: 'run',
       group: 'readme',
-      // While the README's gateway still runs: arms for `evaluate --route outreach` (experiments.md).
-      before: (sandbox) => registerSandboxArms(sandbox, sandbox.values.gatewayUrl ?? ''),
+      // The embedded store has one owner: the README's gateway stops first.
       stopServersFirst: true,
       expect(result) {
         succeeded(result);

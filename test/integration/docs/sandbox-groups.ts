@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createStore } from '../../../src/store/index.ts';
+import { ModelRegistryStore } from '../../../src/store/model-registry-store.ts';
 import { startOpenAIFake } from '../../fakes/openai-fake.ts';
 import { createOpenAIFineTuningRoutes } from '../../fakes/openai-fine-tuning-routes.ts';
 import { startPostgrestFake } from '../../fakes/postgrest-fake.ts';
@@ -30,7 +32,8 @@ import { runShell, shellScript, startShellServer, substitute } from './shell-san
  * directory and its own services; placeholders of the docs are replaced by their values.
  *
  * - readme: the embedded PGlite in a temp REKINDLE_DATA_DIR, a free PORT, no vendor keys (the
- *   sandbox model answers), admin token `change-me`.
+ *   sandbox model answers).
+ * - experiments: another embedded store, with a baseline and a 10 % variant registered.
  * - supabase: a database of the shared throwaway PostgreSQL standing in for the project's, and the
  *   PostgREST-compatible fake over it standing in for SUPABASE_URL.
  * - operations: another database of that PostgreSQL, a redis-server, a fake OpenAI (chat and
@@ -66,8 +69,10 @@ export async function openSandbox(group: GroupName, repositoryRoot: string): Pro
   if (group === 'readme') {
     const port = await freePort();
     values.gatewayUrl = `http://127.0.0.1:${port}`;
-    Object.assign(env, { PORT: String(port), REKINDLE_ADMIN_TOKEN: 'change-me' });
+    env.PORT = String(port);
     replacements.push(['127.0.0.1:8787', `127.0.0.1:${port}`]);
+  } else if (group === 'experiments') {
+    await registerArmsInStore(join(temporary, 'data'));
   } else if (group === 'supabase') {
     const port = await freePort();
     values.gatewayUrl = `http://127.0.0.1:${port}`;
@@ -148,6 +153,24 @@ export async function openSandbox(group: GroupName, repositoryRoot: string): Pro
     },
   };
   return sandbox;
+}
+
+/**
+ * The state experiments.md's store commands read: a baseline and a variant at 10 % on `outreach`
+ * (the models are the sandbox's; no messages yet), written straight into a fresh embedded store.
+ */
+async function registerArmsInStore(dataDir: string): Promise<void> {
+  const store = await createStore({ data_dir: dataDir }, { autoMigrate: true });
+  try {
+    const registry = new ModelRegistryStore(store.transport);
+    const arm = { route: 'outreach', model_id: 'sandbox/outreach-v1', provider: 'sandbox' };
+    await registry.register({ ...arm, model_version: 'baseline-2026-11' });
+    await registry.setBaseline('outreach', 'baseline-2026-11');
+    await registry.register({ ...arm, model_version: 'v0.9.0' });
+    await registry.deploy('outreach', 'v0.9.0', 10, null);
+  } finally {
+    await store.close();
+  }
 }
 
 /**
