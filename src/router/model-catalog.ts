@@ -29,8 +29,12 @@ export class ModelCatalog {
     return this.config.providers[provider]?.enabled === true;
   }
 
+  /** Bumped whenever register/unregister changes what find() answers (planners cache on it). */
+  version = 0;
+
   /** Registered models (fine-tuned ids) become addressable by their id. */
   register(target: ModelTarget): void {
+    this.version += 1;
     this.extra.set(target.name, target);
     this.extra.set(`${target.provider}/${target.upstreamModel}`, target);
   }
@@ -38,6 +42,7 @@ export class ModelCatalog {
   unregister(name: string): void {
     const target = this.extra.get(name);
     if (target) {
+      this.version += 1;
       this.extra.delete(name);
       this.extra.delete(`${target.provider}/${target.upstreamModel}`);
     }

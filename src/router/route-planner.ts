@@ -48,6 +48,11 @@ const directRetry: RetryPolicy = {
 };
 
 export class RoutePlanner {
+  private readonly entryTargets = new WeakMap<
+    RegistryEntry,
+    { catalogVersion: number; target: ModelTarget | undefined }
+  >();
+
   constructor(
     private readonly config: GatewayConfig,
     private readonly catalog: ModelCatalog,
@@ -92,6 +97,18 @@ export class RoutePlanner {
    * OpenAI-compatible provider must not be sent to OpenAI because the catalog knows that name.
    */
   private resolveEntry(entry: RegistryEntry): ModelTarget | undefined {
+    // Registry rows are immutable (a change swaps in a new snapshot with new rows), so a row's target
+    // is worked out once per catalog version rather than on every request.
+    const cached = this.entryTargets.get(entry);
+    if (cached !== undefined && cached.catalogVersion === this.catalog.version) {
+      return cached.target;
+    }
+    const target = this.targetOfEntry(entry);
+    this.entryTargets.set(entry, { catalogVersion: this.catalog.version, target });
+    return target;
+  }
+
+  private targetOfEntry(entry: RegistryEntry): ModelTarget | undefined {
     if (!this.catalog.isProviderEnabled(entry.provider)) {
       return undefined;
     }
@@ -105,12 +122,6 @@ export class RoutePlanner {
   }
 
   private planRoute(name: string, route: RouteConfig, features: RequestFeatures): RoutePlan {
-    const common = {
-      route: name,
-      retry: route.retry,
-      attemptTimeoutMs: route.attempt_timeout_ms,
-      totalTimeoutMs: route.total_timeout_ms,
-    };
     const ruleIndex = route.rules.findIndex((rule) => matches(rule, features));
     const rule = route.rules[ruleIndex];
     if (rule) {
@@ -122,37 +133,40 @@ export class RoutePlanner {
       );
       const candidates = this.withFallbacks(this.filter(ordered, route), route);
       const primary = this.first(candidates, name);
-      return {
-        ...common,
-        variant: `rule:${rule.name ?? ruleIndex}`,
-        modelVersion: primary.modelVersion ?? primary.name,
-        registryEntryId: null,
+      return routePlan(
+        name,
+        route,
+        `rule:${rule.name ?? ruleIndex}`,
+        primary.modelVersion ?? primary.name,
+        null,
         candidates,
-      };
+      );
     }
     const assignment = this.registry().assign(name, features.assignmentKey);
     const assigned = assignment ? this.resolveEntry(assignment.entry) : undefined;
     if (assignment && assigned) {
       const rest = this.order(this.resolveAll(route.models), route.prefer, route, features);
       const candidates = this.withFallbacks([assigned, ...this.filter(rest, route)], route);
-      return {
-        ...common,
-        variant: assignment.variant,
-        modelVersion: assignment.entry.modelVersion,
-        registryEntryId: assignment.entry.id,
+      return routePlan(
+        name,
+        route,
+        assignment.variant,
+        assignment.entry.modelVersion,
+        assignment.entry.id,
         candidates,
-      };
+      );
     }
     const ordered = this.order(this.resolveAll(route.models), route.prefer, route, features);
     const candidates = this.withFallbacks(this.filter(ordered, route), route);
     const primary = this.first(candidates, name);
-    return {
-      ...common,
-      variant: 'baseline',
-      modelVersion: primary.modelVersion ?? primary.name,
-      registryEntryId: null,
+    return routePlan(
+      name,
+      route,
+      'baseline',
+      primary.modelVersion ?? primary.name,
+      null,
       candidates,
-    };
+    );
   }
 
   private first(candidates: readonly ModelTarget[], route: string): ModelTarget {
@@ -214,6 +228,9 @@ export class RoutePlanner {
   }
 
   private withFallbacks(primary: ModelTarget[], route: RouteConfig): ModelTarget[] {
+    if (route.fallbacks.length === 0) {
+      return primary;
+    }
     const seen = new Set(primary.map(targetKey));
     const out = [...primary];
     for (const target of this.resolveAll(route.fallbacks)) {
@@ -236,6 +253,27 @@ export class RoutePlanner {
     }
     return undefined;
   }
+}
+
+/** One literal shape for every route plan (a spread of shared fields cost more than planning). */
+function routePlan(
+  name: string,
+  route: RouteConfig,
+  variant: string,
+  modelVersion: string,
+  registryEntryId: string | null,
+  candidates: readonly ModelTarget[],
+): RoutePlan {
+  return {
+    route: name,
+    variant,
+    modelVersion,
+    registryEntryId,
+    candidates,
+    retry: route.retry,
+    attemptTimeoutMs: route.attempt_timeout_ms,
+    totalTimeoutMs: route.total_timeout_ms,
+  };
 }
 
 function matches(rule: RouteRule, features: RequestFeatures): boolean {
