@@ -72,7 +72,7 @@ const groups: ReadonlyArray<{
   {
     group: 'experiments',
     title: "experiments.md's evaluate and leaderboard, from a file and from the store",
-    services: () => [],
+    services: () => [postgresService()],
   },
   {
     group: 'supabase',

@@ -140,7 +140,7 @@ export const operationsCoverage: readonly CoverageEntry[] = [
       group: 'operations',
       replacements: [['/tmp/rekindle-export-check.jsonl', '${temporary}/export-check.jsonl']],
       expect(result) {
-        // Nothing tracked yet: far from training.min_examples (50).
+        // Nothing tracked yet: fewer than training.min_examples (10 in this sandbox).
         expect(result.exitCode).toBe(1);
         expect(result.stderr).toMatch(/insufficient|fewer than|at least/i);
       },

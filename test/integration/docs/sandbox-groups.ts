@@ -33,7 +33,8 @@ import { runShell, shellScript, startShellServer, substitute } from './shell-san
  *
  * - readme: the embedded PGlite in a temp REKINDLE_DATA_DIR, a free PORT, no vendor keys (the
  *   sandbox model answers).
- * - experiments: another embedded store, with a baseline and a 10 % variant registered.
+ * - experiments: a database of the shared throwaway PostgreSQL (the README group covers the
+ *   embedded store), with a baseline and a 10 % variant registered.
  * - supabase: a database of the shared throwaway PostgreSQL standing in for the project's, and the
  *   PostgREST-compatible fake over it standing in for SUPABASE_URL.
  * - operations: another database of that PostgreSQL, a redis-server, a fake OpenAI (chat and
@@ -72,7 +73,8 @@ export async function openSandbox(group: GroupName, repositoryRoot: string): Pro
     env.PORT = String(port);
     replacements.push(['127.0.0.1:8787', `127.0.0.1:${port}`]);
   } else if (group === 'experiments') {
-    await registerArmsInStore(join(temporary, 'data'));
+    env.DATABASE_URL = await (await sharedPostgres()).database('experiments');
+    await registerArmsInStore(env.DATABASE_URL);
   } else if (group === 'supabase') {
     const port = await freePort();
     values.gatewayUrl = `http://127.0.0.1:${port}`;
@@ -116,8 +118,9 @@ export async function openSandbox(group: GroupName, repositoryRoot: string): Pro
       ['PORT=8787', `PORT=${port}`],
       ['127.0.0.1:8787', `127.0.0.1:${port}`],
     );
-    // Training runs are polled quickly so the troubleshooting commands see a finished run.
-    config = { training: { poll_interval_ms: 500 } };
+    // Training runs are polled quickly, and 10 examples are enough (the default is 50), so that
+    // training.md's quick start finishes in seconds against the fake.
+    config = { training: { poll_interval_ms: 300, min_examples: 10 } };
   } else {
     const port = await freePort();
     Object.assign(values, {
@@ -157,10 +160,13 @@ export async function openSandbox(group: GroupName, repositoryRoot: string): Pro
 
 /**
  * The state experiments.md's store commands read: a baseline and a variant at 10 % on `outreach`
- * (the models are the sandbox's; no messages yet), written straight into a fresh embedded store.
+ * (the models are the sandbox's; no messages yet), written straight into a fresh database.
  */
-async function registerArmsInStore(dataDir: string): Promise<void> {
-  const store = await createStore({ data_dir: dataDir }, { autoMigrate: true });
+async function registerArmsInStore(databaseUrl: string): Promise<void> {
+  const store = await createStore(
+    { data_dir: '', database_url: databaseUrl },
+    { autoMigrate: true },
+  );
   try {
     const registry = new ModelRegistryStore(store.transport);
     const arm = { route: 'outreach', model_id: 'sandbox/outreach-v1', provider: 'sandbox' };
