@@ -67,7 +67,7 @@ const groups: ReadonlyArray<{
   {
     group: 'readme',
     title: "the README's quick start and tenancy on the embedded store",
-    services: () => [],
+    services: () => [commandService('curl')],
   },
   {
     group: 'experiments',
@@ -83,7 +83,13 @@ const groups: ReadonlyArray<{
   {
     group: 'operations',
     title: 'operations.md and integrations.md on a replica (PostgreSQL, Redis, fake OpenAI)',
-    services: () => [postgresService(), redisService(), commandService('psql')],
+    services: () => [
+      postgresService(),
+      redisService(),
+      commandService('psql'),
+      commandService('curl'),
+      commandService('openssl'),
+    ],
   },
   {
     group: 'prometheus',
