@@ -16,7 +16,8 @@ import { StoreError } from '../../store/index.ts';
  * - close() drains everything (SIGTERM), retrying until its deadline; what is left then is counted
  *   as dropped and logged.
  * - Between two batches of a backlog the drain yields to the event loop, so requests are served in
- *   between even when the store's writes run on this thread (PGlite: ~0.2-0.3 ms of CPU per row).
+ *   between even when the store's writes run on this thread (PGlite: ~0.2-0.3 ms of CPU per row);
+ *   and such a store gets writes small enough to hold the thread at most `maxBlockingWriteMs`.
  */
 export interface TrackingSinkStore {
   trackMessages(
@@ -30,6 +31,12 @@ export interface TrackingBufferOptions {
   capacity?: number;
   /** Rows per write (default 500). */
   batchSize?: number;
+  /**
+   * Longest a single write may hold this thread (default 10 ms). A store that writes on the
+   * gateway's own thread (PGlite) gets smaller writes, sized from the last one; a store reached over
+   * the network (PostgreSQL, Supabase) holds nothing and keeps `batchSize`.
+   */
+  maxBlockingWriteMs?: number;
   /** Longest a row waits before a write starts (default 250 ms). */
   flushIntervalMs?: number;
   /** First retry delay after a failed write (default 100 ms), doubling up to maxRetryDelayMs. */
@@ -50,6 +57,9 @@ export class TrackingBuffer {
   readonly #store: TrackingSinkStore;
   readonly #capacity: number;
   readonly #batchSize: number;
+  readonly #maxBlockingWriteMs: number;
+  /** Rows the next write takes: `batchSize`, or fewer while writes are seen to hold the thread. */
+  #rowsPerWrite: number;
   readonly #flushIntervalMs: number;
   readonly #retryDelayMs: number;
   readonly #maxRetryDelayMs: number;
@@ -72,6 +82,8 @@ export class TrackingBuffer {
     this.#store = options.store;
     this.#capacity = options.capacity ?? 50_000;
     this.#batchSize = options.batchSize ?? 500;
+    this.#maxBlockingWriteMs = options.maxBlockingWriteMs ?? 10;
+    this.#rowsPerWrite = this.#batchSize;
     this.#flushIntervalMs = options.flushIntervalMs ?? 250;
     this.#retryDelayMs = options.retryDelayMs ?? 100;
     this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
@@ -180,9 +192,9 @@ export class TrackingBuffer {
 
   async #drain(): Promise<void> {
     while (this.#queue.length > 0) {
-      const batch = this.#queue.slice(0, this.#batchSize);
+      const batch = this.#queue.slice(0, this.#rowsPerWrite);
       try {
-        await this.#store.trackMessages(batch);
+        await this.#timedWrite(batch);
       } catch (error) {
         if (!isDataError(error)) {
           this.#failedWrites += 1;
@@ -201,6 +213,32 @@ export class TrackingBuffer {
         await yieldToEventLoop();
       }
     }
+  }
+
+  /**
+   * Writes one batch and sizes the next. A write that settles before the event loop could turn
+   * (a setImmediate queued just before it has not run) ran entirely on this thread: the next write
+   * takes as many rows as fit in `maxBlockingWriteMs` at the per-row time just measured.
+   */
+  async #timedWrite(batch: readonly TrackedMessageRow[]): Promise<void> {
+    let loopTurned = false;
+    const marker = setImmediate(() => {
+      loopTurned = true;
+    });
+    const started = performance.now();
+    try {
+      await this.#store.trackMessages(batch);
+    } finally {
+      clearImmediate(marker);
+    }
+    if (loopTurned) {
+      this.#rowsPerWrite = this.#batchSize;
+      return;
+    }
+    const perRowMs = (performance.now() - started) / Math.max(1, batch.length);
+    const fitting =
+      perRowMs > 0 ? Math.floor(this.#maxBlockingWriteMs / perRowMs) : this.#batchSize;
+    this.#rowsPerWrite = Math.min(this.#batchSize, Math.max(1, fitting));
   }
 
   async #writeOneByOne(batch: readonly TrackedMessageRow[], batchError: unknown): Promise<void> {

@@ -32,4 +32,60 @@ describe('TrackingBuffer on a store that writes on this thread', () => {
     expect(ranBeforeBatch).toEqual([true, true, true, true]);
     expect(buffer.stats).toMatchObject({ buffered: 0, written: 7 });
   });
+
+  it('sizes writes that hold the thread to maxBlockingWriteMs, then keeps to it', async () => {
+    const sizes: number[] = [];
+    const store = {
+      async trackMessages(rows: readonly TrackedMessageRow[]) {
+        sizes.push(rows.length);
+        // Half a millisecond of this thread per row, as an embedded database would spend.
+        const until = performance.now() + rows.length * 0.5;
+        while (performance.now() < until) {
+          // busy
+        }
+        return { inserted: rows.length, received: rows.length };
+      },
+    };
+    const buffer = new TrackingBuffer({
+      store,
+      batchSize: 100,
+      flushIntervalMs: 60_000,
+      maxBlockingWriteMs: 5,
+    });
+    for (let index = 0; index < 130; index += 1) {
+      buffer.push(row(index));
+    }
+    await buffer.flush();
+    expect(sizes[0]).toBe(100);
+    const later = sizes.slice(1);
+    expect(later.length).toBeGreaterThanOrEqual(3);
+    for (const size of later) {
+      expect(size).toBeGreaterThanOrEqual(1);
+      expect(size).toBeLessThanOrEqual(10);
+    }
+    expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(130);
+    expect(buffer.stats).toMatchObject({ buffered: 0, written: 130 });
+  });
+
+  it('keeps batch_size for a store that waits on I/O', async () => {
+    const sizes: number[] = [];
+    const store = {
+      async trackMessages(rows: readonly TrackedMessageRow[]) {
+        sizes.push(rows.length);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return { inserted: rows.length, received: rows.length };
+      },
+    };
+    const buffer = new TrackingBuffer({
+      store,
+      batchSize: 100,
+      flushIntervalMs: 60_000,
+      maxBlockingWriteMs: 5,
+    });
+    for (let index = 0; index < 230; index += 1) {
+      buffer.push(row(index));
+    }
+    await buffer.flush();
+    expect(sizes).toEqual([100, 100, 30]);
+  });
 });
