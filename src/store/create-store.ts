@@ -46,7 +46,8 @@ export async function createStore(
 ): Promise<Store> {
   const { transport, executor } = await openTransport(settings, options.logger);
   const store = storeOverTransport(transport, executor);
-  const autoMigrate = options.autoMigrate ?? transport.kind === 'pglite';
+  // Over Supabase's rpc there is no SQL to migrate with: `supabase db push` applies the schema.
+  const autoMigrate = (options.autoMigrate ?? transport.kind === 'pglite') && executor !== null;
   if (autoMigrate) {
     try {
       const result = await store.migrate();

@@ -22,9 +22,15 @@ export async function exportTrainingJsonlToFiles(
   options: ExportTrainingJsonlOptions,
 ): Promise<TrainingExportStats> {
   const outputs: Array<{ path: string; partial: string; stream: WriteStream }> = [];
+  let writeError: unknown;
   const open = (path: string) => {
     const partial = `${path}.partial`;
     const stream = createWriteStream(partial);
+    // A write still pending when a failed export destroys the stream errors out; without a
+    // listener that would be an uncaught exception that takes the whole process down.
+    stream.on('error', (error) => {
+      writeError ??= error;
+    });
     outputs.push({ path, partial, stream });
     return stream;
   };
@@ -39,6 +45,11 @@ export async function exportTrainingJsonlToFiles(
     for (const output of outputs) {
       output.stream.end();
       await finished(output.stream);
+    }
+    if (writeError !== undefined) {
+      throw writeError;
+    }
+    for (const output of outputs) {
       await rename(output.partial, output.path);
     }
     return stats;
