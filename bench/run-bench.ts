@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchOptions } from './harness/bench-options.ts';
-import { consoleTable, markdownReport, summarize } from './harness/report.ts';
+import { consoleTable, summarize } from './harness/report.ts';
+import { markdownReport } from './harness/results-markdown.ts';
 import { runBenchmark } from './harness/run-benchmark.ts';
 
 const repoDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const run = await runBenchmark(options, repoDir, log);
   const summary = summarize(run);
-  process.stdout.write(`${consoleTable(summary)}\n`);
+  process.stdout.write(`${consoleTable(summary, options.rate)}\n`);
   if (options.resultsPath) {
     writeFileSync(options.resultsPath, markdownReport(run, summary));
     log(`wrote ${options.resultsPath}`);

@@ -16,6 +16,10 @@ export interface BenchOptions {
   /** apt-get nginx-light/wrk when missing and root (off in quick mode). */
   readonly install: boolean;
   readonly upstream: 'nginx' | 'node';
+  /** How the Rekindle process runs: compiled by `tsc -p tsconfig.build.json`, or through tsx. */
+  readonly rekindleRun: 'compiled' | 'tsx';
+  /** Also measure Rekindle with its store on a local PostgreSQL server (c2); `auto` = when installed. */
+  readonly postgres: 'on' | 'off' | 'auto';
   readonly workDir: string;
   /** Markdown report; null writes none. */
   readonly resultsPath: string | null;
@@ -26,7 +30,8 @@ export interface BenchOptions {
 }
 
 export const usage = `npm run bench -- [--quick] [--rounds N] [--seconds S] [--rate R] [--stream-requests N]
-  [--no-portkey] [--upstream nginx|node] [--results PATH|none] [--json PATH] [--profile]`;
+  [--no-portkey] [--no-postgres] [--tsx] [--upstream nginx|node] [--results PATH|none] [--json PATH]
+  [--profile]`;
 
 export function parseBenchOptions(argv: readonly string[], repoDir: string): BenchOptions {
   const { values } = parseArgs({
@@ -40,6 +45,9 @@ export function parseBenchOptions(argv: readonly string[], repoDir: string): Ben
       connections: { type: 'string' },
       warmup: { type: 'string' },
       'no-portkey': { type: 'boolean', default: false },
+      'no-postgres': { type: 'boolean', default: false },
+      postgres: { type: 'boolean', default: false },
+      tsx: { type: 'boolean', default: false },
       portkey: { type: 'boolean', default: false },
       upstream: { type: 'string' },
       results: { type: 'string' },
@@ -82,6 +90,8 @@ export function parseBenchOptions(argv: readonly string[], repoDir: string): Ben
     portkey: values['no-portkey'] ? 'off' : values.portkey ? 'on' : quick ? 'auto' : 'on',
     install: !quick,
     upstream,
+    rekindleRun: values.tsx || quick ? 'tsx' : 'compiled',
+    postgres: values['no-postgres'] ? 'off' : values.postgres ? 'on' : quick ? 'off' : 'auto',
     workDir: values['work-dir'] ?? `${repoDir}/bench/.work`,
     resultsPath: results === 'none' ? null : results,
     jsonPath: values.json ?? null,

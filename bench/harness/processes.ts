@@ -104,6 +104,22 @@ export function memoryOf(pid: number): { peakMb: number; currentMb: number } | n
   }
 }
 
+/** CPU time (user + system) a process has used so far, in microseconds; null off Linux. */
+export function cpuMicrosecondsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1_000_000) / clockTicksPerSecond;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ; 100 on every Linux this runs on (`getconf CLK_TCK`). */
+const clockTicksPerSecond = 100;
+
 /** Child pids of a process (nginx: the master's workers). */
 export function childrenOf(pid: number): number[] {
   try {

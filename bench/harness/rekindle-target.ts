@@ -1,32 +1,45 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createStore } from '../../src/store/index.ts';
+import { createStore, type StoreSettings } from '../../src/store/index.ts';
 import { ModelRegistryStore } from '../../src/store/model-registry-store.ts';
 import { benchModel, variantModel } from './canned-responses.ts';
 
 export const benchRoute = 'outreach';
 export const benchOrganization = 'bench-org';
 
+/** Where the gateway keeps its state: embedded PGlite in a temp dir, or a PostgreSQL server. */
+export type BenchStore = { kind: 'pglite' } | { kind: 'postgres'; url: string };
+
 export interface PreparedGateway {
+  readonly store: BenchStore;
+  /** PGlite data dir (unused with PostgreSQL). */
   readonly dataDir: string;
   readonly configPath: string;
   readonly apiKey: string;
+  /** Environment the gateway process gets for its store. */
+  readonly storeEnvironment: Record<string, string>;
 }
 
 /**
- * What a production gateway holds before its first request: a PGlite data dir (migrated) with one
- * API key (its rate limit far above what the bench sends), and the `outreach` route's registry —
- * baseline `bench-model-a` and variant `bench-model-b` deployed to 10 % — both on the fixed
- * upstream through an `openai-compatible` provider; tracking and metrics on as by default.
+ * What a production gateway holds before its first request: a migrated store with one API key
+ * (its rate limit far above what the bench sends), and the `outreach` route's registry — baseline
+ * `bench-model-a` and variant `bench-model-b` deployed to 10 % — both on the fixed upstream through
+ * an `openai-compatible` provider. Tracking, metrics and the rate limiter keep their defaults.
  */
 export async function prepareGateway(options: {
   workDir: string;
   upstreamOrigin: string;
+  store: BenchStore;
 }): Promise<PreparedGateway> {
-  const directory = join(options.workDir, 'rekindle');
+  const directory = join(options.workDir, `rekindle-${options.store.kind}`);
+  rmSync(directory, { recursive: true, force: true });
   const dataDir = join(directory, 'pglite');
   mkdirSync(directory, { recursive: true });
-  const store = await createStore({ data_dir: dataDir }, { autoMigrate: true });
+  const settings: StoreSettings =
+    options.store.kind === 'pglite'
+      ? { data_dir: dataDir }
+      : { data_dir: dataDir, database_url: options.store.url };
+  const store = await createStore(settings, { autoMigrate: true });
   let apiKey: string;
   try {
     const created = await store.apiKeys.create({
@@ -76,12 +89,25 @@ export async function prepareGateway(options: {
   };
   const configPath = join(directory, 'rekindle.config.json');
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
-  return { dataDir, configPath, apiKey };
+  return {
+    store: options.store,
+    dataDir,
+    configPath,
+    apiKey,
+    storeEnvironment:
+      options.store.kind === 'pglite'
+        ? { REKINDLE_DATA_DIR: dataDir }
+        : { DATABASE_URL: options.store.url },
+  };
 }
 
-/** Rows the gateway wrote to outcome_labels, counted after it stopped (it owned the data dir). */
-export async function countTrackedRows(dataDir: string): Promise<number> {
-  const store = await createStore({ data_dir: dataDir }, { autoMigrate: false });
+/** Rows in outcome_labels after the gateway stopped (with PGlite it owned the data dir until then). */
+export async function countTrackedRows(prepared: PreparedGateway): Promise<number> {
+  const settings: StoreSettings =
+    prepared.store.kind === 'pglite'
+      ? { data_dir: prepared.dataDir }
+      : { data_dir: prepared.dataDir, database_url: prepared.store.url };
+  const store = await createStore(settings, { autoMigrate: false });
   try {
     const executor = store.executor;
     if (!executor) {

@@ -1,6 +1,10 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import {
+  postgresBinariesAvailable,
+  startPostgresServer,
+} from '../../test/helpers/postgres-server.ts';
 import type { BenchOptions } from './bench-options.ts';
 import { chatRequestBody } from './canned-responses.ts';
 import {
@@ -13,9 +17,10 @@ import {
   type ThroughputResult,
 } from './load.ts';
 import { type MachineInfo, machineInfo, toolVersion } from './machine.ts';
-import { freePort } from './processes.ts';
+import { freePort, runCommand } from './processes.ts';
 import { countTrackedRows } from './rekindle-target.ts';
 import {
+  cpuOf,
   listeningAddresses,
   portkeyInstalled,
   type RekindleTarget,
@@ -29,10 +34,15 @@ import {
 } from './targets.ts';
 import { ensureDebianTool, startUpstream, which } from './upstream.ts';
 
+export interface ThroughputRound extends ThroughputResult {
+  /** CPU time of the target's process per request served in this round (µs); null if unknown. */
+  readonly cpuMicrosecondsPerRequest: number | null;
+}
+
 export interface TargetMeasurements {
   readonly id: TargetId;
   readonly label: string;
-  readonly throughput: ThroughputResult[];
+  readonly throughput: ThroughputRound[];
   readonly fixedRate: LatencySamples[];
   readonly streaming: StreamSamples[];
   idleRssMb: number | null;
@@ -41,21 +51,22 @@ export interface TargetMeasurements {
 }
 
 export interface RekindleFacts {
+  readonly id: TargetId;
   /** Rows in outcome_labels after the run (every tracked request that was written). */
   readonly trackedRows: number;
   readonly messagesSent: number;
   readonly trackingDropped: number;
   /** Requests per registry variant, from rekindle_requests_total. */
   readonly variants: Record<string, number>;
-  readonly runMode: string;
 }
 
 export interface BenchRun {
   readonly options: BenchOptions;
   readonly machine: MachineInfo;
   readonly tools: Record<string, string>;
+  readonly rekindleRunMode: string;
   readonly targets: TargetMeasurements[];
-  readonly rekindle: RekindleFacts;
+  readonly rekindle: RekindleFacts[];
   readonly durationSeconds: number;
 }
 
@@ -72,7 +83,6 @@ export async function runBenchmark(
   const started = performance.now();
   const workDir = options.workDir;
   const logDir = join(workDir, 'logs');
-  rmSync(join(workDir, 'rekindle'), { recursive: true, force: true });
   mkdirSync(logDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -85,11 +95,14 @@ export async function runBenchmark(
     void stopAll().then(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const wrk = options.install ? await ensureDebianTool('wrk', 'wrk') : await which('wrk');
     const autocannon = createRequire(join(repoDir, 'package.json')).resolve(
       'autocannon/autocannon.js',
     );
+    const compiledEntry =
+      options.rekindleRun === 'compiled' ? await buildGateway(repoDir, workDir, log) : null;
     const upstream = await startUpstream({
       workDir,
       logDir,
@@ -107,20 +120,34 @@ export async function runBenchmark(
       gatewayNodeArgs: options.profile
         ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'profiles')}`]
         : [],
+      gatewayCompiledEntry: compiledEntry,
       log,
     };
     const targets: Target[] = [upstreamTarget(upstream)];
     const bare = await startBareProxy(context);
     stops.push(() => bare.stop());
     targets.push(bare);
-    const rekindle: RekindleTarget = await startRekindle(context);
-    let rekindleStopped = false;
-    stops.push(async () => {
-      if (!rekindleStopped) {
-        await rekindle.stop();
-      }
-    });
-    targets.push(rekindle);
+
+    const gateways: RekindleTarget[] = [];
+    const stopped = new Set<TargetId>();
+    const addGateway = async (gateway: RekindleTarget) => {
+      gateways.push(gateway);
+      targets.push(gateway);
+      stops.push(async () => {
+        if (!stopped.has(gateway.id)) {
+          await gateway.stop();
+        }
+      });
+    };
+    await addGateway(await startRekindle(context, { kind: 'pglite' }));
+    const withPostgres =
+      options.postgres === 'on' || (options.postgres === 'auto' && postgresBinariesAvailable());
+    if (withPostgres) {
+      const server = await startPostgresServer();
+      stops.push(() => server.stop());
+      const url = await server.database('rekindle_bench');
+      await addGateway(await startRekindle(context, { kind: 'postgres', url }));
+    }
     let portkeyVersion = 'not measured';
     const withPortkey =
       options.portkey === 'on' || (options.portkey === 'auto' && portkeyInstalled(workDir));
@@ -149,8 +176,9 @@ export async function runBenchmark(
     const body = chatRequestBody(false);
     const streamBody = chatRequestBody(true);
     const tag = Date.now().toString(36);
-    const throughput = (target: Target, seconds: number, prefix: string) =>
-      measureThroughput({
+    const throughput = async (target: Target, seconds: number, prefix: string) => {
+      const cpuBefore = cpuOf(target);
+      const result = await measureThroughput({
         endpoint: target.endpoint,
         body,
         connections: options.connections,
@@ -160,6 +188,13 @@ export async function runBenchmark(
         workDir,
         leadPrefix: `${tag}-${prefix}-${target.id}`,
       });
+      const cpuAfter = cpuOf(target);
+      const cpu =
+        cpuBefore === null || cpuAfter === null || result.requests === 0
+          ? null
+          : (cpuAfter - cpuBefore) / result.requests;
+      return { ...result, cpuMicrosecondsPerRequest: cpu };
+    };
 
     log(`warming up (${options.warmupSeconds} s of load and a few streams per target)`);
     for (const target of targets) {
@@ -179,7 +214,10 @@ export async function runBenchmark(
         const result = await throughput(target, options.throughputSeconds, `r${round}`);
         measurements.get(target.id)?.throughput.push(result);
         log(
-          `  ${target.id} c=${options.connections}: ${result.requestsPerSecond.toFixed(0)} req/s`,
+          `  ${target.id} c=${options.connections}: ${result.requestsPerSecond.toFixed(0)} req/s` +
+            (result.cpuMicrosecondsPerRequest === null
+              ? ''
+              : `, ${result.cpuMicrosecondsPerRequest.toFixed(0)} µs CPU/request`),
         );
       }
       for (const target of order) {
@@ -207,47 +245,88 @@ export async function runBenchmark(
       const entry = measurements.get(target.id);
       if (entry) {
         entry.peakRssMb = target.memory()?.peakMb ?? null;
+        entry.listening = target.pid === null ? [] : listeningAddresses(target.pid);
       }
     }
-    const metrics = await rekindle.metricsText();
-    for (const target of targets) {
-      const entry = measurements.get(target.id);
-      if (entry && target.id !== 'upstream') {
-        entry.listening = listeningPorts(target);
-      }
+    const facts: RekindleFacts[] = [];
+    for (const gateway of gateways) {
+      const metrics = await gateway.metricsText();
+      // Stopping flushes the tracking buffer; then the rows can be counted.
+      await gateway.stop();
+      stopped.add(gateway.id);
+      facts.push({
+        id: gateway.id,
+        trackedRows: await countTrackedRows(gateway.prepared),
+        messagesSent: sumMetric(metrics, 'rekindle_messages_sent_total'),
+        trackingDropped: sumMetric(metrics, 'rekindle_tracking_dropped_total'),
+        variants: variantCounts(metrics),
+      });
     }
-    // Stopping flushes the tracking buffer; then the data dir can be opened to count the rows.
-    await rekindle.stop();
-    rekindleStopped = true;
-    const trackedRows = await countTrackedRows(rekindle.prepared.dataDir);
     await stopAll();
     return {
       options,
       machine: machineInfo(repoDir),
       tools: {
-        'load (throughput)': wrk ? toolVersion(wrk, ['--version']) : 'autocannon',
+        'load (throughput)': wrk
+          ? toolVersion(wrk, ['--version']).replace(/\s*Copyright.*$/, '')
+          : 'autocannon',
         'load (fixed rate, streaming)': 'own open-loop client on undici (this harness)',
         upstream: `${upstream.kind} ${upstream.version}`,
         portkey: portkeyVersion,
+        postgres: withPostgres ? 'PostgreSQL server (initdb/pg_ctl, fsync off), local' : 'not used',
       },
+      rekindleRunMode:
+        compiledEntry === null
+          ? '`node --import tsx src/main.ts` (TypeScript through tsx, as `npm start`)'
+          : '`node dist/main.js` compiled by `tsc -p tsconfig.build.json` (into bench/.work/dist)',
       targets: targets.map((target) => measurements.get(target.id) as TargetMeasurements),
-      rekindle: {
-        trackedRows,
-        messagesSent: sumMetric(metrics, 'rekindle_messages_sent_total'),
-        trackingDropped: sumMetric(metrics, 'rekindle_tracking_dropped_total'),
-        variants: variantCounts(metrics),
-        runMode: 'node --import tsx src/main.ts (TypeScript loaded through tsx, no build step)',
-      },
+      rekindle: facts,
       durationSeconds: (performance.now() - started) / 1000,
     };
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await stopAll();
   }
 }
 
-function listeningPorts(target: Target): string[] {
-  return target.pid === null ? [] : listeningAddresses(target.pid);
+/**
+ * `tsc -p tsconfig.build.json` into the work dir. tsc exits non-zero on type errors but still
+ * emits; the run goes on (and says so) as long as the entry was written.
+ */
+async function buildGateway(
+  repoDir: string,
+  workDir: string,
+  log: (line: string) => void,
+): Promise<string> {
+  const outDir = join(workDir, 'dist');
+  const tsc = createRequire(join(repoDir, 'package.json')).resolve('typescript/bin/tsc');
+  log(`compiling the gateway (tsc -p tsconfig.build.json --outDir ${outDir})`);
+  try {
+    await runCommand(
+      process.execPath,
+      [
+        tsc,
+        '-p',
+        join(repoDir, 'tsconfig.build.json'),
+        '--outDir',
+        outDir,
+        '--incremental',
+        '--tsBuildInfoFile',
+        join(workDir, 'dist.tsbuildinfo'),
+        '--sourceMap',
+        'false',
+      ],
+      { cwd: repoDir, timeoutMs: 300_000 },
+    );
+  } catch (error) {
+    log(`tsc reported errors (the build is used anyway): ${String(error).slice(0, 400)}`);
+  }
+  const entry = join(outDir, 'main.js');
+  if (!existsSync(entry)) {
+    throw new Error(`the build wrote no ${entry}`);
+  }
+  return entry;
 }
 
 /** One non-streaming and one streaming request must come back right before anything is timed. */
@@ -276,13 +355,10 @@ async function checkAnswers(target: Target): Promise<void> {
   }
 }
 
-export function sumMetric(text: string, name: string, filter?: RegExp): number {
+export function sumMetric(text: string, name: string): number {
   let total = 0;
   for (const line of text.split('\n')) {
     if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) {
-      if (filter && !filter.test(line)) {
-        continue;
-      }
       total += Number(line.slice(line.lastIndexOf(' ') + 1));
     }
   }

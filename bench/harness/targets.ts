@@ -2,17 +2,24 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Endpoint } from './load.ts';
 import { ensurePortkey, type PortkeyInstall, portkeyCommand } from './portkey.ts';
-import { freePort, httpOk, memoryOf, type Service, spawnService } from './processes.ts';
-import { type PreparedGateway, prepareGateway } from './rekindle-target.ts';
+import {
+  cpuMicrosecondsOf,
+  freePort,
+  httpOk,
+  memoryOf,
+  type Service,
+  spawnService,
+} from './processes.ts';
+import { type BenchStore, type PreparedGateway, prepareGateway } from './rekindle-target.ts';
 import type { Upstream } from './upstream.ts';
 
-export type TargetId = 'upstream' | 'bare' | 'rekindle' | 'portkey';
+export type TargetId = 'upstream' | 'bare' | 'rekindle' | 'rekindle-pg' | 'portkey';
 
 export interface Target {
   readonly id: TargetId;
   readonly label: string;
   readonly endpoint: Endpoint;
-  /** The process serving it (null for the upstream, whose workers are nginx's). */
+  /** The process serving it (nginx: its worker; null for an in-process stand-in). */
   readonly pid: number | null;
   /** Resident memory right after start-up, MB. */
   readonly idleRssMb: number | null;
@@ -31,6 +38,8 @@ export interface TargetContext {
   readonly upstream: Upstream;
   /** Extra node flags for the Rekindle process (e.g. --cpu-prof). */
   readonly gatewayNodeArgs: readonly string[];
+  /** The compiled entry (`tsc -p tsconfig.build.json`), or null to run src/main.ts through tsx. */
+  readonly gatewayCompiledEntry: string | null;
   readonly log: (line: string) => void;
 }
 
@@ -43,12 +52,17 @@ function cleanEnvironment(extra: Record<string, string>): Record<string, string>
   };
 }
 
+/** CPU time the target's process has used so far (µs); null when it cannot be read. */
+export function cpuOf(target: Target): number | null {
+  return target.pid === null ? null : cpuMicrosecondsOf(target.pid);
+}
+
 export function upstreamTarget(upstream: Upstream): Target {
   return {
     id: 'upstream',
     label: `(a) upstream direct (${upstream.kind})`,
     endpoint: { origin: upstream.origin, path: chatPath, headers: {}, leadHeader },
-    pid: null,
+    pid: upstream.workerPid(),
     idleRssMb: upstream.memory()?.currentMb ?? null,
     memory: () => upstream.memory(),
     stop: async () => {},
@@ -91,36 +105,52 @@ export interface RekindleTarget extends Target {
   metricsText(): Promise<string>;
 }
 
-export async function startRekindle(context: TargetContext): Promise<RekindleTarget> {
-  context.log('preparing the Rekindle store (PGlite): API key, registry baseline + 10 % variant');
+/** Rekindle Gateway as its own process over PGlite (target c) or PostgreSQL (c2). */
+export async function startRekindle(
+  context: TargetContext,
+  store: BenchStore,
+): Promise<RekindleTarget> {
+  const onPostgres = store.kind === 'postgres';
+  context.log(
+    `preparing the Rekindle store (${store.kind}): API key, registry baseline + 10 % variant`,
+  );
   const prepared = await prepareGateway({
     workDir: context.workDir,
     upstreamOrigin: context.upstream.origin,
+    store,
   });
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
+  const entry = context.gatewayCompiledEntry
+    ? [context.gatewayCompiledEntry]
+    : ['--import', 'tsx', join(context.repoDir, 'src', 'main.ts')];
   const service = await spawnService({
-    name: 'rekindle-gateway',
+    name: onPostgres ? 'rekindle-gateway-postgres' : 'rekindle-gateway',
     command: process.execPath,
-    args: [...context.gatewayNodeArgs, '--import', 'tsx', join(context.repoDir, 'src', 'main.ts')],
+    args: [...context.gatewayNodeArgs, ...entry],
     cwd: context.repoDir,
     env: cleanEnvironment({
       HOST: '127.0.0.1',
       PORT: String(port),
       REKINDLE_CONFIG: prepared.configPath,
-      REKINDLE_DATA_DIR: prepared.dataDir,
       LOG_LEVEL: 'warn',
+      ...prepared.storeEnvironment,
     }),
     logDir: context.logDir,
     ready: async () => (await fetch(`${origin}/readyz`)).status === 200,
     readyTimeoutMs: 120_000,
   });
-  const target = serviceTarget('rekindle', '(c) Rekindle Gateway', service, {
-    origin,
-    path: chatPath,
-    headers: { authorization: `Bearer ${prepared.apiKey}` },
-    leadHeader,
-  });
+  const target = serviceTarget(
+    onPostgres ? 'rekindle-pg' : 'rekindle',
+    onPostgres ? '(c2) Rekindle Gateway, store on PostgreSQL' : '(c) Rekindle Gateway (PGlite)',
+    service,
+    {
+      origin,
+      path: chatPath,
+      headers: { authorization: `Bearer ${prepared.apiKey}` },
+      leadHeader,
+    },
+  );
   return {
     ...target,
     prepared,

@@ -16,6 +16,8 @@ export interface Upstream {
   readonly version: string;
   /** `http://127.0.0.1:PORT` */
   readonly origin: string;
+  /** The process doing the work (nginx: its worker); null for the in-process stand-in. */
+  workerPid(): number | null;
   memory(): { peakMb: number; currentMb: number } | null;
   stop(): Promise<void>;
 }
@@ -126,10 +128,8 @@ export async function startUpstream(options: {
     kind: 'nginx',
     version: nginxVersion(nginx),
     origin,
-    memory: () => {
-      const worker = childrenOf(service.pid)[0];
-      return worker === undefined ? memoryOf(service.pid) : memoryOf(worker);
-    },
+    workerPid: () => childrenOf(service.pid)[0] ?? service.pid,
+    memory: () => memoryOf(childrenOf(service.pid)[0] ?? service.pid),
     stop: () => service.stop(),
   };
 }
@@ -165,6 +165,7 @@ async function startNodeUpstream(port: number): Promise<Upstream> {
     kind: 'node',
     version: `node:http ${process.version}`,
     origin: `http://127.0.0.1:${port}`,
+    workerPid: () => null,
     memory: () => memoryOf(process.pid),
     stop: () =>
       new Promise<void>((resolve) => {
