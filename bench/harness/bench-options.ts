@@ -20,6 +20,8 @@ export interface BenchOptions {
   readonly rekindleRun: 'compiled' | 'tsx';
   /** Also measure Rekindle with its store on a local PostgreSQL server (c2); `auto` = when installed. */
   readonly postgres: 'on' | 'off' | 'auto';
+  /** Also measure Rekindle as this many node:cluster workers over PostgreSQL (c3); 0 = not. */
+  readonly clusterWorkers: number;
   readonly workDir: string;
   /** Markdown report; null writes none. */
   readonly resultsPath: string | null;
@@ -31,7 +33,7 @@ export interface BenchOptions {
 
 export const usage = `npm run bench -- [--quick] [--rounds N] [--seconds S] [--rate R] [--stream-requests N]
   [--no-portkey] [--no-postgres] [--tsx] [--upstream nginx|node] [--results PATH|none] [--json PATH]
-  [--profile]`;
+  [--profile] [--cluster N]`;
 
 export function parseBenchOptions(argv: readonly string[], repoDir: string): BenchOptions {
   const { values } = parseArgs({
@@ -48,6 +50,7 @@ export function parseBenchOptions(argv: readonly string[], repoDir: string): Ben
       'no-postgres': { type: 'boolean', default: false },
       postgres: { type: 'boolean', default: false },
       tsx: { type: 'boolean', default: false },
+      cluster: { type: 'string' },
       portkey: { type: 'boolean', default: false },
       upstream: { type: 'string' },
       results: { type: 'string' },
@@ -91,7 +94,14 @@ export function parseBenchOptions(argv: readonly string[], repoDir: string): Ben
     install: !quick,
     upstream,
     rekindleRun: values.tsx || quick ? 'tsx' : 'compiled',
-    postgres: values['no-postgres'] ? 'off' : values.postgres ? 'on' : quick ? 'off' : 'auto',
+    postgres: values['no-postgres']
+      ? 'off'
+      : values.postgres || values.cluster
+        ? 'on'
+        : quick
+          ? 'off'
+          : 'auto',
+    clusterWorkers: values.cluster === undefined ? 0 : Math.round(number(values.cluster, 2)),
     workDir: values['work-dir'] ?? `${repoDir}/bench/.work`,
     resultsPath: results === 'none' ? null : results,
     jsonPath: values.json ?? null,

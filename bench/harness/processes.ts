@@ -19,8 +19,8 @@ export interface SpawnServiceOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
   logDir: string;
-  /** Resolves when the service answers; the harness gives up after `readyTimeoutMs`. */
-  ready: () => Promise<boolean>;
+  /** Resolves true when the service (this pid) answers; given up after `readyTimeoutMs`. */
+  ready: (pid: number) => Promise<boolean>;
   readyTimeoutMs?: number;
 }
 
@@ -64,7 +64,7 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Servic
     if (exited !== null) {
       throw new Error(`${options.name} exited (${exited}) before it was ready; see ${logPath}`);
     }
-    if (await options.ready().catch(() => false)) {
+    if (await options.ready(service.pid).catch(() => false)) {
       return service;
     }
     await sleep(100);

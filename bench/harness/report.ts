@@ -41,7 +41,7 @@ export function summarize(run: BenchRun): BenchSummary {
   const targets = run.targets.map(summarizeTarget);
   const byId = new Map(targets.map((target) => [target.id, target]));
   const checks: Check[] = [];
-  for (const id of ['rekindle', 'rekindle-pg'] as const) {
+  for (const id of ['rekindle', 'rekindle-pg', 'rekindle-cluster'] as const) {
     const gateway = byId.get(id);
     if (gateway) {
       checks.push(...checksFor(gateway, byId, run.options.rate));
@@ -59,7 +59,9 @@ function checksFor(
   const upstream = byId.get('upstream');
   const bare = byId.get('bare');
   const portkey = byId.get('portkey');
-  const name = gateway.id === 'rekindle' ? '(c)' : '(c2)';
+  const name = { rekindle: '(c)', 'rekindle-pg': '(c2)', 'rekindle-cluster': '(c3)' }[
+    gateway.id as 'rekindle' | 'rekindle-pg' | 'rekindle-cluster'
+  ];
   const checks: Check[] = [];
   const ratioToPortkey = portkey ? gateway.requestsPerSecond / portkey.requestsPerSecond : null;
   checks.push({

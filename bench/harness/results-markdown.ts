@@ -11,7 +11,12 @@ function factsLine(facts: RekindleFacts): string {
         `\`${variant}\` ${count} (${formatNumber((count / Math.max(total, 1)) * 100, 1)} %)`,
     )
     .join(', ');
-  const label = facts.id === 'rekindle' ? '(c) on PGlite' : '(c2) on PostgreSQL';
+  const label =
+    facts.id === 'rekindle'
+      ? '(c) on PGlite'
+      : facts.id === 'rekindle-pg'
+        ? '(c2) on PostgreSQL'
+        : '(c3) node:cluster on PostgreSQL (metrics aggregated by the primary)';
   return `- ${label}: ${facts.messagesSent} messages tracked (rekindle_messages_sent_total), ${facts.trackedRows} rows in \`outcome_labels\` after it stopped and flushed, ${facts.trackingDropped} dropped (rekindle_tracking_dropped_total); registry split by variant: ${split || 'n/a'}.`;
 }
 
@@ -54,7 +59,7 @@ ${Object.entries(run.tools)
   of every request (\`x-rekindle-lead-id\` differs per request), written behind to PGlite in a temp
   dir, all with default settings; (c2) the same gateway with its store on a local PostgreSQL server
   instead of the embedded PGlite (the deployment ARCHITECTURE §8 names for more than one process);
-  (d) Portkey's gateway ${run.tools.portkey} from npm, \`--headless\`, bound to 127.0.0.1 by a preload,
+  ${options.clusterWorkers > 0 ? `(c3) the same on PostgreSQL as ${options.clusterWorkers} \`node:cluster\` workers sharing the port, metrics aggregated by the primary (\`bench/cluster-gateway.ts\`; CPU and memory summed over its processes); ` : ''}(d) Portkey's gateway ${run.tools.portkey} from npm, \`--headless\`, bound to 127.0.0.1 by a preload,
   with \`x-portkey-provider: openai\` and \`x-portkey-custom-host\`.
 - Every target gets the same body and headers (plus its own auth or provider headers).
 - ${options.rounds} round(s); each round runs each phase over every target, in an order rotated per

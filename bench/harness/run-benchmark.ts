@@ -27,6 +27,7 @@ import {
   startBareProxy,
   startPortkey,
   startRekindle,
+  startRekindleCluster,
   type Target,
   type TargetContext,
   type TargetId,
@@ -147,6 +148,12 @@ export async function runBenchmark(
       stops.push(() => server.stop());
       const url = await server.database('rekindle_bench');
       await addGateway(await startRekindle(context, { kind: 'postgres', url }));
+      if (options.clusterWorkers > 0) {
+        const clusterUrl = await server.database('rekindle_cluster');
+        await addGateway(await startRekindleCluster(context, clusterUrl, options.clusterWorkers));
+      }
+    } else if (options.clusterWorkers > 0) {
+      log('--cluster needs PostgreSQL (a PGlite data dir belongs to one process); not measured');
     }
     let portkeyVersion = 'not measured';
     const withPortkey =

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Endpoint } from './load.ts';
 import { ensurePortkey, type PortkeyInstall, portkeyCommand } from './portkey.ts';
 import {
+  childrenOf,
   cpuMicrosecondsOf,
   freePort,
   httpOk,
@@ -13,7 +14,13 @@ import {
 import { type BenchStore, type PreparedGateway, prepareGateway } from './rekindle-target.ts';
 import type { Upstream } from './upstream.ts';
 
-export type TargetId = 'upstream' | 'bare' | 'rekindle' | 'rekindle-pg' | 'portkey';
+export type TargetId =
+  | 'upstream'
+  | 'bare'
+  | 'rekindle'
+  | 'rekindle-pg'
+  | 'rekindle-cluster'
+  | 'portkey';
 
 export interface Target {
   readonly id: TargetId;
@@ -21,6 +28,8 @@ export interface Target {
   readonly endpoint: Endpoint;
   /** The process serving it (nginx: its worker; null for an in-process stand-in). */
   readonly pid: number | null;
+  /** Every process doing its work (a cluster: the primary and its workers). */
+  processIds(): number[];
   /** Resident memory right after start-up, MB. */
   readonly idleRssMb: number | null;
   memory(): { peakMb: number; currentMb: number } | null;
@@ -52,9 +61,18 @@ function cleanEnvironment(extra: Record<string, string>): Record<string, string>
   };
 }
 
-/** CPU time the target's process has used so far (µs); null when it cannot be read. */
+/** CPU time the target's processes have used so far (µs); null when it cannot be read. */
 export function cpuOf(target: Target): number | null {
-  return target.pid === null ? null : cpuMicrosecondsOf(target.pid);
+  let total = 0;
+  const pids = target.processIds();
+  for (const pid of pids) {
+    const used = cpuMicrosecondsOf(pid);
+    if (used === null) {
+      return null;
+    }
+    total += used;
+  }
+  return pids.length === 0 ? null : total;
 }
 
 export function upstreamTarget(upstream: Upstream): Target {
@@ -63,6 +81,10 @@ export function upstreamTarget(upstream: Upstream): Target {
     label: `(a) upstream direct (${upstream.kind})`,
     endpoint: { origin: upstream.origin, path: chatPath, headers: {}, leadHeader },
     pid: upstream.workerPid(),
+    processIds: () => {
+      const pid = upstream.workerPid();
+      return pid === null ? [] : [pid];
+    },
     idleRssMb: upstream.memory()?.currentMb ?? null,
     memory: () => upstream.memory(),
     stop: async () => {},
@@ -75,6 +97,7 @@ function serviceTarget(id: TargetId, label: string, service: Service, endpoint: 
     label,
     endpoint,
     pid: service.pid,
+    processIds: () => [service.pid],
     idleRssMb: memoryOf(service.pid)?.currentMb ?? null,
     memory: () => memoryOf(service.pid),
     stop: () => service.stop(),
@@ -159,6 +182,91 @@ export async function startRekindle(
       return response.text();
     },
   };
+}
+
+/**
+ * Rekindle as `workers` node:cluster processes on one port over PostgreSQL (c3; experiment, see
+ * bench/cluster-gateway.ts). CPU and memory are summed over the primary and its workers.
+ */
+export async function startRekindleCluster(
+  context: TargetContext,
+  url: string,
+  workers: number,
+): Promise<RekindleTarget> {
+  context.log(`preparing the Rekindle store for ${workers} cluster workers (postgres)`);
+  const prepared = await prepareGateway({
+    workDir: context.workDir,
+    upstreamOrigin: context.upstream.origin,
+    store: { kind: 'postgres', url },
+  });
+  const port = await freePort();
+  const metricsPort = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const mainModule = context.gatewayCompiledEntry ?? join(context.repoDir, 'src', 'main.ts');
+  const service = await spawnService({
+    name: 'rekindle-cluster',
+    command: process.execPath,
+    args: [
+      ...context.gatewayNodeArgs,
+      '--import',
+      'tsx',
+      join(context.repoDir, 'bench', 'cluster-gateway.ts'),
+    ],
+    cwd: context.repoDir,
+    env: cleanEnvironment({
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      REKINDLE_CONFIG: prepared.configPath,
+      LOG_LEVEL: 'warn',
+      CLUSTER_WORKERS: String(workers),
+      CLUSTER_METRICS_PORT: String(metricsPort),
+      REKINDLE_MAIN_MODULE: mainModule,
+      ...prepared.storeEnvironment,
+    }),
+    logDir: context.logDir,
+    // Every worker must be up: ready answers in a row, and as many processes as asked for.
+    ready: async (pid) =>
+      childrenOf(pid).length >= workers &&
+      (await fetch(`${origin}/readyz`)).status === 200 &&
+      (await fetch(`${origin}/readyz`)).status === 200,
+    readyTimeoutMs: 120_000,
+  });
+  const pids = () => [service.pid, ...childrenOf(service.pid)];
+  return {
+    id: 'rekindle-cluster',
+    label: `(c3) Rekindle ×${workers} workers (node:cluster), PostgreSQL`,
+    endpoint: {
+      origin,
+      path: chatPath,
+      headers: { authorization: `Bearer ${prepared.apiKey}` },
+      leadHeader,
+    },
+    pid: service.pid,
+    processIds: pids,
+    idleRssMb: sumMemory(pids())?.currentMb ?? null,
+    memory: () => sumMemory(pids()),
+    stop: () => service.stop(),
+    prepared,
+    async metricsText() {
+      const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      return response.text();
+    },
+  };
+}
+
+/** Summed over processes (for peaks: the sum of each one's peak). */
+function sumMemory(pids: number[]): { peakMb: number; currentMb: number } | null {
+  let peakMb = 0;
+  let currentMb = 0;
+  for (const pid of pids) {
+    const memory = memoryOf(pid);
+    if (!memory) {
+      return null;
+    }
+    peakMb += memory.peakMb;
+    currentMb += memory.currentMb;
+  }
+  return { peakMb, currentMb };
 }
 
 export function portkeyInstalled(workDir: string): boolean {
