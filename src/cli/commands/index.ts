@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-command.ts';
 import { configCommands } from './config.ts';
+import { demoCommand } from './demo.ts';
 import { evaluateCommand } from './evaluate.ts';
 import { exportCommand } from './export.ts';
 import { keysCommands } from './keys.ts';
@@ -18,4 +19,5 @@ export const commands: readonly CliCommand[] = [
   ...modelsCommands,
   exportCommand,
   ...trainCommands,
+  demoCommand,
 ];
