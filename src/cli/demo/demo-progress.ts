@@ -28,55 +28,79 @@ export const silentProgress: DemoProgress = {
 };
 
 export function createDemoProgress(output: ProgressOutput, clock: () => number = Date.now) {
+  // On a terminal the bar being drawn owns the last line: anything else clears it first and the
+  // bar is drawn again below.
+  let active: TerminalBar | null = null;
+  const above = (text: string) => {
+    if (active) {
+      output.write('\r\x1b[2K');
+    }
+    output.write(text);
+    active?.draw();
+  };
   const progress: DemoProgress = {
     phase(title) {
-      output.write(`\n== ${title}\n`);
+      above(`\n== ${title}\n`);
     },
     note(line) {
-      output.write(`   ${line}\n`);
+      above(`   ${line}\n`);
     },
     bar(label, total) {
-      return output.isTTY
-        ? terminalBar(output, label, total, clock)
-        : plainBar(output, label, total, clock);
+      if (!output.isTTY) {
+        return plainBar(output, label, total, clock);
+      }
+      const bar = new TerminalBar(output, label, total, clock, () => {
+        active = null;
+      });
+      active = bar;
+      return bar;
     },
   };
   return progress;
 }
 
-function terminalBar(
-  output: ProgressOutput,
-  label: string,
-  total: number,
-  clock: () => number,
-): ProgressBar {
-  const started = clock();
-  let count = 0;
-  let drawnAt = 0;
-  const width = Math.max(10, Math.min(30, (output.columns ?? 80) - label.length - 30));
-  const draw = () => {
-    const share = total > 0 ? Math.min(1, count / total) : 1;
-    const filled = Math.round(share * width);
-    output.write(
-      `\r   ${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}% ${count}/${total}`,
+class TerminalBar implements ProgressBar {
+  readonly #started: number;
+  readonly #width: number;
+  #count = 0;
+  #drawnAt = 0;
+
+  constructor(
+    private readonly output: ProgressOutput,
+    private readonly label: string,
+    private readonly total: number,
+    private readonly clock: () => number,
+    private readonly onDone: () => void,
+  ) {
+    this.#started = clock();
+    this.#width = Math.max(10, Math.min(30, (output.columns ?? 80) - label.length - 30));
+    this.draw();
+  }
+
+  draw(): void {
+    const share = this.total > 0 ? Math.min(1, this.#count / this.total) : 1;
+    const filled = Math.round(share * this.#width);
+    const bar = `${'#'.repeat(filled)}${'.'.repeat(this.#width - filled)}`;
+    const percent = String(Math.round(share * 100)).padStart(3);
+    this.output.write(`\r   ${this.label} [${bar}] ${percent}% ${this.#count}/${this.total}`);
+  }
+
+  tick(step = 1): void {
+    this.#count += step;
+    const now = this.clock();
+    if (now - this.#drawnAt >= 100 || this.#count >= this.total) {
+      this.#drawnAt = now;
+      this.draw();
+    }
+  }
+
+  done(summary?: string): void {
+    const elapsed = seconds(this.clock() - this.#started);
+    this.output.write(
+      `\r\x1b[2K   ${this.label}: ${summary ?? `${this.#count} done`} (${elapsed})\n`,
     );
-  };
-  draw();
-  return {
-    tick(step = 1) {
-      count += step;
-      const now = clock();
-      if (now - drawnAt >= 100 || count >= total) {
-        drawnAt = now;
-        draw();
-      }
-    },
-    done(summary) {
-      output.write(
-        `\r\x1b[2K   ${label}: ${summary ?? `${count} done`} (${seconds(clock() - started)})\n`,
-      );
-    },
-  };
+    this.onDone();
+  }
 }
 
 function plainBar(
