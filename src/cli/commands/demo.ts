@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type CliCommand, CliError, type ParsedArguments } from '../cli-command.ts';
 import type { ProgressOutput } from '../demo/demo-progress.ts';
@@ -40,13 +41,15 @@ export function createDemoCommand(dependencies: DemoCommandDependencies = {}): C
         isTTY: process.stderr.isTTY === true,
         columns: process.stderr.columns,
       };
+      // A report path that cannot be written fails now, not after the whole run.
+      await mkdir(dirname(reportPath), { recursive: true });
+      await access(dirname(reportPath), constants.W_OK);
       // Loaded on use: the demo pulls in the whole gateway, which other commands do not need.
       const demo = await import('../demo/index.ts');
       const report = await demo.runDemo(
         settings,
         context.json ? demo.silentProgress : demo.createDemoProgress(output),
       );
-      await mkdir(dirname(reportPath), { recursive: true });
       await writeFile(reportPath, demo.renderHtmlReport(report));
       return {
         json: demo.demoSummary(report, reportPath),

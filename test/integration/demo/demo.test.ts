@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,13 @@ import { createDemoCommand } from '../../../src/cli/commands/demo.ts';
 import { runCli } from '../../../src/cli/run-cli.ts';
 import { readEnv } from '../../../src/config/index.ts';
 import { itWithServices, requireService } from '../../helpers/services.ts';
+import {
+  type DemoProcess,
+  killDemoProcesses,
+  onlyJson,
+  runDemoProcess,
+  tableAfter,
+} from './demo-process.ts';
 
 /**
  * Issue 9, Must show 1 and 2: the demo as its own process with no keys in its environment — the
@@ -18,80 +24,11 @@ import { itWithServices, requireService } from '../../helpers/services.ts';
  * sends 600 leads a week at 50 % to keep CI time down, with the same engine and thresholds) —
  * then the first report in headless Chromium.
  */
-const repositoryRoot = join(import.meta.dirname, '../../..');
 const chromiumPath = '/usr/bin/chromium';
 const chromiumService = requireService('chromium', () =>
   existsSync(chromiumPath) ? null : `${chromiumPath} is missing (apt-get install -y chromium)`,
 );
 const fiveMinutes = 300_000;
-
-interface DemoProcess {
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  elapsedMs: number;
-  reportPath: string;
-}
-
-const children = new Set<ChildProcess>();
-
-/** Runs `command args…` in the repository; the whole process group is killed in afterAll. */
-function runDemoProcess(command: readonly string[], reportPath: string): Promise<DemoProcess> {
-  const started = Date.now();
-  // Nothing of the caller's environment but what node and npm need: the demo must need no keys.
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-  for (const name of ['HOME', 'TMPDIR', 'LANG']) {
-    const value = process.env[name];
-    if (value) {
-      env[name] = value;
-    }
-  }
-  const [executable = process.execPath, ...args] = command;
-  const child = spawn(executable, [...args, '--report', reportPath], {
-    cwd: repositoryRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (exitCode) => {
-      children.delete(child);
-      resolve({ exitCode, stdout, stderr, elapsedMs: Date.now() - started, reportPath });
-    });
-  });
-}
-
-/** `--json` prints exactly one JSON object, on one line. */
-function onlyJson(stdout: string): Record<string, unknown> {
-  const lines = stdout.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  return JSON.parse(lines[0] ?? '') as Record<string, unknown>;
-}
-
-/** The rows of a text table that follows `title` in the demo's human output. */
-function tableAfter(text: string, title: string): string[][] {
-  const lines = text.split('\n');
-  const start = lines.indexOf(title);
-  expect(start).toBeGreaterThanOrEqual(0);
-  const rows: string[][] = [];
-  for (const line of lines.slice(start + 3)) {
-    if (line.trim() === '') {
-      break;
-    }
-    rows.push(line.trim().split(/\s{2,}/));
-  }
-  return rows;
-}
 
 let workDir: string;
 let better: DemoProcess;
@@ -112,11 +49,7 @@ beforeAll(async () => {
 }, fiveMinutes);
 
 afterAll(async () => {
-  for (const child of children) {
-    if (child.pid !== undefined) {
-      process.kill(-child.pid, 'SIGKILL');
-    }
-  }
+  killDemoProcesses();
   await rm(workDir, { recursive: true, force: true });
 });
 

@@ -25,6 +25,7 @@ export interface CampaignSenderOptions {
 
 export interface VersionExample {
   readonly modelVersion: string;
+  readonly leadIndex: number;
   readonly model: string;
   readonly subject: string | null;
   readonly body: string;
@@ -36,7 +37,7 @@ const tones = ['friendly', 'direct', 'consultative'];
 export class CampaignSender {
   /** Messages sent per model version. */
   readonly sentByVersion = new Map<string, number>();
-  /** The first message each version wrote, for the report. */
+  /** The message each version wrote to its first lead, for the report. */
   readonly examples = new Map<string, VersionExample>();
   #nextLead = 0;
   readonly #client: OpenAI;
@@ -89,8 +90,9 @@ export class CampaignSender {
       throw new Error('the gateway did not track the message (no x-rekindle-outcome-id)');
     }
     this.sentByVersion.set(modelVersion, (this.sentByVersion.get(modelVersion) ?? 0) + 1);
-    if (!this.examples.has(modelVersion)) {
-      this.examples.set(modelVersion, example(modelVersion, response.headers, data));
+    // The lowest lead index per version, so the same seed shows the same example every run.
+    if ((this.examples.get(modelVersion)?.leadIndex ?? Number.POSITIVE_INFINITY) > index) {
+      this.examples.set(modelVersion, example(modelVersion, index, response.headers, data));
     }
     const message: SentMessage = { outcomeId, lead, sentAt: this.options.now(), modelVersion };
     const profile = profileFor(modelVersion, this.options.baseVersion, this.options.lift);
@@ -101,6 +103,7 @@ export class CampaignSender {
 
 function example(
   modelVersion: string,
+  leadIndex: number,
   headers: Headers,
   completion: OpenAI.Chat.Completions.ChatCompletion,
 ): VersionExample {
@@ -108,6 +111,7 @@ function example(
   const subject = /^\s*subject:\s*(.+)\r?\n+/i.exec(text);
   return {
     modelVersion,
+    leadIndex,
     model: headers.get('x-rekindle-model') ?? completion.model,
     subject: subject?.[1]?.trim() ?? null,
     body: subject ? text.slice(subject[0].length) : text,
