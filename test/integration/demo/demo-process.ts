@@ -36,7 +36,11 @@ export function runDemoProcess(
 ): Promise<DemoProcess> {
   const started = Date.now();
   // Nothing of the caller's environment but what node and npm need: the demo must need no keys.
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    // npm may otherwise print a new-version notice on stderr.
+    npm_config_update_notifier: 'false',
+  };
   for (const name of ['HOME', 'TMPDIR', 'LANG']) {
     const value = process.env[name];
     if (value) {
