@@ -33,6 +33,7 @@ export function killDemoProcesses(): void {
 export function runDemoProcess(
   command: readonly string[],
   reportPath: string,
+  extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<DemoProcess> {
   const started = Date.now();
   // Nothing of the caller's environment but what node and npm need: the demo must need no keys.
@@ -40,6 +41,7 @@ export function runDemoProcess(
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     // npm may otherwise print a new-version notice on stderr.
     npm_config_update_notifier: 'false',
+    ...extraEnv,
   };
   for (const name of ['HOME', 'TMPDIR', 'LANG']) {
     const value = process.env[name];

@@ -44,6 +44,13 @@ beforeAll(async () => {
     runDemoProcess(
       [process.execPath, 'bin/rekindle.mjs', 'demo', '--fast', '--variant-lift', 'none'],
       join(workDir, 'reports', 'none.html'),
+      // The demo reads none of these: were it to, it would call a dead port or miss a file.
+      {
+        OPENAI_API_KEY: 'sk-not-for-the-demo',
+        OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+        REKINDLE_CONFIG: '/nonexistent/rekindle.config.json',
+        DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none',
+      },
     ),
   ]);
 }, fiveMinutes);

@@ -46,6 +46,9 @@ export class CampaignSender {
     this.#client = new OpenAI({
       baseURL: `${options.gatewayUrl}/v1`,
       apiKey: options.apiKey,
+      // Explicit nulls: the SDK would otherwise read OPENAI_ORG_ID / OPENAI_PROJECT_ID itself.
+      organization: null,
+      project: null,
       maxRetries: 2,
       timeout: 30_000,
     });
