@@ -16,6 +16,7 @@ import {
   coveragesOf,
   type GroupName,
 } from './coverage-types.ts';
+import { demoCoverage } from './demo-coverage.ts';
 import { experimentsAndTrainingCoverage } from './experiments-training-coverage.ts';
 import { type DocCommand, extractAllCommands } from './extract-commands.ts';
 import { integrationsCoverage } from './integrations-coverage.ts';
@@ -50,6 +51,7 @@ const coverage: readonly CoverageEntry[] = [
   ...integrationsCoverage,
   ...rolloutAndWebhooksCoverage,
   ...experimentsAndTrainingCoverage,
+  ...demoCoverage,
 ];
 const commands = extractAllCommands(repositoryRoot);
 const keyOf = (doc: string, command: string) => `${doc}: ${command}`;
