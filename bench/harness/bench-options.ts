@@ -29,6 +29,8 @@ export interface BenchOptions {
   /** Run the Rekindle process under --cpu-prof (profiles in <workDir>/profiles). */
   readonly profile: boolean;
   readonly quick: boolean;
+  /** How the run was started, for the report. */
+  readonly commandLine: string;
 }
 
 export const usage = `npm run bench -- [--quick] [--rounds N] [--seconds S] [--rate R] [--stream-requests N]
@@ -89,7 +91,7 @@ export function parseBenchOptions(argv: readonly string[], repoDir: string): Ben
     rate: number(values.rate, quick ? 200 : 500),
     rateSeconds: seconds,
     streamRequests: Math.round(number(values['stream-requests'], quick ? 10 : 100)),
-    warmupSeconds: number(values.warmup, quick ? 1 : 3),
+    warmupSeconds: number(values.warmup, quick ? 1 : 6),
     portkey: values['no-portkey'] ? 'off' : values.portkey ? 'on' : quick ? 'auto' : 'on',
     install: !quick,
     upstream,
@@ -107,5 +109,6 @@ export function parseBenchOptions(argv: readonly string[], repoDir: string): Ben
     jsonPath: values.json ?? null,
     profile: values.profile === true,
     quick,
+    commandLine: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
   };
 }

@@ -29,7 +29,7 @@ export function markdownReport(run: BenchRun, summary: BenchSummary): string {
     .join('; ');
   return `# Benchmark results
 
-Written by \`npm run bench\` (bench/run-bench.ts) on ${machine.date}; the run took
+Written by \`${options.commandLine}\` (bench/run-bench.ts) on ${machine.date}; the run took
 ${formatNumber(run.durationSeconds, 0)} s.${options.quick ? ' **Quick smoke mode: durations far too short for the figures to mean anything.**' : ''}
 How to read them and what was changed to get them: docs/performance.md.
 
