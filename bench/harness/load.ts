@@ -25,14 +25,15 @@ export interface ThroughputResult {
   readonly errors: number;
 }
 
-/** Closed-loop load at fixed concurrency: wrk (one thread) when present, else autocannon. */
+/** Closed-loop load at fixed concurrency: wrk (one thread) when present, else autocannon (API). */
 export async function measureThroughput(options: {
   endpoint: Endpoint;
   body: string;
   connections: number;
   durationSeconds: number;
   wrk: string | null;
-  autocannon: string;
+  /** bench/harness/autocannon-runner.ts, used when wrk is missing. */
+  autocannonRunner: string;
   workDir: string;
   leadPrefix: string;
 }): Promise<ThroughputResult> {
@@ -63,41 +64,26 @@ export async function measureThroughput(options: {
     );
     return parseWrk(output);
   }
-  const args = [
-    options.autocannon,
-    '-c',
-    String(options.connections),
-    '-d',
-    String(options.durationSeconds),
-    '-m',
-    'POST',
-    '-b',
-    options.body,
-    '--json',
-  ];
-  for (const [name, value] of Object.entries(headers)) {
-    args.push('-H', `${name}=${value}`);
-  }
-  if (endpoint.leadHeader) {
-    // autocannon replaces [<id>] with a fresh id per request when -I is given.
-    args.push('-I', '-H', `${endpoint.leadHeader}=${options.leadPrefix}-[<id>]`);
-  }
-  args.push(`${endpoint.origin}${endpoint.path}`);
-  const output = await runCommand(process.execPath, args, {
-    timeoutMs: (options.durationSeconds + 30) * 1000,
-  });
-  const result = JSON.parse(output) as {
-    requests: { average: number; total: number };
+  const job = {
+    url: `${endpoint.origin}${endpoint.path}`,
+    body: options.body,
+    headers,
+    connections: options.connections,
+    durationSeconds: options.durationSeconds,
+    leadHeader: endpoint.leadHeader,
+    leadPrefix: options.leadPrefix,
+  };
+  const output = await runCommand(
+    process.execPath,
+    ['--import', 'tsx', options.autocannonRunner, JSON.stringify(job)],
+    { timeoutMs: (options.durationSeconds + 30) * 1000 },
+  );
+  const result = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as {
+    requestsPerSecond: number;
+    requests: number;
     errors: number;
-    non2xx: number;
-    timeouts: number;
   };
-  return {
-    tool: 'autocannon',
-    requestsPerSecond: result.requests.average,
-    requests: result.requests.total,
-    errors: result.errors + result.non2xx + result.timeouts,
-  };
+  return { tool: 'autocannon', ...result };
 }
 
 function luaString(text: string): string {

@@ -99,9 +99,7 @@ export async function runBenchmark(
   process.once('SIGTERM', onSignal);
   try {
     const wrk = options.install ? await ensureDebianTool('wrk', 'wrk') : await which('wrk');
-    const autocannon = createRequire(join(repoDir, 'package.json')).resolve(
-      'autocannon/autocannon.js',
-    );
+    const autocannonRunner = join(repoDir, 'bench', 'harness', 'autocannon-runner.ts');
     const compiledEntry =
       options.rekindleRun === 'compiled' ? await buildGateway(repoDir, workDir, log) : null;
     const upstream = await startUpstream({
@@ -191,7 +189,7 @@ export async function runBenchmark(
         connections: options.connections,
         durationSeconds: seconds,
         wrk,
-        autocannon,
+        autocannonRunner,
         workDir,
         leadPrefix: `${tag}-${prefix}-${target.id}`,
       });
@@ -276,7 +274,7 @@ export async function runBenchmark(
       tools: {
         'load (throughput)': wrk
           ? toolVersion(wrk, ['--version']).replace(/\s*Copyright.*$/, '')
-          : 'autocannon',
+          : `autocannon ${autocannonVersion(repoDir)} (API, in its own process)`,
         'load (fixed rate, streaming)': 'own open-loop client on undici (this harness)',
         upstream: `${upstream.kind} ${upstream.version}`,
         portkey: portkeyVersion,
@@ -382,4 +380,14 @@ function variantCounts(text: string): Record<string, number> {
     counts[variant] = (counts[variant] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return counts;
+}
+
+function autocannonVersion(repoDir: string): string {
+  try {
+    return (
+      createRequire(join(repoDir, 'package.json'))('autocannon/package.json') as { version: string }
+    ).version;
+  } catch {
+    return '';
+  }
 }

@@ -166,7 +166,8 @@ async function startNodeUpstream(port: number): Promise<Upstream> {
     version: `node:http ${process.version}`,
     origin: `http://127.0.0.1:${port}`,
     workerPid: () => null,
-    memory: () => memoryOf(process.pid),
+    // It lives in the harness's own process: its memory is not the upstream's.
+    memory: () => null,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
