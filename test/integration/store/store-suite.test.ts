@@ -137,6 +137,8 @@ function storeSuite(transportCase: TransportCase) {
       }
       expect(cache.authenticate(key)).toBeNull();
       expect(cache.hasKeys()).toBe(true);
+      // Usage is written back after the new key set is swapped in: let that refresh finish.
+      await cache.refresh();
       const [used] = await store.apiKeys.list({ organizationId: orgA, includeRevoked: true });
       expect(used?.last_used_at).not.toBeNull();
     } finally {
