@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /**
  * Tenant API keys: `rk_` + 32 base64url characters (192 random bits). Only the SHA-256 hex of the
@@ -20,7 +20,8 @@ export function generateApiKey(): ApiKeyMaterial {
 }
 
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  // One-shot hash: about a third of the cost of a Hash object, and it runs on every request.
+  return hash('sha256', key, 'hex');
 }
 
 /** Cheap shape check before hashing anything a client sent. */
