@@ -21,6 +21,7 @@ import { experimentsAndTrainingCoverage } from './experiments-training-coverage.
 import { type DocCommand, extractAllCommands } from './extract-commands.ts';
 import { integrationsCoverage } from './integrations-coverage.ts';
 import { operationsCoverage } from './operations-coverage.ts';
+import { performanceCoverage } from './performance-coverage.ts';
 import { readmeCoverage, supabaseCoverage } from './readme-and-supabase-coverage.ts';
 import { closeSandboxServices, openSandbox, runCommandInSandbox } from './sandbox-groups.ts';
 import { substitute } from './shell-sandbox.ts';
@@ -52,6 +53,7 @@ const coverage: readonly CoverageEntry[] = [
   ...rolloutAndWebhooksCoverage,
   ...experimentsAndTrainingCoverage,
   ...demoCoverage,
+  ...performanceCoverage,
 ];
 const commands = extractAllCommands(repositoryRoot);
 const keyOf = (doc: string, command: string) => `${doc}: ${command}`;
