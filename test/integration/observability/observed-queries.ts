@@ -10,7 +10,6 @@ export const rulesDirectory = join(repositoryRoot, 'grafana/prometheus/rules');
 /** How panels and targets name their data source: the dashboard's `datasource` variable. */
 export const datasourceVariableReference = {
   type: 'prometheus',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JS template.
   uid: '${datasource}',
 } as const;
 

@@ -50,7 +50,6 @@ describe('Grafana variables', () => {
   it('substitutes built-ins and dashboard variables, leaving unknown ones for the report', () => {
     expect(
       substituteVariables(
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax.
         'rate(x{route=~"$route", m=~"${metric:regex}"}[$__rate_interval]) $nope',
         ['route', 'metric'],
       ),
