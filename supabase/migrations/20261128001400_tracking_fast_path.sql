@@ -6,7 +6,9 @@
 --  * events that arrived before their outcome are picked up once per INSERT statement, through a
 --    transition table, instead of one lookup per row;
 --  * track_messages reads only the columns it inserts (jsonb_to_recordset) rather than building a
---    whole outcome_labels record per row.
+--    whole outcome_labels record per row, and gives a new message its score (no stage reached
+--    yet) itself, so the per-row trigger only runs for inserts that leave the score to it, and for
+--    updates.
 
 create or replace function public.outcome_quality_score(
   p_bounced boolean,
@@ -66,6 +68,17 @@ begin
 end
 $$;
 
+drop trigger if exists outcome_labels_quality_score on public.outcome_labels;
+drop trigger if exists outcome_labels_quality_score_insert on public.outcome_labels;
+drop trigger if exists outcome_labels_quality_score_update on public.outcome_labels;
+create trigger outcome_labels_quality_score_insert
+  before insert on public.outcome_labels
+  for each row when (new.quality_score is null)
+  execute function public.outcome_labels_before_write();
+create trigger outcome_labels_quality_score_update
+  before update on public.outcome_labels
+  for each row execute function public.outcome_labels_before_write();
+
 create or replace function public.outcome_labels_reconcile_webhooks_batch()
 returns trigger
 language plpgsql
@@ -107,7 +120,8 @@ begin
   insert into public.outcome_labels (
     id, organization_id, campaign_id, lead_id, channel, route, message_body, subject_line,
     agent_decisions, framework, tone, model_id, model_version, variant, provider, request_id,
-    prompt_messages, lead_data, cost_usd, latency_ms, prompt_tokens, completion_tokens, created_at
+    prompt_messages, lead_data, cost_usd, latency_ms, prompt_tokens, completion_tokens, created_at,
+    quality_score
   )
   select
     coalesce(r.id, gen_random_uuid()), r.organization_id, r.campaign_id, r.lead_id,
@@ -117,7 +131,10 @@ begin
     coalesce(r.tone, r.agent_decisions ->> 'tone'),
     r.model_id, r.model_version, r.variant, r.provider, r.request_id,
     r.prompt_messages, coalesce(r.lead_data, '{}'::jsonb), r.cost_usd, r.latency_ms,
-    r.prompt_tokens, r.completion_tokens, coalesce(r.created_at, now())
+    r.prompt_tokens, r.completion_tokens, coalesce(r.created_at, now()),
+    public.outcome_quality_score(
+      false, false, false, false, false, false, false, null, null, false, false
+    )
   from jsonb_to_recordset(p_rows) as r(
     id uuid, organization_id text, campaign_id text, lead_id text, channel text, route text,
     message_body text, subject_line text, agent_decisions jsonb, framework text, tone text,
