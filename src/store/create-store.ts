@@ -6,7 +6,7 @@ import { OutcomesStore } from './outcomes/outcomes-store.ts';
 import type { SqlExecutor } from './sql-executor.ts';
 import { StoreError } from './store-errors.ts';
 import type { StoreTransport } from './store-transport.ts';
-import { PgliteTransport } from './transports/pglite-transport.ts';
+import { PgliteWorkerTransport } from './transports/pglite-worker-transport.ts';
 import { PostgresTransport } from './transports/postgres-transport.ts';
 import { SupabaseTransport } from './transports/supabase-transport.ts';
 
@@ -83,7 +83,7 @@ async function openTransport(
     });
     return { transport, executor: transport.executor };
   }
-  const transport = await PgliteTransport.open({ dataDir: settings.data_dir });
+  const transport = await PgliteWorkerTransport.open({ dataDir: settings.data_dir });
   return { transport, executor: transport.executor };
 }
 

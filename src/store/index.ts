@@ -62,6 +62,10 @@ export { StoreError, StoreInputError, StoreLockedError, toStoreError } from './s
 export type { StoreTransport } from './store-transport.ts';
 export { PgliteTransport, type PgliteTransportOptions } from './transports/pglite-transport.ts';
 export {
+  PgliteWorkerTransport,
+  type PgliteWorkerTransportOptions,
+} from './transports/pglite-worker-transport.ts';
+export {
   PostgresTransport,
   type PostgresTransportOptions,
 } from './transports/postgres-transport.ts';

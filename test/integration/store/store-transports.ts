@@ -1,4 +1,8 @@
-import { type Store, storeOverTransport } from '../../../src/store/create-store.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { createStore, type Store, storeOverTransport } from '../../../src/store/create-store.ts';
 import { migrate } from '../../../src/store/migrate.ts';
 import { PostgresTransport } from '../../../src/store/transports/postgres-transport.ts';
 import { SupabaseTransport } from '../../../src/store/transports/supabase-transport.ts';
@@ -8,18 +12,20 @@ import { type PostgresServer, startPostgresServer } from '../../helpers/postgres
 import { postgresService, type ServiceRequirement } from '../../helpers/services.ts';
 
 /**
- * The three ways to reach the store, for the one store suite: PGlite in memory, a throwaway
+ * The ways to reach the store, for the one store suite: PGlite in memory on the test's thread, PGlite
+ * on disk in its own worker thread as `createStore` opens it for the gateway, a throwaway
  * PostgreSQL 15 through pg, and supabase-js rpc through the PostgREST-compatible fake on that same
  * PostgreSQL (its own database). The cluster starts once per file, on first use.
  */
 export interface TransportCase {
-  readonly name: 'pglite' | 'postgres' | 'supabase';
+  readonly name: 'pglite' | 'pglite_worker' | 'postgres' | 'supabase';
   readonly services: readonly ServiceRequirement[];
   open(): Promise<Store>;
 }
 
 let cluster: Promise<PostgresServer> | null = null;
 const fakes: PostgrestFake[] = [];
+const dataDirs: string[] = [];
 
 function postgresCluster(): Promise<PostgresServer> {
   cluster ??= startPostgresServer();
@@ -46,6 +52,17 @@ export function transportCases(): TransportCase[] {
       async open() {
         const transport = await sharedPglite();
         return storeOverTransport(transport, transport.executor);
+      },
+    },
+    {
+      name: 'pglite_worker',
+      services: [],
+      async open() {
+        const dataDir = mkdtempSync(join(tmpdir(), 'rekindle-store-worker-'));
+        dataDirs.push(dataDir);
+        const store = await createStore({ data_dir: dataDir });
+        expect(store.transport.constructor.name).toBe('PgliteWorkerTransport');
+        return store;
       },
     },
     {
@@ -80,4 +97,7 @@ export async function stopTransportServices(): Promise<void> {
   const current = cluster;
   cluster = null;
   await (await current)?.stop();
+  for (const dataDir of dataDirs.splice(0)) {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
