@@ -1,10 +1,20 @@
 import type { CoverageEntry } from './coverage-types.ts';
 
 /**
- * docs/performance.md: `.ci/run` runs the whole benchmark (compiled gateway, Portkey from npm, the
+ * README.md and docs/performance.md: `.ci/run` runs the whole benchmark (compiled gateway, Portkey from npm, the
  * cluster variant) with shorter phases; the smoke test runs `--quick`.
  */
 export const performanceCoverage: readonly CoverageEntry[] = [
+  {
+    doc: 'README.md',
+    command: 'npm run bench',
+    how: { kind: 'ci', contains: 'npm run bench -- --rounds 1' },
+  },
+  {
+    doc: 'README.md',
+    command: 'npm run bench -- --cluster 2',
+    how: { kind: 'ci', contains: '--cluster 2' },
+  },
   {
     doc: 'docs/performance.md',
     command: 'npm run bench',
