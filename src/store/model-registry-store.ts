@@ -55,7 +55,12 @@ export interface ChangeOptions {
   details?: Record<string, unknown>;
 }
 
-/** Typed client of the registry functions in `…_model_registry.sql`. */
+/**
+ * Typed client of the registry functions (`…_model_registry.sql`, re-created with the model first
+ * and the route defaulting to `outreach` in `…_contract_fixes.sql`; always called with named
+ * arguments). Every operation leaves the route's baseline with `traffic_percentage` = 100 − the
+ * testing variants' sum, so the stored split of a route adds up to 100.
+ */
 export class ModelRegistryStore {
   constructor(private readonly transport: StoreTransport) {}
 
@@ -103,12 +108,7 @@ export class ModelRegistryStore {
   }
 
   async deprecate(route: string, ref: string, options: ChangeOptions = {}): Promise<RegistryRow> {
-    return this.row('deprecate_model', {
-      p_route: route,
-      p_ref: ref,
-      p_actor: options.actor ?? null,
-      p_reason: options.reason ?? null,
-    });
+    return this.row('deprecate_model', { p_route: route, p_ref: ref, ...changeArgs(options) });
   }
 
   async rollback(

@@ -6,6 +6,12 @@ import { z } from 'zod';
  */
 const optionalText = z.string().max(100_000).nullish();
 
+/**
+ * POST /v1/outcomes. Without `route` / `model_version`, the store fills them (and `model_id`,
+ * `provider`) from the registry row of the given version or model id, else the route is
+ * `outreach` (`record_message_sent`). `sg_message_id` is SendGrid's `X-Message-Id` of the sent
+ * mail: SendGrid events without the `rekindle_outcome_id` custom arg find the outcome through it.
+ */
 export const messageSentSchema = z.object({
   campaign_id: z.string().max(256).nullish(),
   lead_id: z.string().min(1).max(256),
@@ -24,6 +30,7 @@ export const messageSentSchema = z.object({
   lead_data: z.record(z.string(), z.unknown()).nullish(),
   cost_usd: z.number().nonnegative().nullish(),
   latency_ms: z.number().int().nonnegative().nullish(),
+  sg_message_id: z.string().trim().min(1).max(500).nullish(),
 });
 
 export type MessageSentInput = z.input<typeof messageSentSchema>;

@@ -45,6 +45,7 @@ export const outcomeRecordSchema = z
     latency_ms: z.number().nullable(),
     prompt_tokens: z.number().nullable(),
     completion_tokens: z.number().nullable(),
+    sg_message_id: z.string().nullish(),
     created_at: z.string(),
     updated_at: z.string(),
   })

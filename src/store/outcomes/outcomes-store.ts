@@ -59,7 +59,10 @@ export class OutcomesStore {
     return trackResultSchema.parse(await this.#transport.rpc('track_messages', { p_rows: rows }));
   }
 
-  /** A message sent outside the gateway (tracking API); written now, not buffered. */
+  /**
+   * A message sent outside the gateway (tracking API); written now, not buffered. Route, model
+   * version, model id and provider left out are filled from the registry (see messageSentSchema).
+   */
   async recordMessageSent(
     organizationId: string,
     message: MessageSentInput & { id?: string },
@@ -130,7 +133,10 @@ export class OutcomesStore {
     return parseRow(row);
   }
 
-  /** One keyset page of training-ready outcomes (quality ≥ threshold, message and prompt present). */
+  /**
+   * One keyset page of training-ready outcomes (quality ≥ threshold and a message body; a row
+   * without prompt messages gets a prompt built by the export).
+   */
   async exportTrainingPage(options: TrainingExportOptions = {}): Promise<TrainingExportPage> {
     if (options.after && !isUuid(options.after)) {
       throw new StoreInputError('after must be an outcome id (UUID)', 'after');

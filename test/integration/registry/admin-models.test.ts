@@ -144,6 +144,11 @@ describe('registry admin API over HTTP', () => {
     const rows = await registryStore.list('cold');
     const testing = rows.filter((row) => row.status === 'testing');
     expect(testing.reduce((sum, row) => sum + row.traffic_percentage, 0)).toBe(60);
+    // The stored baseline holds the rest, so the route's live rows add up to 100.
+    expect(rows.find((row) => row.is_baseline)).toMatchObject({
+      model_version: 'cold-v1',
+      traffic_percentage: 40,
+    });
     const listed = await call('GET', '/admin/models?route=cold');
     expect(listed.status).toBe(200);
     expect(listed.body.data.map((row: { model_version: string }) => row.model_version)).toEqual([
@@ -185,7 +190,8 @@ describe('registry admin API over HTTP', () => {
       model_version: 'audit-v2',
       is_baseline: true,
       status: 'active',
-      traffic_percentage: 0,
+      // No variant is left testing: the new baseline takes all of the route's traffic.
+      traffic_percentage: 100,
     });
     const afterPromotion = await registryStore.list('audit');
     expect(afterPromotion.find((row) => row.model_version === 'audit-v1')).toMatchObject({
@@ -200,6 +206,7 @@ describe('registry admin API over HTTP', () => {
       model_version: 'audit-v1',
       is_baseline: true,
       status: 'active',
+      traffic_percentage: 100,
     });
     const afterRollback = await registryStore.list('audit');
     expect(afterRollback.find((row) => row.model_version === 'audit-v2')).toMatchObject({

@@ -242,8 +242,8 @@ function storeSuite(transportCase: TransportCase) {
         sentiment_label: 'positive',
       });
     }
-    // Index 5 has no prompt, so it cannot train a model whatever its score.
-    const expected = [0, 2, 3, 6].map((index) => outcomeId(3, index));
+    // Index 5 has no prompt: training-ready all the same (the export builds one from the row).
+    const expected = ready.map((index) => outcomeId(3, index));
     const seen: string[] = [];
     let after: string | null = null;
     let pages = 0;
@@ -263,12 +263,12 @@ function storeSuite(transportCase: TransportCase) {
       streamed.push(row.id);
     }
     expect(streamed).toEqual(expected);
-    expect(await store.outcomes.countTrainingReady({ organizationId: orgExport })).toBe(4);
+    expect(await store.outcomes.countTrainingReady({ organizationId: orgExport })).toBe(5);
     const loose = await store.outcomes.exportTrainingPage({
       organizationId: orgExport,
       minQualityScore: 0.05,
     });
-    expect(loose.rows).toHaveLength(6);
+    expect(loose.rows).toHaveLength(7);
     expect(loose.nextAfter).toBeNull();
   });
 }

@@ -35,6 +35,14 @@ describe('views', () => {
         cost_usd, created_at)
       values ${rows.join(',\n')};
     `);
+    // Reported without a prompt (training-ready all the same), or without a body (never).
+    await sql.exec(`
+      insert into public.outcome_labels (organization_id, message_body, prompt_messages, replied,
+        reply_sentiment_label, created_at)
+      values ('views_org', 'reported without a prompt', null, true, 'positive', '2026-11-16T10:00:00Z'),
+             ('views_org', 'reported with an empty prompt', '[]', true, 'positive', '2026-11-16T11:00:00Z'),
+             ('views_org', '  ', '[{"role":"user","content":"p"}]', true, 'positive', '2026-11-16T12:00:00Z');
+    `);
   });
   afterAll(closeSharedPglite);
 
@@ -109,10 +117,15 @@ describe('views', () => {
     ]);
   });
 
-  it('training_ready_outcomes holds outcomes at or above 0.6 with message and prompt', async () => {
+  it('training_ready_outcomes holds outcomes at or above 0.6 with a message body', async () => {
     const [ready] = await sql.query<{ count: number }>(
       `select count(*)::int as count from public.training_ready_outcomes where organization_id = 'views_org'`,
     );
-    expect(ready?.count).toBe(5);
+    expect(ready?.count).toBe(7);
+    const [week] = await sql.query<{ ready: number; sent: number }>(
+      `select training_ready_count::int as ready, messages_sent::int as sent
+       from public.flywheel_weekly where iso_week = '2026-W47'`,
+    );
+    expect(week).toEqual({ ready: 2, sent: 3 });
   });
 });

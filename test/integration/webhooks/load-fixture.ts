@@ -58,7 +58,7 @@ export async function createLoadOutcomes(
     outcomes[index] = {
       id,
       organizationId,
-      route: labelled ? 'sequencer' : 'direct',
+      route: labelled ? 'sequencer' : 'outreach',
       modelVersion: labelled ? 'ext-v2' : 'unknown',
     };
   };

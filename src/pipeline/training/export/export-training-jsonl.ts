@@ -125,6 +125,9 @@ export async function exportTrainingJsonl(
       stats.estimated_tokens.train += tokens;
     }
     stats.written.total += 1;
+    if (example.builtPrompt) {
+      stats.built_prompts += 1;
+    }
     qualitySum += quality;
     if (options.limit != null && stats.written.total >= options.limit) {
       // Leaving the loop closes the source (its `return()`), e.g. a database cursor.

@@ -1,3 +1,4 @@
+export { buildRowPrompt, builtPromptSystemMessage } from './build-row-prompt.ts';
 export { type ExportFilePaths, exportTrainingJsonlToFiles } from './export-training-files.ts';
 export {
   defaultDedupeCapacity,

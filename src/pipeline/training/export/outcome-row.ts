@@ -9,7 +9,10 @@ export interface OutcomeRow {
   id: string;
   organization_id: string;
   lead_id: string | null;
-  /** The OpenAI chat messages sent to generate this message. */
+  /**
+   * The OpenAI chat messages sent to generate this message. Null, absent or `[]`: the export builds
+   * a prompt from the fields below (`build-row-prompt.ts`).
+   */
   prompt_messages: unknown;
   /** The generated message: the assistant turn the model learns. */
   message_body: string | null;
@@ -18,6 +21,13 @@ export interface OutcomeRow {
   lead_data: LeadData | string | null;
   quality_score: number | string | null;
   created_at: string | Date;
+  /** Read only to build a prompt for a row without one. */
+  campaign_id?: string | null;
+  channel?: string | null;
+  framework?: string | null;
+  tone?: string | null;
+  /** `framework` and `tone` are read from here when their columns are empty. */
+  agent_decisions?: Readonly<Record<string, unknown>> | string | null;
 }
 
 export type TrainingFormat = 'openai' | 'together';

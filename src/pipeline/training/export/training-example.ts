@@ -1,8 +1,10 @@
 /**
- * One outcome row → one chat fine-tuning example: the prompt messages as sent, then the generated
- * message as the assistant turn. Only allow-listed fields are kept (role, content, tool calls), and
- * every text goes through the row's scrubber.
+ * One outcome row → one chat fine-tuning example: the prompt messages as sent (or, for a row
+ * without any, a prompt built from its fields: `build-row-prompt.ts`), then the generated message
+ * as the assistant turn. Only allow-listed fields are kept (role, content, tool calls), and every
+ * text goes through the row's scrubber.
  */
+import { buildRowPrompt } from './build-row-prompt.ts';
 import type { OutcomeRow, TrainingFormat } from './outcome-row.ts';
 
 export type ExampleRejection = 'missing_output' | 'invalid_prompt' | 'unsupported_messages';
@@ -22,7 +24,12 @@ interface ToolCall {
 }
 
 export type ExampleResult =
-  | { ok: true; messages: ChatMessage[] }
+  | {
+      ok: true;
+      messages: ChatMessage[];
+      /** The row had no prompt messages; the prompt was built from its fields. */
+      builtPrompt: boolean;
+    }
   | { ok: false; reason: ExampleRejection };
 
 type Fields = Record<string, unknown>;
@@ -38,6 +45,21 @@ function parseJson(value: unknown): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The row's recorded prompt; null when it has none (SQL NULL, JSON null, absent, or an empty
+ * array), so one is built; `undefined` when it is present but not a JSON array (rejected).
+ */
+function recordedPrompt(value: unknown): unknown[] | null | undefined {
+  if (value === null || value === undefined) {
+    return null;
+  }
+  const parsed = parseJson(value);
+  if (parsed === null || (Array.isArray(parsed) && parsed.length === 0)) {
+    return null;
+  }
+  return Array.isArray(parsed) ? parsed : undefined;
 }
 
 export function parseLeadData(value: OutcomeRow['lead_data']): Fields | null {
@@ -178,10 +200,11 @@ export function buildTrainingExample(
   if (typeof row.message_body !== 'string' || row.message_body.trim() === '') {
     return { ok: false, reason: 'missing_output' };
   }
-  const prompt = parseJson(row.prompt_messages);
-  if (!Array.isArray(prompt) || prompt.length === 0) {
+  const recorded = recordedPrompt(row.prompt_messages);
+  if (recorded === undefined) {
     return { ok: false, reason: 'invalid_prompt' };
   }
+  const prompt = recorded ?? buildRowPrompt(row);
   const messages =
     format === 'openai' ? openAIMessages(prompt, scrub) : togetherMessages(prompt, scrub);
   if (typeof messages === 'string') {
@@ -191,5 +214,5 @@ export function buildTrainingExample(
     return { ok: false, reason: 'invalid_prompt' };
   }
   messages.push({ role: 'assistant', content: scrub(row.message_body) });
-  return { ok: true, messages };
+  return { ok: true, messages, builtPrompt: recorded === null };
 }

@@ -19,6 +19,8 @@ export interface TrainingExportStats {
   fetched: number;
   filtered: { total: number } & Record<FilterReason, number>;
   written: { total: number; train: number; validation: number };
+  /** Written examples whose prompt was built from the row (it had no prompt_messages). */
+  built_prompts: number;
   /** Mean quality score of the written examples. */
   average_quality_score: number | null;
   estimated_tokens: { train: number; validation: number; total: number };
@@ -51,6 +53,7 @@ export function emptyStats(
       duplicate: 0,
     },
     written: { total: 0, train: 0, validation: 0 },
+    built_prompts: 0,
     average_quality_score: null,
     estimated_tokens: { train: 0, validation: 0, total: 0 },
     estimated_cost_usd: null,
