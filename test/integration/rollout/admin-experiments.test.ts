@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { commands } from '../../../src/cli/commands/index.ts';
 import { runCli } from '../../../src/cli/run-cli.ts';
 import { readEnv } from '../../../src/config/index.ts';
@@ -151,6 +154,26 @@ describe('GET /admin/experiments/{route}', () => {
     expect(json.variants[0].reasons.join(' ')).toMatch(/too little data/);
   });
 
+  it('a fresh route (nothing in the registry, nothing sent) answers invalid: no baseline', async () => {
+    const { response, json } = await admin('/admin/experiments/outreach');
+    expect(response.status).toBe(200);
+    expect(json).toMatchObject({
+      route: 'outreach',
+      baseline: null,
+      decision: 'invalid',
+      promoted_variant: null,
+      arms: [],
+      variants: [],
+    });
+    expect(json.reasons).toEqual([
+      expect.stringMatching(/^no baseline: nothing is deployed on route "outreach" yet/),
+    ]);
+    const table = await admin('/admin/experiments/outreach?format=table');
+    expect(table.response.status).toBe(200);
+    expect(table.text).toContain('No single baseline to compare with: nothing to decide yet.');
+    expect(table.text).toMatch(/^Decision: INVALID$/m);
+  });
+
   it('answers errors in the OpenAI envelope', async () => {
     const unknown = await admin('/admin/experiments/no_such_route');
     expect(unknown.response.status).toBe(404);
@@ -270,10 +293,53 @@ describe('rekindle evaluate and leaderboard through REKINDLE_GATEWAY_URL', () =>
     ]);
   });
 
+  it('a route with nothing deployed: the decision is invalid (no baseline), exit 0', async () => {
+    const json = await rekindle(['evaluate', '--route', 'outreach', '--json']);
+    expect(json).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(json.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ decision: 'invalid', baseline: null });
+    const text = await rekindle(['evaluate', '--route', 'outreach']);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toMatch(/^Decision: INVALID\n {2}- no baseline: nothing is deployed/m);
+  });
+
   it('reports an unknown route with a non-zero exit', async () => {
     const result = await rekindle(['evaluate', '--route', 'no_such_route']);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/404 route_not_found/);
+  });
+});
+
+describe('rekindle evaluate on a fresh install (its own empty store)', () => {
+  it('prints one JSON object with decision invalid and exits 0', { timeout: 60_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rekindle-fresh-'));
+    // An empty config file: independent of any rekindle.config.json in the working directory.
+    writeFileSync(join(dataDir, 'config.json'), '{}');
+    const outputs = { stdout: '', stderr: '' };
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const exitCode = await runCli(
+      ['evaluate', '--json'],
+      readEnv({ REKINDLE_DATA_DIR: dataDir, REKINDLE_CONFIG: join(dataDir, 'config.json') }),
+      commands,
+      {
+        stdout: (text) => {
+          outputs.stdout += text;
+        },
+        stderr: (text) => {
+          outputs.stderr += text;
+        },
+      },
+    );
+    expect({ exitCode, stderr: outputs.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect(outputs.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(outputs.stdout)).toMatchObject({
+      route: 'outreach',
+      baseline: null,
+      decision: 'invalid',
+      reasons: [expect.stringMatching(/^no baseline: nothing is deployed/)],
+      arms: [],
+      variants: [],
+    });
   });
 });

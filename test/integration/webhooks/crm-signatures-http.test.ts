@@ -148,14 +148,16 @@ describeWithServices(
       expect(await outcome(outcomeId)).toMatchObject({ deal_closed: true, deal_value: 4200 });
     });
 
-    it("the seed's generic body closes the deal on the outcome that carries that deal id", async () => {
-      const [byQuery, byBody, bystander] = [
+    it("the seed's generic body closes the deal on the outcome that carries that deal id, with or without an organization", async () => {
+      const [unscoped, byQuery, byBody, bystander] = [
+        await newOutcome(),
         await newOutcome(),
         await newOutcome(),
         await newOutcome(),
       ];
       for (const [outcomeId, dealId] of [
-        [byQuery, '123'],
+        [unscoped, '123'],
+        [byQuery, '234'],
         [byBody, '456'],
         [bystander, '789'],
       ] as const) {
@@ -163,15 +165,31 @@ describeWithServices(
         expect(await outcome(outcomeId)).toMatchObject({ deal_id: dealId, deal_closed: false });
       }
 
+      // The seed's exact body, signed with the gateway's secret and naming no organization: deal
+      // "123" is on one outcome of one organization, so that is the one it closes.
       const seed = '{"deal_id":"123","status":"closed","amount":15000}';
       const webhookId = `msg_${randomUUID()}`;
-      const query = `?organization_id=${organizationId}`;
-      expectProcessed(await postCrm(gateway.url, newSecret, webhookId, seed, { query }));
-      expect(await outcome(byQuery)).toMatchObject({
+      expectProcessed(await postCrm(gateway.url, newSecret, webhookId, seed));
+      expect(await outcome(unscoped)).toMatchObject({
         deal_closed: true,
         deal_value: 15000,
         quality_score: 1,
       });
+      const stored = await pool.query(
+        `select status, organization_id, outcome_id::text as outcome_id from public.webhook_events
+          where source = 'crm' and event_id = $1`,
+        [webhookId],
+      );
+      expect(stored.rows).toEqual([
+        { status: 'applied', organization_id: organizationId, outcome_id: unscoped },
+      ]);
+
+      const query = `?organization_id=${organizationId}`;
+      const scopedSeed = seed.replace('"123"', '"234"');
+      expectProcessed(
+        await postCrm(gateway.url, newSecret, `msg_${randomUUID()}`, scopedSeed, { query }),
+      );
+      expect(await outcome(byQuery)).toMatchObject({ deal_closed: true, deal_value: 15000 });
 
       const inBody = JSON.stringify({
         deal_id: 456,
@@ -183,13 +201,11 @@ describeWithServices(
       expect(await outcome(byBody)).toMatchObject({ deal_closed: true, deal_value: 2500 });
       expect(await outcome(bystander)).toMatchObject({ deal_closed: false, deal_value: null });
 
-      // Without an organization a deal id names nothing: 400 naming the field, nothing stored.
+      // A deal id no outcome carries is kept (unmatched) for reconciliation, not refused.
       const before = await databaseFingerprint(pool);
-      const orphan = await postCrm(gateway.url, newSecret, `msg_${randomUUID()}`, seed);
-      expect(orphan.status).toBe(400);
-      expect(orphan.body).toMatchObject({
-        error: { type: 'invalid_request_error', param: 'organization_id' },
-      });
+      const orphanId = `msg_${randomUUID()}`;
+      const orphan = await postCrm(gateway.url, newSecret, orphanId, seed.replace('123', '999'));
+      expectProcessed(orphan);
       // Another organization's deal "123" is not ours: stored, unmatched, our row untouched.
       const foreign = await postCrm(gateway.url, newSecret, `msg_${randomUUID()}`, seed, {
         query: '?organization_id=org_other',
@@ -197,9 +213,15 @@ describeWithServices(
       expectProcessed(foreign);
       const after = await databaseFingerprint(pool);
       expect(after.outcome_rows).toEqual(before.outcome_rows);
-      expect(after.events).toBe(Number(before.events) + 1);
+      expect(after.events).toBe(Number(before.events) + 2);
+      const kept = await pool.query(
+        `select status, organization_id, outcome_id from public.webhook_events
+          where source = 'crm' and event_id = $1`,
+        [orphanId],
+      );
+      expect(kept.rows).toEqual([{ status: 'unmatched', organization_id: null, outcome_id: null }]);
       // A replay of the accepted delivery (same webhook-id) changes nothing.
-      expectProcessed(await postCrm(gateway.url, newSecret, webhookId, seed, { query }));
+      expectProcessed(await postCrm(gateway.url, newSecret, webhookId, seed));
       expect(await databaseFingerprint(pool)).toEqual(after);
     });
 
@@ -265,15 +287,19 @@ describeWithServices(
         count('rekindle_webhook_events_total', { source: 'crm', event, result });
       expect(crm('other', 'ignored')).toBe(1);
       expect(crm('meeting.booked', 'applied')).toBe(3);
-      expect(crm('deal.closed', 'applied')).toBe(3);
-      expect(crm('deal.closed', 'unmatched')).toBe(1);
+      expect(crm('deal.closed', 'applied')).toBe(4);
+      expect(crm('deal.closed', 'unmatched')).toBe(2);
       expect(crm('deal.closed', 'duplicate')).toBe(1);
       // Meetings and deals booked through the CRM show up where the rollout dashboard looks:
-      // rekindle_outcomes_total{event="meeting_booked"|"deal_closed"}, once per outcome.
+      // rekindle_outcomes_total{event="meeting_booked"|"deal_closed"}, once per outcome (summed
+      // over route and model_version: which labels an outcome tracked without them gets is the
+      // tracking API's business, not the webhook's).
       const stage = (event: string) =>
-        count('rekindle_outcomes_total', { route: 'direct', model_version: 'unknown', event });
+        metricSamples(exposition, 'rekindle_outcomes_total')
+          .filter((sample) => sample.labels.event === event)
+          .reduce((sum, sample) => sum + sample.value, 0);
       expect(stage('meeting_booked')).toBe(3);
-      expect(stage('deal_closed')).toBe(4);
+      expect(stage('deal_closed')).toBe(5);
       expect(
         metricSamples(exposition, 'rekindle_outcomes_total').map((sample) => sample.labels.event),
       ).not.toContain('deal.closed');

@@ -142,7 +142,7 @@ function summarize(week: number, evaluation: ExperimentEvaluation, variant: stri
     replyLift: check('reply_rate'),
     closeLift: check('close_rate'),
     variantMessages: messagesOf(variant),
-    baselineMessages: messagesOf(evaluation.baseline),
+    baselineMessages: messagesOf(evaluation.baseline ?? ''),
     reason: judged?.reasons[0] ?? evaluation.reasons[0] ?? '',
   };
 }

@@ -24,8 +24,9 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 /**
  * Our generic CRM contract: the seed's `{"deal_id":"123","status":"closed","amount":15000}` plus an
- * optional `event` and the keys that find the outcome (`outcome_id`, or `lead_id` / `deal_id` with the
- * organization).
+ * optional `event` and the keys that find the outcome (`outcome_id`, or `lead_id` / `deal_id`,
+ * optionally with the organization; without one they resolve only when they point to exactly one
+ * organization — docs/webhooks.md).
  */
 export const crmEventSchema = z
   .looseObject({
@@ -70,7 +71,10 @@ export interface CrmWebhookOptions {
   webhookId?: string | undefined;
   /** `webhook-timestamp` in Unix seconds: the event time when the body has no `occurred_at`. */
   webhookTimestamp?: string | undefined;
-  /** The organization the endpoint or key is bound to; a body naming another one is refused. */
+  /**
+   * The organization the request is bound to (`?organization_id=`); a body naming another one is
+   * refused. Optional: the CRM secret is per gateway, so an event may name no organization.
+   */
   organizationId?: string | undefined;
   /** Milliseconds since the epoch; the event time of last resort. */
   now?: () => number;
@@ -127,13 +131,9 @@ function normalizeCrmEvent(
       },
     );
   }
+  // Without an organization a deal or lead id is resolved across organizations when it points to
+  // exactly one, else kept as unmatched (resolve_webhook_outcome): the secret is per gateway.
   const organizationId = options.organizationId ?? bodyOrganization;
-  if (event.outcome_id === undefined && organizationId === null) {
-    throw new WebhookPayloadError(
-      'organization_id is required when the event is keyed by lead_id or deal_id',
-      { param: `${param}organization_id` },
-    );
-  }
   const status = event.status ?? null;
   const amount = event.amount == null ? null : Number(event.amount);
   const meetingTime = event.meeting_time == null ? null : toIsoInstant(event.meeting_time);

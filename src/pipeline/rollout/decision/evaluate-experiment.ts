@@ -12,8 +12,12 @@ import { estimateRemaining, type RemainingEstimate } from './estimate-remaining.
 import { type HarmTest, runHarmTests } from './harm-tests.ts';
 import { compareMetrics, type MetricComparison } from './metric-comparisons.ts';
 import { checkPromotion, type PromotionCheck } from './promotion-checks.ts';
-import { RolloutInputError } from './rollout-input-error.ts';
-import { checkSampleRatio, type SampleRatioReport } from './sample-ratio-check.ts';
+import { unjudgeableBecause } from './route-without-baseline.ts';
+import {
+  checkSampleRatio,
+  type SampleRatioReport,
+  uncheckedSampleRatio,
+} from './sample-ratio-check.ts';
 
 export type Decision = 'promote' | 'keep_testing' | 'rollback' | 'invalid';
 
@@ -37,7 +41,8 @@ export interface VariantEvaluation {
 export interface ExperimentEvaluation {
   readonly route: string;
   readonly evaluated_at: string;
-  readonly baseline: string;
+  /** Null when the route has no single baseline (nothing deployed yet): the decision is invalid. */
+  readonly baseline: string | null;
   /**
    * One variant: its decision. Several: invalid on SRM, else promote if any variant is promoted
    * (`promoted_variant` names the one with the highest reply-lift lower bound), else rollback if
@@ -63,26 +68,38 @@ const dayMs = 86_400_000;
 
 /**
  * The rollout decision for one route: every variant against the baseline. Pure: the same
- * aggregates, options and `now` always give the same answer.
+ * aggregates, options and `now` always give the same answer. A route that cannot be judged (no
+ * baseline — a fresh install —, several, or no traffic split) answers `invalid` with the reason and
+ * no variants, never an error: "nothing to decide yet" is a decision the caller can show.
  */
 export function evaluateExperiment(
   aggregates: RouteAggregates,
   options: DecisionOptions,
   now: Date,
 ): ExperimentEvaluation {
+  const unjudgeable = unjudgeableBecause(aggregates);
   const baselines = aggregates.arms.filter((arm) => arm.isBaseline);
   const [baseline] = baselines;
-  if (!baseline || baselines.length > 1) {
-    throw new RolloutInputError(
-      `route ${aggregates.route} needs exactly one baseline arm, found ${baselines.length}`,
-      'arms',
-    );
-  }
   const variants = aggregates.arms.filter((arm) => !arm.isBaseline);
-  const weightTotal = aggregates.arms.reduce((sum, arm) => sum + arm.trafficPercentage, 0);
-  if (!(weightTotal > 0)) {
-    throw new RolloutInputError('the traffic percentages add up to 0', 'traffic_percentage');
+  if (unjudgeable !== null || !baseline) {
+    return {
+      route: aggregates.route,
+      evaluated_at: now.toISOString(),
+      baseline: baselines.length === 1 && baseline ? baseline.modelVersion : null,
+      decision: 'invalid',
+      promoted_variant: null,
+      reasons: [unjudgeable ?? 'no baseline'],
+      method: describeMethod(options, options.alpha / Math.max(variants.length, 1)),
+      sample_ratio_mismatch: uncheckedSampleRatio(
+        aggregates.arms,
+        options.srmThreshold,
+        'no single baseline and traffic split to compare with',
+      ),
+      arms: armSummaries(aggregates.arms),
+      variants: [],
+    };
   }
+  const weightTotal = aggregates.arms.reduce((sum, arm) => sum + arm.trafficPercentage, 0);
   const srm = checkSampleRatio(aggregates.arms, options.srmThreshold);
   const routeRuntime = runtimeDays(latestDeployment(aggregates.arms), now);
   const routeMessagesSent = aggregates.arms.reduce((sum, arm) => sum + arm.messagesSent, 0);
@@ -111,16 +128,20 @@ export function evaluateExperiment(
     reasons,
     method: describeMethod(options, alphaVariant),
     sample_ratio_mismatch: srm,
-    arms: aggregates.arms.map((arm) => ({
-      model_version: arm.modelVersion,
-      is_baseline: arm.isBaseline,
-      traffic_percentage: arm.trafficPercentage,
-      deployed_at: arm.deployedAt?.toISOString() ?? null,
-      messages_sent: arm.messagesSent,
-      errors: arm.errors,
-    })),
+    arms: armSummaries(aggregates.arms),
     variants: evaluations,
   };
+}
+
+function armSummaries(arms: readonly ArmAggregates[]): ExperimentEvaluation['arms'] {
+  return arms.map((arm) => ({
+    model_version: arm.modelVersion,
+    is_baseline: arm.isBaseline,
+    traffic_percentage: arm.trafficPercentage,
+    deployed_at: arm.deployedAt?.toISOString() ?? null,
+    messages_sent: arm.messagesSent,
+    errors: arm.errors,
+  }));
 }
 
 interface VariantContext {

@@ -26,7 +26,18 @@ export function formatDecisionTable(evaluation: ExperimentEvaluation): string {
     `Experiment on route "${evaluation.route}" (evaluated ${evaluation.evaluated_at})`,
   ];
   if (evaluation.variants.length === 0) {
-    lines.push(`Baseline ${evaluation.baseline} has no variant beside it: nothing to decide.`);
+    // Nothing to compare (no baseline yet, or no variant beside it): the decision and its reason.
+    const alone = evaluation.arms.every((arm) => arm.is_baseline);
+    lines.push(
+      evaluation.baseline === null
+        ? 'No single baseline to compare with: nothing to decide yet.'
+        : alone
+          ? `Baseline ${evaluation.baseline} has no variant beside it: nothing to decide.`
+          : 'Nothing to decide yet.',
+      '',
+      `Decision: ${evaluation.decision.toUpperCase()}`,
+      ...evaluation.reasons.map((reason) => `  - ${reason}`),
+    );
   }
   for (const variant of evaluation.variants) {
     lines.push('', ...formatVariant(evaluation, variant));

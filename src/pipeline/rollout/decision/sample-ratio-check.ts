@@ -30,28 +30,21 @@ export function checkSampleRatio(
   const weights = arms.map((arm) => arm.trafficPercentage);
   const weightTotal = weights.reduce((sum, weight) => sum + weight, 0);
   const total = observed.reduce((sum, count) => sum + count, 0);
-  const result = arms.length >= 2 && total > 0 ? sampleRatioMismatch(observed, weights) : null;
-  const rows = arms.map((arm, index) => ({
-    model_version: arm.modelVersion,
-    traffic_share: weightTotal > 0 ? (weights[index] ?? 0) / weightTotal : 0,
-    observed: observed[index] ?? 0,
-    expected: result?.expected[index] ?? 0,
-  }));
+  const result =
+    arms.length >= 2 && total > 0 && weightTotal > 0
+      ? sampleRatioMismatch(observed, weights)
+      : null;
+  const rows = armRows(arms, result?.expected ?? []);
   const tooFew = rows.some((row) => row.traffic_share > 0 && row.expected < minimumExpectedPerArm);
   if (result === null || tooFew) {
-    return {
-      checked: false,
-      not_checked_because:
-        result === null
-          ? 'fewer than two arms or no traffic'
-          : `fewer than ${minimumExpectedPerArm} expected requests in an arm`,
-      chi_square: null,
-      degrees_of_freedom: arms.length - 1,
-      p_value: null,
+    return uncheckedSampleRatio(
+      arms,
       threshold,
-      ok: true,
-      arms: rows,
-    };
+      result === null
+        ? 'fewer than two arms or no traffic'
+        : `fewer than ${minimumExpectedPerArm} expected requests in an arm`,
+      rows,
+    );
   }
   return {
     checked: true,
@@ -63,4 +56,36 @@ export function checkSampleRatio(
     ok: result.pValue >= threshold,
     arms: rows,
   };
+}
+
+/** The report when the split is not tested (too little traffic, or no baseline to compare with). */
+export function uncheckedSampleRatio(
+  arms: readonly ArmAggregates[],
+  threshold: number,
+  because: string,
+  rows: SampleRatioReport['arms'] = armRows(arms, []),
+): SampleRatioReport {
+  return {
+    checked: false,
+    not_checked_because: because,
+    chi_square: null,
+    degrees_of_freedom: Math.max(arms.length - 1, 0),
+    p_value: null,
+    threshold,
+    ok: true,
+    arms: rows,
+  };
+}
+
+function armRows(
+  arms: readonly ArmAggregates[],
+  expected: readonly number[],
+): SampleRatioReport['arms'] {
+  const weightTotal = arms.reduce((sum, arm) => sum + arm.trafficPercentage, 0);
+  return arms.map((arm, index) => ({
+    model_version: arm.modelVersion,
+    traffic_share: weightTotal > 0 ? arm.trafficPercentage / weightTotal : 0,
+    observed: arm.messagesSent + arm.errors,
+    expected: expected[index] ?? 0,
+  }));
 }

@@ -1,15 +1,23 @@
 /**
- * PII scrubbing for training data (webhooks-and-security.md §8). First the lead's own values (we
- * hold the record each message was written from) become template placeholders — NFKC-normalized,
- * case-insensitive, whole words (so possessives like "Dana's" keep their "'s"), longest value
- * first — then generic detectors catch emails and phone numbers the record did not name. URLs with
- * tracking tokens are handled before both, while their query strings are still intact. The result
- * reads like the template a rep would write: "Hi {{first_name}}, …".
+ * PII scrubbing for training data (webhooks-and-security.md §8). Order matters:
+ *
+ *   1. Whole tokens first: URLs with tracking tokens (while their query strings are intact), then
+ *      every email address (the lead's own and any other), then phone numbers (the lead's in any
+ *      written form, and anything phone-shaped), then URLs and bare domains that carry one of the
+ *      lead's values ("https://calendly.com/dana-obrien", "acme.com" for Acme) — each becomes one
+ *      placeholder (`{{url}}`, `{{email}}`, `{{phone}}`, `{{website}}` for the lead's own site).
+ *   2. Then the lead's own values (we hold the record each message was written from) become
+ *      template placeholders — NFKC-normalized, case-insensitive, whole words (so possessives like
+ *      "Dana's" keep their "'s"), longest value first — never inside a placeholder.
+ *
+ * The other way round, names inside tokens were replaced first and broke them:
+ * `jane39@acme.com` became `jane39@{{company}}.com` and the email detector no longer saw an email.
+ * The result reads like the template a rep would write: "Hi {{first_name}}, …".
  *
  * Values are found by plain substring search in a case- and space-folded copy of the text, not by
  * a regex per value: a pattern would be compiled for every row, which measured 5–10× slower.
  */
-import { scrubContactDetails, scrubUrls } from './pii-detectors.ts';
+import { scrubContactDetails, scrubUrls, urlPlaceholder } from './pii-detectors.ts';
 
 export type LeadData = Readonly<Record<string, unknown>>;
 
@@ -40,8 +48,34 @@ const isWordCharacter = (character: string | undefined) =>
 interface KnownValue {
   /** Folded like the text (lower case, one space for any whitespace, straight apostrophes). */
   folded: string;
+  /** Letters and digits only: how the value shows inside a URL (`dana-obrien`, `acmerobotics`). */
+  compact: string;
   placeholder: string;
 }
+
+/** Lead fields whose value is a link: a token equal to it keeps this placeholder. */
+const linkFields: ReadonlyArray<readonly [string, string]> = [
+  ['website', '{{website}}'],
+  ['linkedin_url', '{{linkedin_url}}'],
+];
+
+/**
+ * A URL (scheme or `www.`) or a bare domain with a common top-level domain, with its path: one
+ * token. Bare domains need a known TLD so that "Dana.See you" or "Node.js" are not domains.
+ */
+const linkTokenPattern =
+  /\b(?:https?:\/\/|www\.)[^\s<>"'`()[\]{}]+|(?<![\p{L}\p{N}_@./-])(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+(?:com|org|net|io|co|ai|dev|app|biz|info|tech|xyz|me|us|uk|de|fr|es|it|nl|ca|au|in|jp|ch|se|no|dk|fi|be|at|ie|nz|br|mx|sg|eu|cloud|online|site|store|shop|agency|digital|software|group|global|company|team|studio|design|media|email|page|link|live|pro)(?![\p{L}\p{N}_-])(?:\/[^\s<>"'`()[\]{}]*)?/giu;
+/** Cheap test before the link pattern: a dot between a letter or digit and a letter. */
+const linkHint = /[\p{L}\p{N}]\.\p{L}/u;
+const trailingPunctuation = /[.,;:!?]+$/u;
+/** Placeholders already in the text (`{{email}}`): never matched again by a lead value. */
+const placeholderPattern = /\{\{[a-z_]+\}\}/g;
+const compactOf = (folded: string) => folded.replace(/[^\p{L}\p{N}]/gu, '');
+const linkKey = (link: string) =>
+  fold(link.normalize('NFKC').trim())
+    .replace(/^https?:\/\//, '')
+    .replace(/^www\./, '')
+    .replace(/\/+$/, '');
 
 /**
  * Lower case, every whitespace character a space, curly apostrophes straight — one code unit for
@@ -65,7 +99,7 @@ function knownValues(lead: LeadData): KnownValue[] {
   const add = (raw: string, placeholder: string) => {
     const folded = fold(raw.normalize('NFKC').trim().replace(/\s+/g, ' '));
     if (folded.length >= 2 && !values.some((value) => value.folded === folded)) {
-      values.push({ folded, placeholder });
+      values.push({ folded, compact: compactOf(folded), placeholder });
     }
   };
   for (const [field, placeholder] of leadFieldPlaceholders) {
@@ -113,7 +147,11 @@ function leadPhoneDigits(lead: LeadData): string[] {
  */
 function replaceKnown(text: string, values: readonly KnownValue[]): string {
   const folded = fold(text);
-  const claimed: Array<{ start: number; end: number; placeholder: string }> = [];
+  // Placeholders in the text stay as they are (a company called "Email" must not hit `{{email}}`).
+  const claimed: Array<{ start: number; end: number; placeholder: string }> = Array.from(
+    text.matchAll(placeholderPattern),
+    (match) => ({ start: match.index, end: match.index + match[0].length, placeholder: match[0] }),
+  );
   for (const value of values) {
     let from = 0;
     for (;;) {
@@ -144,15 +182,69 @@ function replaceKnown(text: string, values: readonly KnownValue[]): string {
   return result + text.slice(position);
 }
 
+/** Whether a value occurs as a whole word in a folded text. */
+function containsWord(folded: string, value: string): boolean {
+  for (let start = folded.indexOf(value); start !== -1; start = folded.indexOf(value, start + 1)) {
+    if (!isWordCharacter(folded[start - 1]) && !isWordCharacter(folded[start + value.length])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * URLs and bare domains that carry one of the lead's values become one placeholder: the lead's own
+ * website or LinkedIn URL keeps its name, anything else is `{{url}}`. Values are compared without
+ * punctuation ("dana-obrien", "acmerobotics.com"); values shorter than 3 characters only as words.
+ */
+function replaceLeadLinks(
+  text: string,
+  values: readonly KnownValue[],
+  links: ReadonlyMap<string, string>,
+): string {
+  if (!linkHint.test(text)) {
+    return text;
+  }
+  return text.replace(linkTokenPattern, (match) => {
+    const punctuation = trailingPunctuation.exec(match)?.[0] ?? '';
+    const token = match.slice(0, match.length - punctuation.length);
+    const own = links.get(linkKey(token));
+    if (own !== undefined) {
+      return own + punctuation;
+    }
+    const folded = fold(token);
+    const compact = compactOf(folded);
+    const carries = values.some((value) =>
+      value.compact.length >= 3
+        ? compact.includes(value.compact)
+        : containsWord(folded, value.folded),
+    );
+    return carries ? urlPlaceholder + punctuation : match;
+  });
+}
+
+function leadLinks(lead: LeadData): Map<string, string> {
+  const links = new Map<string, string>();
+  for (const [field, placeholder] of linkFields) {
+    const value = lead[field];
+    if (typeof value === 'string' && linkKey(value).length >= 4) {
+      links.set(linkKey(value), placeholder);
+    }
+  }
+  return links;
+}
+
 /** A function that scrubs one text for this lead; build it once per row, apply to every message. */
 export function createPiiScrubber(lead: LeadData | null | undefined): (text: string) => string {
   const values = lead ? knownValues(lead) : [];
   const phones = lead ? leadPhoneDigits(lead) : [];
+  const links = lead ? leadLinks(lead) : new Map<string, string>();
   return (text) => {
-    const normalized = scrubUrls(text.normalize('NFKC'));
-    return scrubContactDetails(
-      values.length > 0 ? replaceKnown(normalized, values) : normalized,
-      phones,
-    );
+    // Whole tokens first: tracking URLs, then emails and phones, then links naming the lead.
+    const tokens = scrubContactDetails(scrubUrls(text.normalize('NFKC')), phones);
+    if (values.length === 0 && links.size === 0) {
+      return tokens;
+    }
+    return replaceKnown(replaceLeadLinks(tokens, values, links), values);
   };
 }

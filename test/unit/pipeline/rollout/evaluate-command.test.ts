@@ -147,6 +147,49 @@ describe('rekindle evaluate', () => {
     expect(routes).toEqual(['outreach']);
   });
 
+  it('with nothing deployed answers invalid (no baseline): one JSON object, exit 0, and the table', async () => {
+    const empty = createEvaluateCommand({
+      gatewayClient: () => null,
+      storeSource: () => ({
+        async load(route) {
+          return {
+            aggregates: { route, arms: [] },
+            asOf: null,
+            weeklyVolume: null,
+            plannedTotalMessages: null,
+          };
+        },
+      }),
+    });
+    const run = async (argv: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const exitCode = await runCli(argv, readEnv({ REKINDLE_CONFIG: defaultConfig }), [empty], {
+        stdout: (text) => {
+          stdout += text;
+        },
+        stderr: (text) => {
+          stderr += text;
+        },
+      });
+      return { exitCode, stdout, stderr };
+    };
+    const json = await run(['evaluate', '--json']);
+    expect(json).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(json.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      route: 'outreach',
+      baseline: null,
+      decision: 'invalid',
+      reasons: [expect.stringMatching(/^no baseline: nothing is deployed on route "outreach" yet/)],
+      variants: [],
+    });
+    const text = await run(['evaluate']);
+    expect(text).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(text.stdout).toMatch(/^Decision: INVALID$/m);
+    expect(text.stdout).toMatch(/^ {2}- no baseline: nothing is deployed on route "outreach" yet/m);
+  });
+
   it('fails clearly on a route the file does not hold', async () => {
     const result = await rekindle(['evaluate', '--route', 'support', '--input', seedFile]);
     expect(result.exitCode).toBe(1);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   contentEventId,
   parseCrmWebhook,
+  toWebhookEventInput,
   WebhookPayloadError,
 } from '../../../../../src/pipeline/outcomes/events/index.ts';
 
@@ -99,16 +100,38 @@ describe('parseCrmWebhook', () => {
     expect(refusal(() => parseCrmWebhook('{')).code).toBe('invalid_json');
   });
 
-  it('needs an organization for lead and deal keys, and refuses a foreign one', () => {
-    expect(
-      refusal(() => parseCrmWebhook('{"lead_id":"lead_1","event":"meeting.booked"}')).param,
-    ).toBe('organization_id');
+  it("takes the seed's exact body without an organization: a closed deal with its value", () => {
+    const body = '{"deal_id":"123","status":"closed","amount":15000}';
+    const [event] = parseCrmWebhook(body, { webhookId: 'msg_seed', now });
+    expect(event).toMatchObject({
+      type: 'deal.closed',
+      organizationId: null,
+      dealId: '123',
+      leadId: null,
+      status: 'closed',
+      amount: 15000,
+    });
+    // What the store merges into the outcome it resolves: deal_closed, deal_value and the deal id.
+    expect(toWebhookEventInput(event as NonNullable<typeof event>)).toMatchObject({
+      organization_id: null,
+      deal_id: '123',
+      effect: { flags: ['deal_closed'], deal_value: 15000, deal_id: '123', meeting_time: null },
+    });
+    const byLead = parseCrmWebhook('{"lead_id":"lead_1","event":"meeting.booked"}', { now });
+    expect(byLead[0]).toMatchObject({ organizationId: null, leadId: 'lead_1' });
+  });
+
+  it('keeps the bound organization and refuses a body naming another one', () => {
     const mismatch = refusal(() =>
       parseCrmWebhook('{"lead_id":"l","organization_id":"org_b"}', { organizationId: 'org_a' }),
     );
     expect(mismatch.code).toBe('organization_mismatch');
+    expect(mismatch.param).toBe('organization_id');
     expect(
       parseCrmWebhook('{"lead_id":"l"}', { organizationId: 'org_a', now })[0]?.organizationId,
     ).toBe('org_a');
+    expect(
+      parseCrmWebhook('{"lead_id":"l","organization_id":"org_b"}', { now })[0]?.organizationId,
+    ).toBe('org_b');
   });
 });

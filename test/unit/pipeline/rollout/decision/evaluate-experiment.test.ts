@@ -4,8 +4,8 @@ import {
   type ArmAggregates,
   defaultDecisionOptions,
   evaluateExperiment,
+  formatDecisionTable,
   parseExperimentFile,
-  RolloutInputError,
   type VariantEvaluation,
 } from '../../../../../src/pipeline/rollout/index.ts';
 import {
@@ -282,17 +282,70 @@ describe('several variants', () => {
   });
 });
 
-describe('input errors', () => {
-  it('needs exactly one baseline', () => {
-    const [, variant] = steadyPair(10_000, seedVariantRates, longAgo);
-    const run = () =>
-      evaluateExperiment({ route: 'outreach', arms: [variant as ArmAggregates] }, options, now);
-    expect(run).toThrow(RolloutInputError);
-    try {
-      run();
-    } catch (error) {
-      expect((error as RolloutInputError).status).toBe(400);
-      expect((error as RolloutInputError).code).toBe('invalid_experiment_data');
-    }
+describe('routes that cannot be judged answer invalid, never an error', () => {
+  const [baselineArm, variantArm] = steadyPair(10_000, seedVariantRates, longAgo) as [
+    ArmAggregates,
+    ArmAggregates,
+  ];
+  const judge = (arms: ArmAggregates[]) =>
+    evaluateExperiment({ route: 'outreach', arms }, options, now);
+
+  it('a fresh install (nothing deployed, nothing sent) is invalid: no baseline', () => {
+    const evaluation = judge([]);
+    expect(evaluation).toMatchObject({
+      route: 'outreach',
+      evaluated_at: now.toISOString(),
+      baseline: null,
+      decision: 'invalid',
+      promoted_variant: null,
+      arms: [],
+      variants: [],
+      sample_ratio_mismatch: { checked: false, ok: true },
+    });
+    expect(evaluation.reasons).toHaveLength(1);
+    expect(evaluation.reasons[0]).toMatch(/^no baseline: nothing is deployed on route "outreach"/);
+    expect(evaluation.reasons[0]).toMatch(/rekindle models set-baseline --route outreach/);
+    expect(evaluation.method.min_reply_lift).toBe(options.minReplyLift);
+    // One JSON object with every field, like any other decision.
+    expect(JSON.parse(JSON.stringify(evaluation))).toEqual(evaluation);
+
+    const table = formatDecisionTable(evaluation);
+    expect(table).toMatch(/^Experiment on route "outreach"/);
+    expect(table).toContain('No single baseline to compare with: nothing to decide yet.');
+    expect(table).toContain('Decision: INVALID\n  - no baseline: nothing is deployed');
+  });
+
+  it('versions sent without a registry baseline are invalid too, and named', () => {
+    const unregistered = [
+      { ...baselineArm, isBaseline: false, trafficPercentage: 0 },
+      { ...variantArm, trafficPercentage: 0 },
+    ];
+    const evaluation = judge(unregistered);
+    expect(evaluation).toMatchObject({ baseline: null, decision: 'invalid', variants: [] });
+    expect(evaluation.reasons[0]).toMatch(
+      /^no baseline: route "outreach" has no active baseline .*versions seen: baseline, v1\.0\.0/,
+    );
+    expect(evaluation.arms.map((arm) => arm.messages_sent)).toEqual([9000, 1000]);
+  });
+
+  it('two baselines, or a split without traffic, are invalid with the reason', () => {
+    const twoBaselines = judge([baselineArm, { ...variantArm, isBaseline: true }]);
+    expect(twoBaselines).toMatchObject({ baseline: null, decision: 'invalid', variants: [] });
+    expect(twoBaselines.reasons[0]).toMatch(/has 2 baseline arms \(baseline, v1\.0\.0\)/);
+    const noTraffic = judge([{ ...baselineArm, trafficPercentage: 0 }]);
+    expect(noTraffic).toMatchObject({ baseline: 'baseline', decision: 'invalid', variants: [] });
+    expect(noTraffic.reasons[0]).toMatch(/add up to 0/);
+  });
+
+  it('a baseline alone has nothing to decide, and the table says so with the decision', () => {
+    const evaluation = judge([baselineArm]);
+    expect(evaluation).toMatchObject({
+      baseline: 'baseline',
+      decision: 'invalid',
+      reasons: ['no variant runs beside the baseline'],
+    });
+    expect(formatDecisionTable(evaluation)).toContain(
+      'Baseline baseline has no variant beside it: nothing to decide.\n\nDecision: INVALID\n  - no variant runs beside the baseline',
+    );
   });
 });
