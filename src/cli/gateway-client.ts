@@ -1,9 +1,13 @@
 import type { Env } from '../config/index.ts';
+import { StoreLockedError } from '../store/store-errors.ts';
+import { readRecordedGateway } from '../store/transports/data-dir-lock.ts';
 
 /**
  * A small client of a running gateway's admin API, for CLI commands that must not open the store
  * themselves (an embedded PGlite has a single owner: the gateway). Commands use it when
- * `REKINDLE_GATEWAY_URL` is set, with `REKINDLE_ADMIN_TOKEN` as the bearer token.
+ * `REKINDLE_GATEWAY_URL` is set, with `REKINDLE_ADMIN_TOKEN` as the bearer token — set by the user,
+ * or by the CLI itself when the store turned out to be locked by a gateway on this machine
+ * (localGatewayFallback).
  *
  *   const client = gatewayClientFromEnv(context.env);
  *   const rows = await client?.request<{ data: unknown[] }>('GET', '/admin/models');
@@ -84,9 +88,12 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         });
       } catch (error) {
         const reason = error instanceof Error ? (error.cause ?? error).toString() : String(error);
-        throw new GatewayClientError(`cannot reach the gateway at ${base}: ${reason}`, {
-          status: 0,
-        });
+        const unreachable = new GatewayClientError(
+          `cannot reach the gateway at ${base}: ${reason}`,
+          { status: 0 },
+        );
+        unreachable.cause = error;
+        throw unreachable;
       }
       const text = await response.text();
       const parsed = parseJson(text);
@@ -104,6 +111,24 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   };
 }
 
+/**
+ * True when nothing listens at the gateway's address (connection refused): the request never
+ * reached a gateway, so nothing was done — unlike a timeout or an HTTP error.
+ */
+export function isConnectionRefused(error: unknown): boolean {
+  if (!(error instanceof GatewayClientError) || error.status !== 0) {
+    return false;
+  }
+  let current: unknown = error.cause;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth += 1) {
+    if ((current as { code?: unknown }).code === 'ECONNREFUSED') {
+      return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** A client when `REKINDLE_GATEWAY_URL` is set, else null (the command opens the store itself). */
 export function gatewayClientFromEnv(
   env: Env,
@@ -117,6 +142,72 @@ export function gatewayClientFromEnv(
     adminToken: env.REKINDLE_ADMIN_TOKEN,
     ...options,
   });
+}
+
+/** The gateway a locked PGlite store belongs to, and the environment that reaches it. */
+export interface LocalGatewayFallback {
+  readonly url: string;
+  readonly pid: number;
+  readonly dataDir: string;
+  /** The CLI's environment with REKINDLE_GATEWAY_URL (and the admin token) of that gateway. */
+  readonly env: Env;
+  /** An error of the second attempt, with what was tried when that is what went wrong. */
+  explain(error: unknown): unknown;
+}
+
+/**
+ * When a command failed because a live gateway on this machine owns the PGlite data directory
+ * (StoreLockedError, the gateway's URL recorded in the lock), how to run it again through that
+ * gateway; null otherwise — REKINDLE_GATEWAY_URL already set, another error, or nothing recorded
+ * (then the StoreLockedError stands). The admin token: the one that gateway made for this start
+ * (recorded with the URL, see main.ts), else REKINDLE_ADMIN_TOKEN.
+ */
+export function localGatewayFallback(error: unknown, env: Env): LocalGatewayFallback | null {
+  const locked = storeLockedError(error);
+  if (!locked || env.REKINDLE_GATEWAY_URL) {
+    return null;
+  }
+  const recorded = readRecordedGateway(locked.dataDir);
+  if (!recorded) {
+    return null;
+  }
+  const adminToken = recorded.adminToken ?? env.REKINDLE_ADMIN_TOKEN;
+  const holder = `pid ${recorded.pid}, which holds ${locked.dataDir}`;
+  return {
+    url: recorded.url,
+    pid: recorded.pid,
+    dataDir: locked.dataDir,
+    env: {
+      ...env,
+      REKINDLE_GATEWAY_URL: recorded.url,
+      ...(adminToken ? { REKINDLE_ADMIN_TOKEN: adminToken } : {}),
+    },
+    explain(failure) {
+      if (!(failure instanceof GatewayClientError)) {
+        return failure;
+      }
+      const hint =
+        failure.code === 'admin_disabled'
+          ? ` (the gateway at ${recorded.url} is ${holder}: start it with REKINDLE_ADMIN_TOKEN, and set the same here)`
+          : failure.status === 401 || failure.status === 403
+            ? ` (the gateway at ${recorded.url} is ${holder}: set REKINDLE_ADMIN_TOKEN to its admin token)`
+            : ` (the gateway recorded by ${holder})`;
+      const explained = new GatewayClientError(`${failure.message}${hint}`, failure);
+      explained.cause = failure;
+      return explained;
+    },
+  };
+}
+
+function storeLockedError(error: unknown): StoreLockedError | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    if (current instanceof StoreLockedError) {
+      return current;
+    }
+    current = current.cause;
+  }
+  return null;
 }
 
 function parseJson(text: string): unknown {

@@ -34,8 +34,8 @@ export interface GatewayProcessOptions {
   /** How long to wait for /readyz (default 60 s: PGlite migrates a fresh directory on start). */
   readyTimeoutMs?: number;
   /**
-   * API keys to create with `rekindle keys create` before the first start (the CLI cannot open a
-   * PGlite directory the gateway holds). Returned in `apiKeys`, in this order.
+   * API keys to create with `rekindle keys create` before the first start (straight into the
+   * store, before the gateway owns it). Returned in `apiKeys`, in this order.
    */
   apiKeys?: ReadonlyArray<{ organizationId: string; rpm?: number }>;
   /**
@@ -300,8 +300,8 @@ export interface CreatedApiKey {
 }
 
 /**
- * `rekindle keys create --org ORG --rpm N --json` against a store. On PGlite run it before the
- * gateway starts (or after it stops): one process owns a data directory.
+ * `rekindle keys create --org ORG --rpm N --json` against a store. On PGlite, while a gateway owns
+ * the directory, the CLI goes through that gateway's admin API instead.
  */
 export async function createApiKeyWithCli(
   env: Readonly<Record<string, string>>,

@@ -1,23 +1,54 @@
-import type { ApiKeyRecord } from '../../store/index.ts';
-import { type CliCommand, CliError, type ParsedArguments } from '../cli-command.ts';
-import { openConfiguredStore, type StoreCommandDependencies } from './migrate.ts';
+import type { PublicApiKey } from '../../store/api-keys/api-key-json.ts';
+import {
+  type CliCommand,
+  type CliContext,
+  CliError,
+  type ParsedArguments,
+} from '../cli-command.ts';
+import {
+  type GatewayClient,
+  gatewayClientFromEnv,
+  isConnectionRefused,
+} from '../gateway-client.ts';
+import { gatewayKeysBackend, type KeysBackend, storeKeysBackend } from './keys-backends.ts';
+import type { StoreCommandDependencies } from './migrate.ts';
 
 /**
  * `rekindle keys create --org ORG [--rpm N] [--name NAME]`, `keys list [--org ORG] [--all]`,
- * `keys revoke ID|PREFIX`. The key is printed once and only its SHA-256 hash is stored; a running
- * gateway picks up changes at once (NOTIFY) or on its next refresh.
+ * `keys revoke ID|PREFIX`. The key is printed once and only its SHA-256 hash is stored. They open
+ * the store unless REKINDLE_GATEWAY_URL is set (or the embedded store turns out to be held by a
+ * gateway on this machine, see run-cli.ts); then they go through its admin API (`/admin/keys`) and
+ * print the same — or, when nothing listens there and the store is a shared database (DATABASE_URL,
+ * Supabase), open that instead. Running gateways apply a change at once (NOTIFY, or the reload).
  */
-export function createKeysCommands(dependencies: StoreCommandDependencies = {}): CliCommand[] {
-  const open = dependencies.openStore ?? openConfiguredStore;
-  const withStore = async <T>(
-    context: Parameters<typeof open>[0],
-    work: (store: Awaited<ReturnType<typeof open>>) => Promise<T>,
+export interface KeysCommandDependencies extends StoreCommandDependencies {
+  /** The admin API client, or null to use the store; default: from REKINDLE_GATEWAY_URL. */
+  gatewayClient?: (context: CliContext) => GatewayClient | null;
+}
+
+export function createKeysCommands(dependencies: KeysCommandDependencies = {}): CliCommand[] {
+  const withBackend = async <T>(
+    context: CliContext,
+    work: (backend: KeysBackend) => Promise<T>,
   ): Promise<T> => {
-    const store = await open(context, { autoMigrate: true });
+    const client = (dependencies.gatewayClient ?? ((c) => gatewayClientFromEnv(c.env)))(context);
+    if (client) {
+      try {
+        return await work(gatewayKeysBackend(client));
+      } catch (error) {
+        // The first key of a fleet is made before any replica can start (a non-loopback bind
+        // refuses to without one): with nothing listening yet, a shared database is the same store.
+        if (!isConnectionRefused(error) || !sharedDatabase(context)) {
+          throw error;
+        }
+        context.progress(`nothing listens at ${client.url}: using the database directly`);
+      }
+    }
+    const backend = storeKeysBackend(context, dependencies);
     try {
-      return await work(store);
+      return await work(backend);
     } finally {
-      await store.close();
+      await backend.close();
     }
   };
 
@@ -36,29 +67,20 @@ export function createKeysCommands(dependencies: StoreCommandDependencies = {}):
         throw new CliError('--org ORG is required', 2);
       }
       const rpmText = stringFlag(args, 'rpm');
-      const rpmLimit =
-        rpmText === undefined ? context.config().rate_limit.default_rpm : Number(rpmText);
-      if (!Number.isInteger(rpmLimit) || rpmLimit <= 0) {
+      const rpm = rpmText === undefined ? undefined : Number(rpmText);
+      if (rpm !== undefined && (!Number.isInteger(rpm) || rpm <= 0)) {
         throw new CliError('--rpm must be a positive whole number of requests per minute', 2);
       }
       const name = stringFlag(args, 'name') ?? null;
-      const { key, record } = await withStore(context, (store) =>
-        store.apiKeys.create({ organizationId, rpmLimit, name }),
+      const created = await withBackend(context, (backend) =>
+        backend.create({ organizationId, rpm, name }),
       );
       return {
-        json: {
-          key,
-          organization_id: record.organization_id,
-          id: record.id,
-          rpm_limit: record.rpm_limit,
-          prefix: record.key_prefix,
-          name: record.name,
-          created_at: record.created_at,
-        },
+        json: created,
         text: [
-          `Created API key ${record.key_prefix}… for organization ${record.organization_id} (${record.rpm_limit} requests/minute, id ${record.id}):`,
+          `Created API key ${created.prefix}… for organization ${created.organization_id} (${created.rpm_limit} requests/minute, id ${created.id}):`,
           '',
-          `  ${key}`,
+          `  ${created.key}`,
           '',
           'Store it now: it is shown only once.',
         ].join('\n'),
@@ -76,14 +98,11 @@ export function createKeysCommands(dependencies: StoreCommandDependencies = {}):
     },
     async run(context, args) {
       const organizationId = stringFlag(args, 'org');
-      const keys = await withStore(context, (store) =>
-        store.apiKeys.list({
-          ...(organizationId ? { organizationId } : {}),
-          includeRevoked: args.values.all === true,
-        }),
+      const keys = await withBackend(context, (backend) =>
+        backend.list({ organizationId, includeRevoked: args.values.all === true }),
       );
       return {
-        json: { keys: keys.map(publicKey) },
+        json: { keys },
         text: keys.length === 0 ? 'No API keys.' : formatKeys(keys),
       };
     },
@@ -102,13 +121,13 @@ export function createKeysCommands(dependencies: StoreCommandDependencies = {}):
           2,
         );
       }
-      const revoked = await withStore(context, (store) => store.apiKeys.revoke(reference));
+      const revoked = await withBackend(context, (backend) => backend.revoke(reference));
       if (!revoked) {
         throw new CliError(`no API key with id or prefix ${reference}`);
       }
       return {
-        json: { revoked: publicKey(revoked) },
-        text: `Revoked API key ${revoked.key_prefix}… (${revoked.id}) of organization ${revoked.organization_id}.`,
+        json: { revoked },
+        text: `Revoked API key ${revoked.prefix}… (${revoked.id}) of organization ${revoked.organization_id}.`,
       };
     },
   };
@@ -116,27 +135,20 @@ export function createKeysCommands(dependencies: StoreCommandDependencies = {}):
   return [create, list, revoke];
 }
 
+/** DATABASE_URL or Supabase: a store every replica shares, which this process may open too. */
+function sharedDatabase(context: CliContext): boolean {
+  const { store } = context.config();
+  return Boolean(store.database_url || (store.supabase_url && store.supabase_service_role_key));
+}
+
 function stringFlag(args: ParsedArguments, name: string): string | undefined {
   const value = args.values[name];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-function publicKey(record: ApiKeyRecord) {
-  return {
-    id: record.id,
-    organization_id: record.organization_id,
-    name: record.name,
-    prefix: record.key_prefix,
-    rpm_limit: record.rpm_limit,
-    created_at: record.created_at,
-    revoked_at: record.revoked_at,
-    last_used_at: record.last_used_at,
-  };
-}
-
-function formatKeys(keys: readonly ApiKeyRecord[]): string {
+function formatKeys(keys: readonly PublicApiKey[]): string {
   const rows = keys.map((key) => [
-    key.key_prefix,
+    key.prefix,
     key.organization_id,
     String(key.rpm_limit ?? 'default'),
     key.revoked_at ? 'revoked' : 'active',

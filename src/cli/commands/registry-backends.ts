@@ -1,4 +1,4 @@
-import { ModelCatalog } from '../../router/index.ts';
+import { ModelCatalog, withoutProviderPrefix } from '../../router/index.ts';
 import type { Store } from '../../store/index.ts';
 import {
   type ChangeOptions,
@@ -71,7 +71,14 @@ export function storeBackend(
         throw new CliError(`cannot tell the provider of ${input.model_id}; give --provider`, 2);
       }
       const route = input.route ?? config.default_route;
-      return (await registry()).register({ ...input, route, provider, ...actor });
+      const modelId = withoutProviderPrefix(input.model_id, provider);
+      return (await registry()).register({
+        ...input,
+        model_id: modelId,
+        route,
+        provider,
+        ...actor,
+      });
     },
     deploy: async (target, percentage, group) =>
       (await registry()).deploy(await routeOf(target), target.ref, percentage, group, actor),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StoreInputError } from '../store-errors.ts';
+import { StoreError, StoreInputError } from '../store-errors.ts';
 import type { StoreTransport } from '../store-transport.ts';
 import { generateApiKey } from './api-key-material.ts';
 
@@ -84,12 +84,26 @@ export class ApiKeysStore {
     return z.array(apiKeyRecordSchema).parse(rows);
   }
 
-  /** By id or printed prefix; null when no such key. Revoking twice keeps the first time. */
+  /**
+   * By id or printed prefix; null when no such key. Revoking twice keeps the first time. A prefix
+   * shared by several keys is refused (StoreInputError): revoke by id.
+   */
   async revoke(idOrPrefix: string, options: { organizationId?: string } = {}) {
-    const row = await this.#transport.rpc('revoke_api_key', {
-      p_key: idOrPrefix.trim(),
-      p_organization_id: options.organizationId ?? null,
-    });
+    let row: unknown;
+    try {
+      row = await this.#transport.rpc('revoke_api_key', {
+        p_key: idOrPrefix.trim(),
+        p_organization_id: options.organizationId ?? null,
+      });
+    } catch (error) {
+      if (error instanceof StoreError && error.sqlState === '21000') {
+        throw new StoreInputError(
+          `key prefix ${idOrPrefix.trim()} matches several keys; revoke by id`,
+          'id',
+        );
+      }
+      throw error;
+    }
     return row === null ? null : apiKeyRecordSchema.parse(row);
   }
 

@@ -20,6 +20,7 @@ import { demoCoverage } from './demo-coverage.ts';
 import { experimentsAndTrainingCoverage } from './experiments-training-coverage.ts';
 import { type DocCommand, extractAllCommands } from './extract-commands.ts';
 import { integrationsCoverage } from './integrations-coverage.ts';
+import { keysCoverage } from './keys-coverage.ts';
 import { operationsCoverage } from './operations-coverage.ts';
 import { performanceCoverage } from './performance-coverage.ts';
 import { readmeCoverage, supabaseCoverage } from './readme-and-supabase-coverage.ts';
@@ -46,6 +47,7 @@ import {
 const repositoryRoot = join(import.meta.dirname, '../../..');
 const coverage: readonly CoverageEntry[] = [
   ...readmeCoverage,
+  ...keysCoverage,
   ...supabaseCoverage,
   ...operationsCoverage,
   ...trainingTroubleshootingCoverage,

@@ -85,7 +85,7 @@ export const operationsCoverage: readonly CoverageEntry[] = [
         succeeded(result);
         expect(parseJson(result)).toEqual({
           status: 'ready',
-          checks: { registry: true, api_keys: true },
+          checks: { registry: true, api_keys: true, store: true },
         });
       },
     },
