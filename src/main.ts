@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import {
   ConfigError,
@@ -15,8 +16,10 @@ import {
 } from './gateway/index.ts';
 import { createRouterClassifier } from './gateway/router-sentiment-classifier.ts';
 import { registerAdminExperiments } from './gateway/routes/admin-experiments.ts';
+import { registerAdminKeys } from './gateway/routes/admin-keys.ts';
 import { registerAdminModels } from './gateway/routes/admin-models.ts';
 import { registerAdminTraining } from './gateway/routes/admin-training.ts';
+import { cachedCheck } from './gateway/routes/health.ts';
 import { registerOutcomes } from './gateway/routes/outcomes.ts';
 import { registerWebhooks } from './gateway/routes/webhooks.ts';
 import { createLogger, createMetrics, type GatewayMetrics, type Logger } from './metrics/index.ts';
@@ -41,6 +44,7 @@ import {
 } from './store/index.ts';
 import { ModelRegistryStore, type RegistryRow } from './store/model-registry-store.ts';
 import { TrainingRunsStore } from './store/training-runs-store.ts';
+import { ownsDataDirLock, recordGatewayInDataDir } from './store/transports/data-dir-lock.ts';
 import { WebhookEventsStore } from './store/webhook-events-store.ts';
 
 export interface StartGatewayOptions {
@@ -216,8 +220,28 @@ async function compose(parts: {
   });
   cleanups.push(async () => reconciliation.stop());
 
+  // A CLI on this machine that finds the PGlite data dir locked goes through this gateway: its URL
+  // goes into the lock after listen, with — on a loopback bind without REKINDLE_ADMIN_TOKEN — an
+  // admin token made for this start, readable only by who can read the database files anyway.
+  const dataDir =
+    store.transport.kind === 'pglite' && ownsDataDirLock(config.store.data_dir)
+      ? config.store.data_dir
+      : null;
+  const localAdminToken =
+    dataDir && loopback && !config.server.admin_token
+      ? randomBytes(24).toString('base64url')
+      : undefined;
+  // Readiness asks the store itself, at most once a second however often /readyz is called:
+  // `select 1` over SQL; over Supabase's rpc, an immutable function that reads no table.
+  const storeReachable = cachedCheck(() =>
+    store.executor
+      ? store.executor.query('select 1')
+      : store.transport.rpc('wilson_bound', { p_successes: 0, p_trials: 0, p_upper: false }),
+  );
   const gateway = createApp({
-    config,
+    config: localAdminToken
+      ? { ...config, server: { ...config.server, admin_token: localAdminToken } }
+      : config,
     router,
     metrics,
     logger,
@@ -226,9 +250,13 @@ async function compose(parts: {
     tracking,
     now,
     readiness: {
-      ready: () => {
-        const checks = { registry: registry.isLoaded, api_keys: keys.loaded };
-        return { ready: checks.registry && checks.api_keys, checks };
+      ready: async () => {
+        const checks = {
+          registry: registry.isLoaded,
+          api_keys: keys.loaded,
+          store: await storeReachable(),
+        };
+        return { ready: checks.registry && checks.api_keys && checks.store, checks };
       },
     },
     mount: [
@@ -237,6 +265,13 @@ async function compose(parts: {
       (app) => registerAdminModels(app, { registry, router, defaultRoute: config.default_route }),
       (app) => registerAdminExperiments(app, rollout),
       (app) => registerAdminTraining(app, { training, outcomes: store.outcomes, config }),
+      (app) =>
+        registerAdminKeys(app, {
+          apiKeys: store.apiKeys,
+          keys,
+          defaultRpm: config.rate_limit.default_rpm,
+          logger,
+        }),
     ],
   });
   const server = await startServer({
@@ -245,6 +280,14 @@ async function compose(parts: {
     port: config.server.port,
     logger,
   });
+  if (
+    dataDir &&
+    !recordGatewayInDataDir(dataDir, { url: localUrl(server.url), adminToken: localAdminToken })
+  ) {
+    logger.warn(
+      'could not record the URL in the data directory lock; the CLI needs REKINDLE_GATEWAY_URL',
+    );
+  }
   logger.info('rekindle gateway listening', {
     url: server.url,
     store: store.transport.kind,
@@ -271,6 +314,11 @@ async function compose(parts: {
       return shuttingDown;
     },
   };
+}
+
+/** The URL a client on this machine uses: a wildcard bind is reached on loopback. */
+function localUrl(url: string): string {
+  return url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
 }
 
 /** Registry rows as the router reads them. */

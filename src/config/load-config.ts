@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { z } from 'zod';
 import { defaultCatalog, vendorBaseUrls } from './default-catalog.ts';
 import type { Env } from './env.ts';
 import {
@@ -35,25 +34,33 @@ export function loadConfig(options: LoadConfigOptions): GatewayConfig {
   const { env } = options;
   const rawEnv = options.rawEnv ?? {};
   const fileInput = options.file ?? readConfigFile(env, options.cwd ?? process.cwd());
-  const issues: string[] = [];
+  // Every problem is collected before giving up: missing `${NAME}` variables, then the schema's
+  // errors (cross-field checks included) on the file as interpolated, each line with its path.
+  const issues: Array<{ path: string; message: string }> = [];
   const interpolated = interpolate(fileInput ?? {}, rawEnv, '', issues);
-  if (issues.length > 0) {
-    throw new ConfigError(issues);
-  }
   if (!isObject(interpolated)) {
-    throw new ConfigError(['(root): the config file must hold a JSON object']);
+    throw new ConfigError([
+      ...issues.map(formatIssue),
+      '(root): the config file must hold a JSON object',
+    ]);
   }
   const merged = applyEnvironment(interpolated, env);
   const parsed = gatewayConfigSchema.safeParse(merged);
   if (!parsed.success) {
-    throw new ConfigError(formatIssues(parsed.error.issues));
+    // A value whose variable is missing was replaced by ''; the schema's complaint about that
+    // '' would only repeat the missing variable.
+    const missing = new Set(issues.map((issue) => issue.path));
+    for (const issue of parsed.error.issues) {
+      const path = formatPath(issue.path);
+      if (!missing.has(path)) {
+        issues.push({ path, message: issue.message });
+      }
+    }
   }
-  const config = withDefaultRoute(parsed.data);
-  const crossIssues = crossCheck(config);
-  if (crossIssues.length > 0) {
-    throw new ConfigError(crossIssues);
+  if (issues.length > 0 || !parsed.success) {
+    throw new ConfigError(issues.map(formatIssue));
   }
-  return deepFreeze(config);
+  return deepFreeze(withDefaultRoute(parsed.data));
 }
 
 function readConfigFile(env: Env, cwd: string): unknown {
@@ -82,13 +89,13 @@ function interpolate(
   value: unknown,
   rawEnv: Readonly<Record<string, string | undefined>>,
   path: string,
-  issues: string[],
+  issues: Array<{ path: string; message: string }>,
 ): unknown {
   if (typeof value === 'string') {
     return value.replace(referencePattern, (_match, name: string) => {
       const found = rawEnv[name];
       if (found === undefined) {
-        issues.push(`${path || '(root)'}: environment variable ${name} is not set`);
+        issues.push({ path: path || '(root)', message: `environment variable ${name} is not set` });
         return '';
       }
       return found;
@@ -209,27 +216,17 @@ function withDefaultRoute(config: GatewayConfig): GatewayConfig {
   return { ...config, routes: { ...config.routes, [config.default_route]: route } };
 }
 
-function crossCheck(config: GatewayConfig): string[] {
-  const issues: string[] = [];
-  const builtIn = new Set(['openai', 'together', 'anthropic', 'sandbox']);
-  config.models.forEach((model, index) => {
-    if (!config.providers[model.provider] && !builtIn.has(model.provider)) {
-      issues.push(`models[${index}].provider: unknown provider "${model.provider}"`);
-    }
-  });
-  for (const [id, provider] of Object.entries(config.providers)) {
-    if (provider.type === 'openai-compatible' && !provider.base_url) {
-      issues.push(`providers.${id}.base_url: required for an openai-compatible provider`);
-    }
+/** `models[0].provider`, the way interpolation names paths too. */
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    out += typeof part === 'number' ? `[${part}]` : `${out === '' ? '' : '.'}${String(part)}`;
   }
-  return issues;
+  return out || '(root)';
 }
 
-function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const path = issue.path.map(String).join('.') || '(root)';
-    return `${path}: ${issue.message}`;
-  });
+function formatIssue(issue: { path: string; message: string }): string {
+  return `${issue.path}: ${issue.message}`;
 }
 
 function isObject(value: unknown): value is JsonObject {

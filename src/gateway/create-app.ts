@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { notFound, renderError } from './error-handler.ts';
+import { countRejectionIfChat } from './chat/request-metrics.ts';
+import { notFound, renderError, toGatewayError } from './error-handler.ts';
 import type { GatewayDependencies, GatewayEnv } from './gateway-dependencies.ts';
 import { adminAuth } from './middleware/admin-auth.ts';
 import { limitBody } from './middleware/body-limit.ts';
@@ -53,7 +54,11 @@ export function createApp(deps: GatewayDependencies): GatewayApp {
     mount(app);
   }
 
-  app.onError((error, context) => renderError(context, error, deps.logger));
+  app.onError((error, context) => {
+    // Chat completions refused before the route handler (400, 401, 413, 429) count as requests too.
+    countRejectionIfChat(deps.metrics, context, toGatewayError(error), now());
+    return renderError(context, error, deps.logger);
+  });
   app.notFound(notFound);
   return { app, health };
 }

@@ -57,7 +57,10 @@ export interface TrackingSink {
 }
 
 export interface Readiness {
-  ready(): { ready: boolean; checks: Record<string, boolean | string> };
+  /** May probe (the store): /readyz awaits it; keep it cached and bounded in time. */
+  ready():
+    | { ready: boolean; checks: Record<string, boolean | string> }
+    | Promise<{ ready: boolean; checks: Record<string, boolean | string> }>;
 }
 
 export interface GatewayDependencies {

@@ -19,6 +19,10 @@ export interface ChatRequest {
   readonly upstreamModel: string;
   /** Per-attempt timeout: whole answer for generate, first byte for stream. */
   readonly timeoutMs?: number;
+  /** Stream: the longest wait between two chunks (the route's; else the provider's own). */
+  readonly streamIdleTimeoutMs?: number;
+  /** Stream: how long the whole stream may take from sending this attempt (the total budget left). */
+  readonly streamTimeoutMs?: number;
 }
 
 export type FinishReason =

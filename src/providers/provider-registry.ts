@@ -17,7 +17,7 @@ export interface ProviderRegistry {
 export interface CreateProvidersOptions {
   /** Random source for the sandbox's error rate; tests pass a seeded one. */
   readonly random?: () => number;
-  /** Longest silence between stream chunks; default each provider's `timeout_ms`. */
+  /** Longest silence between stream chunks; default each provider's `stream_idle_timeout_ms`. */
   readonly streamIdleTimeoutMs?: number;
 }
 
@@ -62,9 +62,7 @@ function createProvider(
     headers: entry.headers,
     connections: entry.connections,
     timeoutMs: entry.timeout_ms,
-    ...(options.streamIdleTimeoutMs === undefined
-      ? {}
-      : { streamIdleTimeoutMs: options.streamIdleTimeoutMs }),
+    streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? entry.stream_idle_timeout_ms,
   };
   switch (entry.type) {
     case 'openai':

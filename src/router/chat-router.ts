@@ -2,6 +2,7 @@ import type { GatewayConfig } from '../config/index.ts';
 import type { GatewayMetrics } from '../metrics/index.ts';
 import type {
   ChatModelProvider,
+  ChatRequest,
   ChatRequestBody,
   ChatResult,
   ChatStreamPart,
@@ -70,6 +71,8 @@ export class ChatRouter {
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Breaker key → the model name the metrics use, so `rekindle_circuit_open{model}` joins the rest. */
   private readonly breakerModelNames = new Map<string, string>();
+  /** `model` values that have a `rekindle_circuit_open` series already. */
+  private readonly breakerSeries = new Set<string>();
 
   constructor(private readonly options: ChatRouterOptions) {
     this.now = options.now ?? Date.now;
@@ -80,6 +83,7 @@ export class ChatRouter {
     const cooldownMs = options.config.circuit_breaker.cooldown_ms;
     this.breakers = new CircuitBreakers(options.config.circuit_breaker, (key, open, origin) => {
       const model = this.breakerModelNames.get(key) ?? key;
+      this.breakerSeries.add(model);
       options.metrics.circuitOpen.set({ model }, open ? 1 : 0);
       if (open && origin === 'local') {
         options.breakerBroadcast?.publish({ key, model, remainingMs: cooldownMs });
@@ -97,6 +101,7 @@ export class ChatRouter {
       this.performance,
       () => this.snapshot,
     );
+    this.exposeBreakers();
   }
 
   get registry(): RegistrySnapshot {
@@ -109,8 +114,31 @@ export class ChatRouter {
     const { metrics } = this.options;
     metrics.modelTrafficRatio.reset();
     for (const route of new Set(snapshot.entries.map((entry) => entry.route))) {
-      for (const share of snapshot.trafficShares(route)) {
+      // Without a registry baseline the route's configured models take the rest of the traffic,
+      // under the version label their responses carry.
+      const configBaseline = this.planner.configBaselineVersion(route);
+      for (const share of snapshot.trafficShares(route, configBaseline)) {
         metrics.modelTrafficRatio.set({ route, model_version: share.modelVersion }, share.share);
+      }
+    }
+    this.exposeBreakers();
+  }
+
+  /**
+   * A `rekindle_circuit_open` series at 0 for every deployment a request can reach (routes,
+   * registry rows, the enabled catalog), so "open breakers" queries answer 0 rather than no data
+   * before any breaker ever changed state. Series that exist already are left as they are.
+   */
+  private exposeBreakers(): void {
+    const now = this.now();
+    for (const target of this.planner.knownTargets()) {
+      const key = targetKey(target);
+      if (!this.breakerModelNames.has(key)) {
+        this.breakerModelNames.set(key, target.name);
+      }
+      if (!this.breakerSeries.has(target.name) && !this.breakers.isOpen(key, now)) {
+        this.breakerSeries.add(target.name);
+        this.options.metrics.circuitOpen.set({ model: target.name }, 0);
       }
     }
   }
@@ -131,7 +159,7 @@ export class ChatRouter {
     return this.run(plan, signal, async (provider, target, timeoutMs) => {
       const started = this.now();
       const result = await provider.generate(
-        { body, upstreamModel: target.upstreamModel, ...(timeoutMs ? { timeoutMs } : {}) },
+        { body, upstreamModel: target.upstreamModel, timeoutMs },
         signal,
       );
       this.accounting.success(target, this.now() - started, result.usage);
@@ -140,12 +168,21 @@ export class ChatRouter {
   }
 
   async stream(plan: RoutePlan, body: ChatRequestBody, signal: AbortSignal): Promise<RoutedStream> {
-    const routed = await this.run(plan, signal, async (provider, target, timeoutMs) => {
+    const idleMs = plan.streamIdleTimeoutMs;
+    const routed = await this.run(plan, signal, async (provider, target, timeoutMs, leftMs) => {
       const started = this.now();
-      const parts = await provider.stream(
-        { body, upstreamModel: target.upstreamModel, ...(timeoutMs ? { timeoutMs } : {}) },
-        signal,
-      );
+      // The total budget left bounds the whole stream, not only its first byte.
+      const request: ChatRequest =
+        idleMs === undefined
+          ? { body, upstreamModel: target.upstreamModel, timeoutMs, streamTimeoutMs: leftMs }
+          : {
+              body,
+              upstreamModel: target.upstreamModel,
+              timeoutMs,
+              streamTimeoutMs: leftMs,
+              streamIdleTimeoutMs: idleMs,
+            };
+      const parts = await provider.stream(request, signal);
       const iterator = parts[Symbol.asyncIterator]();
       const first = await iterator.next();
       if (first.done) {
@@ -198,7 +235,9 @@ export class ChatRouter {
     attempt: (
       provider: ChatModelProvider,
       target: ModelTarget,
-      timeoutMs: number | undefined,
+      timeoutMs: number,
+      /** What is left of the total timeout when the attempt starts. */
+      leftMs: number,
     ) => Promise<T>,
   ): Promise<{ target: ModelTarget; result: T; attempts: number }> {
     const { metrics } = this.options;
@@ -239,7 +278,7 @@ export class ChatRouter {
         const started = this.now();
         try {
           const timeoutMs = Math.min(plan.attemptTimeoutMs ?? remaining, remaining);
-          const result = await attempt(provider, target, timeoutMs);
+          const result = await attempt(provider, target, timeoutMs, remaining);
           this.breakers.recordSuccess(key, this.now());
           return { target, result, attempts };
         } catch (error) {

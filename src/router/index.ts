@@ -8,7 +8,7 @@ export {
 } from './chat-router.ts';
 export { CircuitBreakers } from './circuit-breaker.ts';
 export { costUsd } from './cost.ts';
-export { fineTunedTarget, ModelCatalog } from './model-catalog.ts';
+export { fineTunedTarget, ModelCatalog, withoutProviderPrefix } from './model-catalog.ts';
 export { type ModelTarget, targetKey } from './model-target.ts';
 export { type ModelPerformance, PerformanceTracker } from './performance-tracker.ts';
 export {

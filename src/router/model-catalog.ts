@@ -82,6 +82,19 @@ export class ModelCatalog {
   }
 }
 
+/**
+ * The model id a registry row sends upstream: `sandbox/outreach-v2` registered on provider
+ * `sandbox` is `outreach-v2` (clients name models `provider/model`, the provider is its own column).
+ * Fine-tuned `ft:` ids are kept as they are; so is a prefix naming another provider.
+ */
+export function withoutProviderPrefix(modelId: string, provider: string): string {
+  if (modelId.startsWith('ft:') || !modelId.startsWith(`${provider}/`)) {
+    return modelId;
+  }
+  const rest = modelId.slice(provider.length + 1);
+  return rest.length > 0 ? rest : modelId;
+}
+
 /** `ft:gpt-4o-mini-2024-07-18:org:suffix:id` is priced at the fine-tuned rate of its base model. */
 export function fineTunedTarget(id: string, provider = 'openai'): ModelTarget {
   const base = id.split(':')[1] ?? '';

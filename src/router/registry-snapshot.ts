@@ -98,8 +98,14 @@ export class RegistrySnapshot {
     return split.baseline ? { entry: split.baseline, variant: 'baseline', bucket } : undefined;
   }
 
-  /** Configured traffic share per model version (the baseline takes the rest). */
-  trafficShares(route: string): Array<{ modelVersion: string; share: number }> {
+  /**
+   * Configured traffic share per model version (the baseline takes the rest). Without a registry
+   * baseline the rest goes to the route's configured models: `configBaseline` is their version label.
+   */
+  trafficShares(
+    route: string,
+    configBaseline?: string,
+  ): Array<{ modelVersion: string; share: number }> {
     const split = this.splits.get(route);
     if (!split) {
       return [];
@@ -109,9 +115,10 @@ export class RegistrySnapshot {
       modelVersion: v.entry.modelVersion,
       share: v.entry.trafficPercentage / 100,
     }));
-    if (split.baseline) {
+    const baselineVersion = split.baseline?.modelVersion ?? configBaseline;
+    if (baselineVersion !== undefined) {
       shares.unshift({
-        modelVersion: split.baseline.modelVersion,
+        modelVersion: baselineVersion,
         share: Math.max(0, 100 - variantShare) / 100,
       });
     }

@@ -1,5 +1,5 @@
 import type { GatewayConfig, RouteConfig, RouteRule } from '../config/index.ts';
-import { fineTunedTarget, type ModelCatalog } from './model-catalog.ts';
+import { fineTunedTarget, type ModelCatalog, withoutProviderPrefix } from './model-catalog.ts';
 import { type ModelTarget, targetKey } from './model-target.ts';
 import type { PerformanceTracker } from './performance-tracker.ts';
 import {
@@ -38,7 +38,10 @@ export interface RoutePlan {
   readonly candidates: readonly ModelTarget[];
   readonly retry: RetryPolicy;
   readonly attemptTimeoutMs: number | undefined;
+  /** Covers a stream until its last chunk too. */
   readonly totalTimeoutMs: number;
+  /** Longest wait between two stream chunks; undefined → the provider's own setting. */
+  readonly streamIdleTimeoutMs: number | undefined;
 }
 
 const directRetry: RetryPolicy = {
@@ -79,6 +82,7 @@ export class RoutePlanner {
       retry: directRetry,
       attemptTimeoutMs: undefined,
       totalTimeoutMs: 300_000,
+      streamIdleTimeoutMs: undefined,
     };
   }
 
@@ -90,6 +94,52 @@ export class RoutePlanner {
     }
     const entry = this.registry().findByModelId(name);
     return entry ? this.resolveEntry(entry) : undefined;
+  }
+
+  /**
+   * Every deployment a request can reach now: the routes' models, fallbacks and rule candidates,
+   * the registry's rows still in use, and the enabled catalog (names may repeat).
+   */
+  knownTargets(): ModelTarget[] {
+    const names = new Set<string>();
+    for (const route of Object.values(this.config.routes)) {
+      for (const name of [...route.models, ...route.fallbacks]) {
+        names.add(name);
+      }
+      for (const rule of route.rules) {
+        for (const name of rule.models) {
+          names.add(name);
+        }
+      }
+    }
+    const targets = this.resolveAll([...names]);
+    for (const entry of this.registry().entries) {
+      const target =
+        entry.status === 'deprecated' || entry.status === 'rolled_back'
+          ? undefined
+          : this.resolveEntry(entry);
+      if (target) {
+        targets.push(target);
+      }
+    }
+    return [...targets, ...this.catalog.listEnabled()];
+  }
+
+  /**
+   * The `x-rekindle-model-version` of a route's baseline traffic when the registry has no baseline
+   * for it: its first model (the cheapest first with `prefer: cheapest`) within the route's price
+   * and latency ceilings, as planRoute picks it. Undefined for a name that is not a route.
+   */
+  configBaselineVersion(name: string): string | undefined {
+    const route = this.config.routes[name];
+    if (!route) {
+      return undefined;
+    }
+    const resolved = this.resolveAll(route.models);
+    const ordered =
+      route.prefer === 'cheapest' ? this.order(resolved, 'cheapest', route) : resolved;
+    const primary = this.filter(ordered, route)[0];
+    return primary ? (primary.modelVersion ?? primary.name) : undefined;
   }
 
   /**
@@ -112,11 +162,14 @@ export class RoutePlanner {
     if (!this.catalog.isProviderEnabled(entry.provider)) {
       return undefined;
     }
-    const known = entry.modelId.startsWith('ft:')
-      ? fineTunedTarget(entry.modelId, entry.provider)
-      : this.catalog.find(`${entry.provider}/${entry.modelId}`);
+    // Rows written as `provider/model` (older gateways, `rekindle models register` on the store)
+    // are read as `model` on `provider`, so the name is not doubled and the upstream gets its own id.
+    const modelId = withoutProviderPrefix(entry.modelId, entry.provider);
+    const known = modelId.startsWith('ft:')
+      ? fineTunedTarget(modelId, entry.provider)
+      : this.catalog.find(`${entry.provider}/${modelId}`);
     return {
-      ...(known ?? this.fallbackTarget(entry.provider, entry.modelId)),
+      ...(known ?? this.fallbackTarget(entry.provider, modelId)),
       modelVersion: entry.modelVersion,
     };
   }
@@ -207,7 +260,7 @@ export class RoutePlanner {
     targets: ModelTarget[],
     prefer: RouteConfig['prefer'],
     route: RouteConfig,
-    features: RequestFeatures,
+    features?: RequestFeatures,
   ): ModelTarget[] {
     switch (prefer) {
       case 'ordered':
@@ -223,7 +276,7 @@ export class RoutePlanner {
             (this.performance.p95LatencyMs(a) ?? -1) - (this.performance.p95LatencyMs(b) ?? -1),
         );
       case 'weighted':
-        return weightedOrder(targets, route, features.assignmentKey);
+        return features ? weightedOrder(targets, route, features.assignmentKey) : targets;
     }
   }
 
@@ -273,6 +326,7 @@ function routePlan(
     retry: route.retry,
     attemptTimeoutMs: route.attempt_timeout_ms,
     totalTimeoutMs: route.total_timeout_ms,
+    streamIdleTimeoutMs: route.stream_idle_timeout_ms,
   };
 }
 

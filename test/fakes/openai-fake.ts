@@ -24,7 +24,8 @@
  * - every FaultScript of fake-http-server.ts: `status` (429 + retry-after, 500, 400 …), `hang`,
  *   `reset-before-headers`, `reset-after-first-chunk`, `cut-stream`, `stall`, `raw-stream`.
  * Style `together` puts `usage` on the last chunk together with `choices` (as Together does) and
- * never sends a separate usage chunk.
+ * never sends a separate usage chunk; with `usageOnLastContentChunk` that last chunk is the one with
+ * the last piece of text and the finish reason, as the real API sends it.
  */
 import {
   applyCommonFault,
@@ -77,6 +78,8 @@ export interface StartOpenAIFakeOptions {
   apiKey?: string;
   /** Model ids listed by `GET /v1/models`. */
   models?: string[];
+  /** Style `together`: text, finish reason and usage in one last chunk (the real API's shape). */
+  usageOnLastContentChunk?: boolean;
 }
 
 export interface OpenAIFake {
@@ -148,7 +151,12 @@ export async function startOpenAIFake(options: StartOpenAIFakeOptions = {}): Pro
     const answer = answerFor(body, script, sequence);
     if (body.stream === true) {
       const includeUsage = (body.stream_options as Body | undefined)?.include_usage === true;
-      const frames = streamFrames(answer, style, includeUsage);
+      const frames = streamFrames(
+        answer,
+        style,
+        includeUsage,
+        options.usageOnLastContentChunk === true,
+      );
       if (script.kind === 'error-frame') {
         const head = frames.slice(0, script.afterFrames ?? 2);
         const error = script.error ?? {
@@ -280,6 +288,7 @@ function streamFrames(
   answer: FakeAnswer,
   style: 'openai' | 'together',
   includeUsage: boolean,
+  usageOnLastContent: boolean,
 ): string[] {
   // With include_usage OpenAI adds `"usage": null` to every chunk; Together always does.
   const usageField = includeUsage || style === 'together' ? { usage: null } : {};
@@ -308,9 +317,19 @@ function streamFrames(
       }),
     );
   }
-  for (const piece of wordPieces(answer.content)) {
-    frames.push(chunk({ content: piece }));
-  }
+  const pieces = wordPieces(answer.content);
+  const lastInOne =
+    style === 'together' &&
+    usageOnLastContent &&
+    pieces.length > 0 &&
+    answer.toolCalls.length === 0;
+  pieces.forEach((piece, index) => {
+    frames.push(
+      lastInOne && index === pieces.length - 1
+        ? chunk({ content: piece }, answer.finishReason, { usage: usageJson(answer.usage) })
+        : chunk({ content: piece }),
+    );
+  });
   answer.toolCalls.forEach((call, index) => {
     if (index > 0) {
       frames.push(chunk({ tool_calls: [toolCallStart(call, index)] }));
@@ -322,6 +341,10 @@ function streamFrames(
       }
     }
   });
+  if (lastInOne) {
+    frames.push('data: [DONE]\n\n');
+    return frames;
+  }
   if (style === 'together') {
     frames.push(chunk({}, answer.finishReason, { usage: usageJson(answer.usage) }));
   } else {

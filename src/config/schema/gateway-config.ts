@@ -14,6 +14,9 @@ import {
   trackingConfigSchema,
 } from './tenancy-config.ts';
 
+/** Providers a catalog entry may name without a `providers` entry (they appear from the env). */
+const builtInProviders = new Set(['openai', 'together', 'anthropic', 'sandbox']);
+
 /** Fields left out of a section take the section's defaults. */
 const section = <T extends z.ZodType>(schema: T) => schema.prefault({} as z.input<T>);
 
@@ -64,7 +67,37 @@ export const gatewayConfigSchema = z
       'Leaderboard windows, promotion criteria and guarded automation. See docs/experiments.md.',
     ),
   })
-  .strict();
+  .strict()
+  // A cross-field check, reported together with every other error (`when`: even if some failed).
+  .superRefine(checkModelProviders, {
+    when: (payload) => isRecord(payload.value) && Array.isArray(payload.value.models),
+  });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
+
+/** Every catalog entry names a configured (or built-in) provider. Reads possibly invalid input. */
+function checkModelProviders(
+  config: { models: unknown; providers?: unknown },
+  context: z.RefinementCtx,
+) {
+  const providers = isRecord(config.providers) ? config.providers : {};
+  (config.models as unknown[]).forEach((model, index) => {
+    const provider = isRecord(model) ? model.provider : undefined;
+    if (
+      typeof provider === 'string' &&
+      !(provider in providers) &&
+      !builtInProviders.has(provider)
+    ) {
+      context.addIssue({
+        code: 'custom',
+        path: ['models', index, 'provider'],
+        message: `unknown provider "${provider}"`,
+      });
+    }
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -12,7 +12,11 @@ export type ProviderType = z.infer<typeof providerTypeSchema>;
 export const providerConfigSchema = z
   .object({
     type: providerTypeSchema,
-    base_url: z.string().url().optional().describe('Upstream base URL; vendor default when unset.'),
+    base_url: z
+      .string()
+      .url()
+      .optional()
+      .describe('Upstream base URL; vendor default when unset (required for `openai-compatible`).'),
     api_key: z
       .string()
       .optional()
@@ -24,6 +28,14 @@ export const providerConfigSchema = z
       .positive()
       .default(120_000)
       .describe('Per-attempt timeout for a non-streaming call and for a stream’s first byte.'),
+    stream_idle_timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .default(30_000)
+      .describe(
+        'Longest wait for the next chunk of a stream once it started; a stalled stream ends with an error frame (504). A route’s own value wins.',
+      ),
     connections: z
       .number()
       .int()
@@ -50,7 +62,13 @@ export const providerConfigSchema = z
       .default(0)
       .describe('Sandbox only: share of calls that fail with a 503.'),
   })
-  .strict();
+  .strict()
+  // Reported with the schema's other errors: `when` runs it even if another field is invalid.
+  .refine((provider) => provider.type !== 'openai-compatible' || provider.base_url !== undefined, {
+    message: 'required for an openai-compatible provider',
+    path: ['base_url'],
+    when: (payload) => isRecord(payload.value),
+  });
 
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
@@ -66,3 +84,7 @@ export const modelConfigSchema = z
   .strict();
 
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -54,8 +54,28 @@ export const routeConfigSchema = z
       })
       .strict()
       .default({ max_attempts: 2, initial_backoff_ms: 200, max_backoff_ms: 8_000 }),
-    attempt_timeout_ms: z.number().int().positive().optional(),
-    total_timeout_ms: z.number().int().positive().default(300_000),
+    attempt_timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Per attempt: the whole answer, or a stream’s first byte.'),
+    total_timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .default(300_000)
+      .describe(
+        'The whole request, retries and fallbacks included; for a stream, until its last chunk.',
+      ),
+    stream_idle_timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        'Longest wait between two chunks of a stream; overrides the provider’s `stream_idle_timeout_ms`.',
+      ),
   })
   .strict();
 

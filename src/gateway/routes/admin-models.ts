@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { RegistryService } from '../../pipeline/rollout/registry/index.ts';
-import type { ChatRouter } from '../../router/index.ts';
+import { type ChatRouter, withoutProviderPrefix } from '../../router/index.ts';
 import { InvalidRequestError, NotFoundError } from '../errors.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import { readJsonBody } from '../read-json-body.ts';
@@ -48,19 +48,22 @@ export function registerAdminModels(
   const actor = (context: Context<GatewayEnv>) =>
     context.req.header('x-rekindle-actor') ?? 'admin-api';
 
-  /** A model reference (registry id, model version or model id) → its route. */
-  const routeOf = (ref: string, explicit: string | undefined): string => {
-    if (explicit) {
-      return explicit;
-    }
-    const row = registry
-      .current()
-      .find(
-        (candidate) =>
-          candidate.id === ref || candidate.model_version === ref || candidate.model_id === ref,
-      );
-    return row?.route ?? defaultRoute;
+  /** A model reference (registry id, model version or model id) → its row, if loaded. */
+  const rowOf = (ref: string) => {
+    const rows = registry.current();
+    return (
+      rows.find((row) => row.id === ref || row.model_version === ref || row.model_id === ref) ??
+      // `provider/model`, as registered, names the row stored as `model` on `provider`.
+      rows.find((row) => `${row.provider}/${row.model_id}` === ref)
+    );
   };
+  /** The reference the store understands: the row's id when it was named `provider/model`. */
+  const storeRef = (ref: string): string => {
+    const row = rowOf(ref);
+    return row !== undefined && `${row.provider}/${row.model_id}` === ref ? row.id : ref;
+  };
+  const routeOf = (ref: string, explicit: string | undefined): string =>
+    explicit || (rowOf(ref)?.route ?? defaultRoute);
 
   app.get('/admin/models', async (context) => {
     const route = context.req.query('route');
@@ -76,9 +79,11 @@ export function registerAdminModels(
         'provider',
       );
     }
+    // `sandbox/outreach-v2` is model `outreach-v2` on provider `sandbox`: stored without the
+    // prefix, so it is not reported as `sandbox/sandbox/…` nor sent upstream with it.
     const row = await registry.register({
       route: body.route ?? defaultRoute,
-      model_id: body.model_id,
+      model_id: withoutProviderPrefix(body.model_id, provider),
       provider,
       model_version: body.model_version,
       base_model: body.base_model ?? null,
@@ -94,7 +99,7 @@ export function registerAdminModels(
     const body = await readJsonBody(context, deploySchema);
     const row = await registry.deploy(
       routeOf(ref, body.route),
-      ref,
+      storeRef(ref),
       body.traffic_percentage,
       body.ab_test_group ?? null,
       { actor: actor(context) },
@@ -104,7 +109,7 @@ export function registerAdminModels(
 
   for (const action of ['promote', 'deprecate', 'rollback'] as const) {
     app.post(`/admin/models/:ref/${action}`, async (context) => {
-      const ref = context.req.param('ref');
+      const ref = storeRef(context.req.param('ref'));
       const body = await readJsonBody(context, changeSchema, {});
       const route = routeOf(ref, body.route);
       const change = { actor: actor(context), reason: body.reason ?? null };
@@ -135,7 +140,7 @@ export function registerAdminModels(
       throw new NotFoundError('No model given.');
     }
     return context.json(
-      await registry.setBaseline(route, ref, {
+      await registry.setBaseline(route, storeRef(ref), {
         actor: actor(context),
         reason: body.reason ?? null,
       }),

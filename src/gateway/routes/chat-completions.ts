@@ -9,6 +9,11 @@ import {
   type RequestContext,
   splitSubjectLine,
 } from '../chat/request-context.ts';
+import {
+  markCounted,
+  recordChatRequest,
+  recordRejectedChatRequest,
+} from '../chat/request-metrics.ts';
 import { toGatewayError } from '../error-handler.ts';
 import type { GatewayDependencies, GatewayEnv } from '../gateway-dependencies.ts';
 import {
@@ -38,7 +43,20 @@ export function registerChatCompletions(app: Hono<GatewayEnv>, deps: GatewayDepe
     const requestId = context.get('requestId');
     const body = parseChatCompletionRequest(await context.req.text());
     const request = buildRequestContext(body, (name) => context.req.header(name), requestId);
-    const plan = router.plan(body.model, request.features);
+    let plan: RoutePlan;
+    try {
+      plan = router.plan(body.model, request.features);
+    } catch (error) {
+      // Refused before routing (404 model_not_found, 503 no model available): counted here, where
+      // the route is known; parse, auth and rate-limit refusals are counted by the error handler.
+      throw recordRejectedChatRequest(
+        metrics,
+        toGatewayError(error),
+        now() - startedAt,
+        Object.hasOwn(deps.config.routes, body.model) ? body.model : undefined,
+        body.stream === true,
+      );
+    }
     const outcomeId = request.leadId !== null && deps.tracking ? newOutcomeId() : null;
     const signal = clientAbortSignal(context);
     // Validated above for the fields the gateway reads; the rest is the client's, passed through.
@@ -70,7 +88,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>, deps: GatewayDepe
         const stream = relayStream(routed.parts, includeUsage, (outcome) => {
           const status =
             outcome.kind === 'finish' ? 200 : outcome.kind === 'error' ? outcome.error.status : 499;
-          record(deps, plan, routed.target, status, true, now() - startedAt);
+          recordChatRequest(metrics, plan, routed.target, status, true, now() - startedAt);
           if (outcome.kind === 'finish') {
             finish({
               target: routed.target,
@@ -94,44 +112,23 @@ export function registerChatCompletions(app: Hono<GatewayEnv>, deps: GatewayDepe
         headers['x-rekindle-cost-usd'] = cost.toFixed(8);
       }
       const latencyMs = now() - startedAt;
-      record(deps, plan, target, 200, false, latencyMs);
+      recordChatRequest(metrics, plan, target, 200, false, latencyMs);
       finish({ target, text: result.text, usage: result.usage, costUsd: cost, latencyMs });
       return respond(context, result.body, 200, headers);
     } catch (error) {
       const failure = toGatewayError(error);
-      record(
-        deps,
+      const latencyMs = now() - startedAt;
+      recordChatRequest(
+        metrics,
         plan,
         plan.candidates[0],
         failure.status,
         body.stream === true,
-        now() - startedAt,
+        latencyMs,
       );
-      throw failure;
+      throw markCounted(failure);
     }
   });
-
-  function record(
-    d: GatewayDependencies,
-    plan: RoutePlan,
-    target: ModelTarget | undefined,
-    status: number,
-    stream: boolean,
-    latencyMs: number,
-  ) {
-    const route = plan.route ?? 'direct';
-    d.metrics.requestsTotal.inc({
-      route,
-      model: target?.name ?? 'unknown',
-      provider: target?.provider ?? 'unknown',
-      variant: plan.variant,
-      status: String(status),
-    });
-    metrics.requestDuration.observe(
-      { route, stream: stream ? 'true' : 'false', status: String(status) },
-      latencyMs / 1000,
-    );
-  }
 }
 
 type StreamOutcome =

@@ -125,7 +125,13 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
           request.upstreamModel,
           exchange.startedAt,
         );
-        return relaySseStream(exchange, response.body, idleTimeoutMs, translator);
+        exchange.limitStream(request.streamTimeoutMs);
+        return relaySseStream(
+          exchange,
+          response.body,
+          request.streamIdleTimeoutMs ?? idleTimeoutMs,
+          translator,
+        );
       } catch (error) {
         exchange.finish();
         throw exchange.toProviderError(error);

@@ -27,12 +27,16 @@ export class UpstreamAbortSignal extends EventEmitter {
  *
  * Timers: `timeoutMs` runs from sending the request until the whole answer (generate) or until the
  * first body byte (stream); after that a stream switches to `idleTimeoutMs` between chunks, counted
- * only while we are waiting on the upstream (a slow client reading our stream is not an upstream stall).
+ * only while we are waiting on the upstream (a slow client reading our stream is not an upstream stall),
+ * refreshed per chunk without allocating. A stream given a `streamTimeoutMs` (the route's total
+ * budget left) also gets one fixed timer at its first byte that ends it when the budget runs out.
  */
 export class UpstreamExchange {
   readonly signal = new UpstreamAbortSignal();
   readonly startedAt = performance.now();
   private timer: NodeJS.Timeout | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private streamTimeoutMs: number | undefined;
   private idle = false;
   private waiting = true;
   private idleTimeoutMs = 0;
@@ -63,6 +67,14 @@ export class UpstreamExchange {
     }
   }
 
+  /**
+   * A stream must end within `totalMs` of sending the request, however steadily chunks arrive;
+   * armed at the first body byte (before it, `timeoutMs` already bounds the wait).
+   */
+  limitStream(totalMs: number | undefined): void {
+    this.streamTimeoutMs = totalMs;
+  }
+
   /** Call when a body chunk arrived; the first one switches the deadline to the idle timeout. */
   receivedFromUpstream(idleTimeoutMs: number): void {
     this.waiting = false;
@@ -71,6 +83,10 @@ export class UpstreamExchange {
       this.idleTimeoutMs = idleTimeoutMs;
       clearTimeout(this.timer);
       this.timer = setTimeout(this.onTimer, clampDelay(idleTimeoutMs));
+      if (this.streamTimeoutMs !== undefined) {
+        const left = this.startedAt + this.streamTimeoutMs - performance.now();
+        this.deadlineTimer = setTimeout(this.onDeadline, clampDelay(left));
+      }
     }
   }
 
@@ -80,6 +96,10 @@ export class UpstreamExchange {
    * the response open after `[DONE]` cannot hold us.
    */
   setIdleTimeout(idleTimeoutMs: number): void {
+    if (this.deadlineTimer !== undefined) {
+      clearTimeout(this.deadlineTimer);
+      this.deadlineTimer = undefined;
+    }
     this.idle = true;
     this.idleTimeoutMs = idleTimeoutMs;
     if (this.timer !== undefined) {
@@ -93,6 +113,10 @@ export class UpstreamExchange {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
+    }
+    if (this.deadlineTimer !== undefined) {
+      clearTimeout(this.deadlineTimer);
+      this.deadlineTimer = undefined;
     }
     this.callerSignal.removeEventListener('abort', this.onCallerAbort);
   }
@@ -136,6 +160,16 @@ export class UpstreamExchange {
       ? `${this.providerId} stream stalled: no data for ${this.idleTimeoutMs} ms`
       : `${this.providerId} did not answer within ${this.timeoutMs} ms`;
     this.abort(new ProviderError(message, { provider: this.providerId, kind: 'timeout' }));
+  };
+
+  /** The stream's total budget ran out: ends it even while the client is slow to read. */
+  private readonly onDeadline = (): void => {
+    this.abort(
+      new ProviderError(
+        `${this.providerId} stream ran past the request's total timeout (${this.streamTimeoutMs} ms were left for this attempt)`,
+        { provider: this.providerId, kind: 'timeout' },
+      ),
+    );
   };
 
   private abortedError(): ProviderError {

@@ -25,7 +25,7 @@ export interface OpenAICompatibleProviderOptions {
   readonly connections?: number;
   /** Whole answer for generate, first byte for stream; a shorter `timeoutMs` of the request (the route's attempt or total budget) wins. Default 120 s. */
   readonly timeoutMs?: number;
-  /** Longest silence between two stream chunks. Default: `timeoutMs`. */
+  /** Longest silence between two stream chunks (a request's own value wins). Default: `timeoutMs`. */
   readonly streamIdleTimeoutMs?: number;
 }
 
@@ -103,7 +103,13 @@ export function createOpenAICompatibleProvider(
           request.upstreamModel,
           exchange.startedAt,
         );
-        return relaySseStream(exchange, response.body, idleTimeoutMs, translator);
+        exchange.limitStream(request.streamTimeoutMs);
+        return relaySseStream(
+          exchange,
+          response.body,
+          request.streamIdleTimeoutMs ?? idleTimeoutMs,
+          translator,
+        );
       } catch (error) {
         exchange.finish();
         throw exchange.toProviderError(error);

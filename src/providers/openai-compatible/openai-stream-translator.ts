@@ -7,10 +7,11 @@ import { mapOpenAIFinishReason, type OpenAIChunkWire, parseOpenAIUsage } from '.
 
 /**
  * An OpenAI-compatible SSE stream as typed parts, one per upstream chunk, each carrying the chunk's
- * JSON verbatim in `raw` (relayed without rebuilding). Reads model, usage (a `choices: []` usage
- * chunk, or Together's usage on the last chunk with choices), finish reason and time to first token
- * off the stream. Finished only after `[DONE]` or a finish reason: a clean end without either, or an
- * in-band error frame, is an error — never a synthetic finish.
+ * JSON verbatim in `raw` (relayed without rebuilding, except the one chunk Together adds usage to).
+ * Reads model, usage (a `choices: []` usage chunk, or Together's usage on the last chunk with
+ * choices, split off into a usage part), finish reason and time to first token off the stream.
+ * Finished only after `[DONE]` or a finish reason: a clean end without either, or an in-band error
+ * frame, is an error — never a synthetic finish.
  */
 export class OpenAIStreamTranslator implements StreamTranslator {
   complete = false;
@@ -50,12 +51,18 @@ export class OpenAIStreamTranslator implements StreamTranslator {
     if (reason !== null) {
       this.finishReason = reason;
     }
+    // Together puts `usage` on its last chunk with choices, often one with content. Relayed as is,
+    // every client would see it; so that chunk goes on without it, and the usage follows as its
+    // own part (relayed only when the client asked, the way OpenAI sends it).
+    const usagePart =
+      chunk.usage !== undefined && chunk.usage !== null ? splitUsage(chunk, this.usage) : undefined;
+    const raw = usagePart === undefined ? event.data : usagePart.chunkRaw;
     const delta = choice.delta;
     const content = delta?.content;
     const toolCall = delta?.tool_calls?.[0];
     if (typeof content === 'string' && content.length > 0) {
       this.timeToFirstTokenMs ??= performance.now() - this.startedAt;
-      parts.push({ type: 'text-delta', delta: content, raw: event.data });
+      parts.push({ type: 'text-delta', delta: content, raw });
     } else if (toolCall !== undefined) {
       this.timeToFirstTokenMs ??= performance.now() - this.startedAt;
       parts.push({
@@ -64,10 +71,13 @@ export class OpenAIStreamTranslator implements StreamTranslator {
         id: toolCall.id ?? undefined,
         name: toolCall.function?.name ?? undefined,
         argumentsDelta: toolCall.function?.arguments ?? '',
-        raw: event.data,
+        raw,
       });
     } else {
-      parts.push(chunkPart(event.data));
+      parts.push(chunkPart(raw));
+    }
+    if (usagePart !== undefined) {
+      parts.push(usagePart.part);
     }
   }
 
@@ -89,6 +99,21 @@ export class OpenAIStreamTranslator implements StreamTranslator {
       upstreamLatencyMs: performance.now() - this.startedAt,
     };
   }
+}
+
+/**
+ * A chunk with choices that also carries usage (once per stream, so re-serializing is cheap): the
+ * chunk without `usage`, and OpenAI's usage chunk (`choices: []`) built from the same fields.
+ */
+function splitUsage(
+  chunk: OpenAIChunkWire,
+  usage: Usage,
+): { chunkRaw: string; part: ChatStreamPart } {
+  const { usage: usageWire, ...rest } = chunk;
+  return {
+    chunkRaw: JSON.stringify(rest),
+    part: { type: 'usage', usage, raw: JSON.stringify({ ...rest, choices: [], usage: usageWire }) },
+  };
 }
 
 function chunkPart(raw: string): ChatStreamPart {

@@ -107,8 +107,16 @@ describe('createProviders', () => {
   });
 
   it('refuses an openai-compatible provider without a base URL', () => {
-    expect(() =>
-      createProviders(config({ providers: { ollama: { type: 'openai-compatible' } } })),
-    ).toThrow(/providers\.ollama\.base_url/);
+    // The config schema refuses it with its other errors; createProviders still checks.
+    expect(() => config({ providers: { ollama: { type: 'openai-compatible' } } })).toThrow(
+      /required for an openai-compatible provider/,
+    );
+    const parsed = config({
+      providers: { ollama: { type: 'openai-compatible', base_url: 'http://127.0.0.1:9/v1' } },
+    });
+    const { base_url: _baseUrl, ...ollama } = parsed.providers.ollama ?? { type: 'sandbox' };
+    expect(() => createProviders({ ...parsed, providers: { ollama } } as typeof parsed)).toThrow(
+      /providers\.ollama\.base_url/,
+    );
   });
 });
