@@ -28,13 +28,13 @@ import { createSentimentAnalyzer } from './pipeline/outcomes/sentiment/index.ts'
 import { startWebhookReconciliation } from './pipeline/outcomes/stage-metrics.ts';
 import { TrackingBuffer } from './pipeline/outcomes/tracking-buffer.ts';
 import { createRolloutExperiments } from './pipeline/rollout/index.ts';
-import { RegistryService } from './pipeline/rollout/registry/index.ts';
+import { RegistryService, snapshotOfRegistry } from './pipeline/rollout/registry/index.ts';
 import {
   scheduleFromConfig,
   TrainingOrchestrator,
 } from './pipeline/training/orchestrator/index.ts';
 import { createProviders } from './providers/index.ts';
-import { ChatRouter, RegistrySnapshot, startRedisBreakerBroadcast } from './router/index.ts';
+import { ChatRouter, startRedisBreakerBroadcast } from './router/index.ts';
 import {
   ApiKeyCache,
   createRateLimiter,
@@ -42,7 +42,7 @@ import {
   createTenantRateLimit,
   type Store,
 } from './store/index.ts';
-import { ModelRegistryStore, type RegistryRow } from './store/model-registry-store.ts';
+import { ModelRegistryStore } from './store/model-registry-store.ts';
 import { TrainingRunsStore } from './store/training-runs-store.ts';
 import { ownsDataDirLock, recordGatewayInDataDir } from './store/transports/data-dir-lock.ts';
 import { WebhookEventsStore } from './store/webhook-events-store.ts';
@@ -164,7 +164,7 @@ async function compose(parts: {
     transport: store.transport,
     logger,
     metrics,
-    onChange: (rows) => router.setRegistry(registrySnapshot(rows)),
+    onChange: (rows) => router.setRegistry(snapshotOfRegistry(rows)),
   });
   await registry.start();
   cleanups.push(() => registry.stop());
@@ -319,24 +319,6 @@ async function compose(parts: {
 /** The URL a client on this machine uses: a wildcard bind is reached on loopback. */
 function localUrl(url: string): string {
   return url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
-}
-
-/** Registry rows as the router reads them. */
-function registrySnapshot(rows: readonly RegistryRow[]): RegistrySnapshot {
-  return new RegistrySnapshot(
-    rows.map((row) => ({
-      id: row.id,
-      route: row.route,
-      modelId: row.model_id,
-      provider: row.provider,
-      modelVersion: row.model_version,
-      status: row.status,
-      isBaseline: row.is_baseline,
-      trafficPercentage: row.traffic_percentage,
-      abTestGroup: row.ab_test_group,
-      createdAt: row.created_at,
-    })),
-  );
 }
 
 async function main(): Promise<void> {

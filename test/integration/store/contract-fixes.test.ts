@@ -5,12 +5,12 @@ import {
   parseSendGridWebhook,
   toWebhookEventInput,
 } from '../../../src/pipeline/outcomes/events/index.ts';
+import { snapshotOfRegistry } from '../../../src/pipeline/rollout/registry/index.ts';
 import {
   builtPromptSystemMessage,
   exportTrainingJsonl,
   type OutcomeRow,
 } from '../../../src/pipeline/training/export/index.ts';
-import { RegistrySnapshot } from '../../../src/router/registry-snapshot.ts';
 import type { Store } from '../../../src/store/create-store.ts';
 import { LeaderboardStore } from '../../../src/store/leaderboard-store.ts';
 import { ModelRegistryStore, type RegistryRow } from '../../../src/store/model-registry-store.ts';
@@ -41,24 +41,6 @@ class LineSink extends Writable {
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line));
   }
-}
-
-/** What the router routes by, built from registry rows as main.ts builds it. */
-function snapshotOf(rows: readonly RegistryRow[]): RegistrySnapshot {
-  return new RegistrySnapshot(
-    rows.map((row) => ({
-      id: row.id,
-      route: row.route,
-      modelId: row.model_id,
-      provider: row.provider,
-      modelVersion: row.model_version,
-      status: row.status,
-      isBaseline: row.is_baseline,
-      trafficPercentage: row.traffic_percentage,
-      abTestGroup: row.ab_test_group,
-      createdAt: row.created_at,
-    })),
-  );
 }
 
 function contractSuite(transportCase: TransportCase) {
@@ -199,7 +181,7 @@ function contractSuite(transportCase: TransportCase) {
     ]);
     expect(total(rows)).toBe(100);
     // The router still counts the baseline as "the rest", not 90 more on top of the variants.
-    expect(snapshotOf(rows).trafficShares('outreach')).toEqual([
+    expect(snapshotOfRegistry(rows).trafficShares('outreach')).toEqual([
       { modelVersion: 'cf-out-v1', share: 0.9 },
       { modelVersion: 'cf-out-v2', share: 0.1 },
     ]);
@@ -217,7 +199,7 @@ function contractSuite(transportCase: TransportCase) {
     expect(back).toMatchObject({ model_version: 'cf-out-v1', traffic_percentage: 70 });
     rows = await outreach();
     expect(total(rows)).toBe(100);
-    expect(snapshotOf(rows).trafficShares('outreach')).toEqual([
+    expect(snapshotOfRegistry(rows).trafficShares('outreach')).toEqual([
       { modelVersion: 'cf-out-v1', share: 0.7 },
       { modelVersion: 'cf-out-v3', share: 0.3 },
     ]);
