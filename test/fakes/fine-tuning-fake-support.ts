@@ -1,10 +1,21 @@
 /**
- * Shared plumbing of the fine-tuning fakes (OpenAI and Together): route-handler type, JSON and
- * multipart helpers, deterministic ids, and the job progression that moves a job one status at a
- * time as it is polled (or as an injected clock advances).
+ * Shared plumbing of the fine-tuning fakes (OpenAI and Together): route-handler type, request
+ * recording, deterministic ids, pagination. The HTTP helpers and the job progression (one status at
+ * a time as a job is polled, or as an injected clock advances) are the demo's simulated vendors'
+ * own, from src/cli/demo/upstream.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from '../../src/cli/demo/upstream/http-helpers.ts';
+import type { JobAdvance } from '../../src/cli/demo/upstream/job-progression.ts';
+
+export {
+  isRecord,
+  parseJson as parseJsonBody,
+  parseMultipart,
+  sendJson,
+} from '../../src/cli/demo/upstream/http-helpers.ts';
+export { JobProgression } from '../../src/cli/demo/upstream/job-progression.ts';
 
 /** A route handler a host fake server can mount; returns true when it answered the request. */
 export type FakeRouteHandler = (
@@ -15,14 +26,8 @@ export type FakeRouteHandler = (
 
 export type FakeClock = () => number;
 
-/**
- * How jobs advance. `poll`: every `pollsPerStep` retrievals of a job move it one status on (the
- * default, 1, means each GET returns the next status). `time`: a job moves one status per `stepMs`
- * of the injected clock since it entered its current status; retrievals only observe.
- */
-export type FakeAdvanceMode =
-  | { mode: 'poll'; pollsPerStep?: number }
-  | { mode: 'time'; stepMs: number };
+/** How jobs advance (see JobProgression, shared with the demo's simulated vendors). */
+export type FakeAdvanceMode = JobAdvance;
 
 export interface RecordedRequest {
   method: string;
@@ -31,47 +36,6 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON body, the multipart fields (file fields as `{filename, bytes}`), or undefined. */
   body: unknown;
-}
-
-export function sendJson(response: ServerResponse, status: number, body: unknown): true {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  response.end(text);
-  return true;
-}
-
-/** Parses a multipart/form-data body with the platform's own parser (undici's `formData()`). */
-export async function parseMultipart(
-  request: IncomingMessage,
-  body: Buffer,
-): Promise<FormData | undefined> {
-  const contentType = request.headers['content-type'] ?? '';
-  if (!contentType.startsWith('multipart/form-data')) {
-    return undefined;
-  }
-  try {
-    return await new Response(body, { headers: { 'content-type': contentType } }).formData();
-  } catch {
-    return undefined;
-  }
-}
-
-export function parseJsonBody(body: Buffer): unknown {
-  if (body.length === 0) {
-    return undefined;
-  }
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function splitUrl(request: IncomingMessage): {
@@ -114,72 +78,6 @@ export function createIdGenerator(seed: string) {
       return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
     },
   };
-}
-
-/** A job's remaining path through the vendor's statuses, advanced by polls or by the clock. */
-export class JobProgression<Status extends string> {
-  private path: Status[];
-  private index = 0;
-  private pollsInStatus = 0;
-  private enteredAt: number;
-  held = false;
-
-  constructor(
-    path: readonly Status[],
-    private readonly advance: FakeAdvanceMode,
-    private readonly clock: FakeClock,
-    private readonly onEnter: (status: Status) => void,
-  ) {
-    if (path.length === 0) {
-      throw new Error('a job needs at least one status');
-    }
-    this.path = [...path];
-    this.enteredAt = clock();
-  }
-
-  get status(): Status {
-    return this.path[this.index] as Status;
-  }
-
-  get isTerminal(): boolean {
-    return this.index === this.path.length - 1;
-  }
-
-  /** Called on every retrieval of the job; moves it on as the advance mode says. */
-  observe(): void {
-    if (this.held || this.isTerminal) {
-      return;
-    }
-    if (this.advance.mode === 'poll') {
-      this.pollsInStatus += 1;
-      if (this.pollsInStatus >= (this.advance.pollsPerStep ?? 1)) {
-        this.step();
-      }
-      return;
-    }
-    while (!this.isTerminal && this.clock() - this.enteredAt >= this.advance.stepMs) {
-      const next = this.enteredAt + this.advance.stepMs;
-      this.step();
-      this.enteredAt = next;
-    }
-  }
-
-  /** Moves one status on regardless of the mode (tests drive jobs by hand with it). */
-  step(): void {
-    if (this.isTerminal) {
-      return;
-    }
-    this.index += 1;
-    this.pollsInStatus = 0;
-    this.enteredAt = this.clock();
-    this.onEnter(this.status);
-  }
-
-  /** Replaces the rest of the path (cancel, scripted failure) and enters its first status now. */
-  divert(rest: readonly Status[]): void {
-    this.path = [...this.path.slice(0, this.index + 1), ...rest];
-    this.step();
-  }
 }
 
 /** Cursor pagination the way OpenAI lists do it: `after` is the id of the last item seen. */

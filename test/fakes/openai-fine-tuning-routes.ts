@@ -205,8 +205,13 @@ export function createOpenAIFineTuningRoutes(
       user_provided_suffix: typeof input.suffix === 'string' ? input.suffix : null,
     };
     let record!: JobRecord;
-    const progression = new JobProgression(plan.path, advance, clock, (status) =>
-      enter(record, status, plan.failure),
+    const progression = new JobProgression(
+      plan.path,
+      (status) => enter(record, status, plan.failure),
+      {
+        advance,
+        clock,
+      },
     );
     record = { job, events: [], progression };
     if (holdNext > 0) {

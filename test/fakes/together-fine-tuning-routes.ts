@@ -215,8 +215,13 @@ export function createTogetherFineTuningRoutes(
       wandb_url: null,
     };
     addEvent(job, 'job_pending', 'Fine tune request created');
-    const progression = new JobProgression(plan.path, advance, clock, (status) =>
-      enter(job, status, plan.message),
+    const progression = new JobProgression(
+      plan.path,
+      (status) => enter(job, status, plan.message),
+      {
+        advance,
+        clock,
+      },
     );
     if (holdNext > 0) {
       holdNext -= 1;

@@ -211,7 +211,7 @@ export function createOpenAIFineTuningRoutes(options: {
       });
     }
     if (match[2] === 'cancel' && method === 'POST') {
-      if (record.progression.isFinished) {
+      if (record.progression.isTerminal) {
         return sendError(response, 400, `Job has already completed: ${record.job.id}`);
       }
       record.progression.divert(['cancelled']);

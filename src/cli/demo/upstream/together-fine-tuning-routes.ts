@@ -214,7 +214,7 @@ export function createTogetherFineTuningRoutes(options: {
       return sendJson(response, 200, { data: record.job.events });
     }
     if (match[2] === 'cancel' && method === 'POST') {
-      if (record.progression.isFinished) {
+      if (record.progression.isTerminal) {
         return sendError(response, 400, `cannot cancel a job in status ${record.job.status}`);
       }
       record.progression.divert(['cancel_requested', 'cancelled']);
