@@ -1,16 +1,8 @@
+import { webhookEffectFlags } from '../../../store/webhook-events-store.ts';
 import type { NormalizedEvent } from './normalized-event.ts';
 
-/** Boolean outcome_labels columns a webhook can set. They only ever go false → true. */
-export const outcomeFlags = [
-  'delivered',
-  'opened',
-  'clicked',
-  'bounced',
-  'spam_reported',
-  'unsubscribed',
-  'meeting_booked',
-  'deal_closed',
-] as const;
+/** Boolean outcome_labels columns a webhook can set (the store's list). Only ever false → true. */
+export const outcomeFlags = webhookEffectFlags;
 export type OutcomeFlag = (typeof outcomeFlags)[number];
 
 /**
