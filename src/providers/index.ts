@@ -36,4 +36,13 @@ export {
   createProviders,
   type ProviderRegistry,
 } from './provider-registry.ts';
-export { createSandboxProvider, type SandboxProviderOptions } from './sandbox/index.ts';
+export {
+  createSandboxProvider,
+  findOutreachFacts,
+  fnv1a,
+  mulberry32,
+  type OutreachFacts,
+  type SandboxProviderOptions,
+  type WritingStyle,
+  writeOutreachEmail,
+} from './sandbox/index.ts';

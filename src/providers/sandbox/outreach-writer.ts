@@ -1,15 +1,17 @@
 /**
  * The sandbox's "model": deterministic outreach-style email text built from the prompt. A hash of the
- * messages seeds the choice of subject, opener, value line, proof, call to action and sign-off, and
+ * prompt seeds the choice of subject, opener, value line, proof, call to action and sign-off, and
  * names, companies and roles found in the prompt fill the blanks — so the same prompt always gives
  * the same email, different leads get different ones, and nothing needs a network or a GPU.
+ *
+ * Besides that `generic` email it writes two shorter styles, which the demo's simulated vendors give
+ * their fine-tuned models so a report can tell versions apart: `concise` (built on the lead's
+ * signal and pain) and `question` (opens with a question about the pain).
  */
-export interface OutreachFacts {
-  readonly firstName: string | undefined;
-  readonly company: string | undefined;
-  readonly role: string | undefined;
-  readonly sender: string | undefined;
-}
+import type { OutreachFacts } from './outreach-facts.ts';
+import { fnv1a, mulberry32 } from './seeded-random.ts';
+
+export type WritingStyle = 'generic' | 'concise' | 'question';
 
 const subjects = [
   'Quick idea for {company}',
@@ -51,107 +53,59 @@ const callsToAction = [
   'Would it make sense to compare notes for 20 minutes?',
 ];
 const signOffs = ['Best,', 'Thanks,', 'Cheers,', 'Kind regards,'];
+const peers = ['Brightline', 'Fathom Labs', 'Cobalt Health', 'Mosaic Freight', 'Lumen Retail'];
+const days = ['Tuesday', 'Wednesday', 'Thursday'];
 
-export function writeOutreachEmail(promptText: string, facts: OutreachFacts): string {
+export function writeOutreachEmail(
+  promptText: string,
+  facts: OutreachFacts,
+  style: WritingStyle = 'generic',
+): string {
   const random = mulberry32(fnv1a(promptText));
   const pick = (options: readonly string[]) =>
     options[Math.floor(random() * options.length)] ?? options[0] ?? '';
+  const first = facts.firstName ?? 'there';
+  const company = facts.company ?? 'your company';
+  const sender = facts.sender ?? 'Alex';
+  if (style !== 'generic') {
+    return shortEmail(style, { first, company, sender, facts }, pick);
+  }
   const fill = (template: string) =>
     template
-      .replaceAll('{first}', facts.firstName ?? 'there')
-      .replaceAll('{company}', facts.company ?? 'your company')
+      .replaceAll('{first}', first)
+      .replaceAll('{company}', company)
       .replaceAll('{role}', facts.role ?? 'a leader');
   const subject = fill(pick(subjects));
-  const greeting = `Hi ${facts.firstName ?? 'there'},`;
+  const greeting = `Hi ${first},`;
   const body = [fill(pick(openers)), fill(pick(valueLines))].join(' ');
   const proof = fill(pick(proofLines));
   const callToAction = fill(pick(callsToAction));
-  const signOff = `${pick(signOffs)}\n${facts.sender ?? 'Alex'}`;
+  const signOff = `${pick(signOffs)}\n${sender}`;
   return `Subject: ${subject}\n\n${greeting}\n\n${body}\n\n${proof}\n\n${callToAction}\n\n${signOff}`;
 }
 
-/** `(?:word|…)` matching the words in any case (`[nN][aA]…`), so `Name:` and `name:` both count. */
-function anyCaseWords(...words: string[]): string {
-  const caseless = (word: string) =>
-    word.replace(/[a-z]/g, (letter) => `[${letter}${letter.toUpperCase()}]`);
-  return `(?:${words.map(caseless).join('|')})`;
-}
-const label = (...words: string[]) => String.raw`\b${anyCaseWords(...words)}\s*[:=]\s*["']?`;
-/** A capitalized word: names are captured only when written like names. */
-const nameWord = String.raw`([A-Z][\p{L}'’-]+)`;
-/** Up to four capitalized words; a full stop ends the name (`Company: Acme Corp. Title: …`). */
-const companyWords = String.raw`([\p{Lu}0-9][\p{L}0-9&'’-]*(?:[ ][\p{Lu}0-9&][\p{L}0-9&'’-]*){0,3})`;
-
-const namePatterns = [
-  new RegExp(
-    label('first name', 'first_name', 'name', 'lead', 'prospect', 'contact', 'recipient') +
-      nameWord,
-    'u',
-  ),
-  new RegExp(
-    String.raw`\b${anyCaseWords('email', 'message', 'note', 'write', 'reach out', 'outreach')}\s+(?:to|for)\s+${nameWord}`,
-    'u',
-  ),
-  new RegExp(String.raw`\b${anyCaseWords('hi', 'hello', 'dear')}\s+${nameWord}`, 'u'),
-];
-const companyPatterns = [
-  new RegExp(
-    label(
-      'company',
-      'company name',
-      'company_name',
-      'organization',
-      'organisation',
-      'account',
-      'employer',
-    ) + companyWords,
-    'u',
-  ),
-  /\b(?:at|from|with)\s+([\p{Lu}][\p{L}0-9&'’-]+(?:[ ](?:[\p{Lu}][\p{L}0-9&'’-]*|Inc\.?|LLC|Ltd\.?|GmbH))*)/u,
-];
-const rolePattern = /\b(?:title|role|position|job[ _]title)\s*[:=]\s*["']?([^\n,;."']{2,60})/iu;
-const senderPattern = new RegExp(
-  String.raw`\b(?:${anyCaseWords('sender', 'sender name', 'sender_name')}\s*[:=]|${anyCaseWords('my name is', 'signed as', 'sign off as', 'sign as')})\s*["']?${nameWord}`,
-  'u',
-);
-const notNames = new Set(['The', 'This', 'Our', 'We', 'I', 'A', 'An', 'Please', 'You', 'Your']);
-
-/** Names, company, role and sender as a human would spot them in a typical outreach prompt. */
-export function findOutreachFacts(promptText: string): OutreachFacts {
-  const firstMatch = (patterns: readonly RegExp[]) => {
-    for (const pattern of patterns) {
-      const value = pattern.exec(promptText)?.[1]?.trim();
-      if (value !== undefined && value.length > 0 && !notNames.has(value)) {
-        return value;
-      }
-    }
-    return undefined;
-  };
-  return {
-    firstName: firstMatch(namePatterns),
-    company: firstMatch(companyPatterns),
-    role: rolePattern.exec(promptText)?.[1]?.trim(),
-    sender: senderPattern.exec(promptText)?.[1]?.trim(),
-  };
-}
-
-/** FNV-1a, 32 bits: fast, dependency-free, stable across processes and machines. */
-export function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
-/** A tiny seeded PRNG so every template choice derives from the one prompt hash. */
-function mulberry32(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
+/** The fine-tuned styles: a few lines on the lead's signal and pain. */
+function shortEmail(
+  style: Exclude<WritingStyle, 'generic'>,
+  lead: { first: string; company: string; sender: string; facts: OutreachFacts },
+  pick: (options: readonly string[]) => string,
+): string {
+  const { first, company, sender } = lead;
+  const signal = lead.facts.signal ?? 'is growing fast';
+  const pain = lead.facts.pain ?? 'too much manual work';
+  const peer = pick(peers);
+  const day = pick(days);
+  const lines =
+    style === 'concise'
+      ? [
+          `Subject: ${company} and ${pain}`,
+          `${first}, saw that ${company} ${signal}. Teams at that stage usually run into ${pain}; ${peer} cut it in half within a quarter.`,
+          `Worth 20 minutes on ${day} to see if the same works at ${company}?`,
+        ]
+      : [
+          `Subject: ${pain.charAt(0).toUpperCase()}${pain.slice(1)}?`,
+          `Hi ${first}, quick one: now that ${company} ${signal}, is ${pain} on your list this quarter?`,
+          `If so, I can show you in 20 minutes how ${peer} handled it. Does ${day} work?`,
+        ];
+  return [...lines, sender].join('\n\n');
 }

@@ -8,7 +8,9 @@ import type {
   Usage,
 } from '../chat-model.ts';
 import { ProviderError } from '../errors.ts';
-import { findOutreachFacts, fnv1a, writeOutreachEmail } from './outreach-writer.ts';
+import { findOutreachFacts } from './outreach-facts.ts';
+import { writeOutreachEmail } from './outreach-writer.ts';
+import { fnv1a } from './seeded-random.ts';
 
 export interface SandboxProviderOptions {
   readonly id?: string;
