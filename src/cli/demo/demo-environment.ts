@@ -14,10 +14,10 @@ import { type RunningGateway, startGateway } from '../../main.ts';
 import { createLogger } from '../../metrics/index.ts';
 import { createStore, type Store } from '../../store/index.ts';
 import { createGatewayClient, type GatewayClient } from '../gateway-client.ts';
+import { type SimulatedUpstream, startSimulatedUpstream } from '../simulators/index.ts';
 import { generateWebhookKeys, type WebhookKeys } from './audience/webhook-signing.ts';
 import { type DemoSettings, demoGatewayFile, organizationId } from './demo-settings.ts';
 import type { SimulatedClock } from './simulated-clock.ts';
-import { type SimulatedUpstream, startSimulatedUpstream } from './upstream/simulated-upstream.ts';
 
 export interface DemoEnvironment {
   readonly openai: SimulatedUpstream;

@@ -1,8 +1,11 @@
 /**
  * A seeded pseudo-random source: the same `--seed` gives the same leads, the same audience
- * behaviour and so the same decision on every machine. mulberry32 — small, fast, and good enough
- * for simulation (not for anything secret).
+ * behaviour and so the same decision on every machine. The generator and the hash are the
+ * sandbox's (mulberry32, FNV-1a) — small, fast, and good enough for simulation (not for anything
+ * secret).
  */
+import { fnv1a, mulberry32 } from '../../providers/index.ts';
+
 export interface Random {
   /** Uniform in [0, 1). */
   next(): number;
@@ -18,14 +21,7 @@ export interface Random {
 }
 
 export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = mulberry32(seed >>> 0);
   const random: Random = {
     next,
     chance: (p) => next() < p,
@@ -38,17 +34,7 @@ export function createRandom(seed: number): Random {
       }
       return item;
     },
-    fork: (label) => createRandom(hashText(`${seed}:${label}`)),
+    fork: (label) => createRandom(fnv1a(`${seed}:${label}`)),
   };
   return random;
-}
-
-/** FNV-1a over the text: a stable 32-bit number for a label or a prompt. */
-export function hashText(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index += 1) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }

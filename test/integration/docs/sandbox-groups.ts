@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore } from '../../../src/store/index.ts';
 import { ModelRegistryStore } from '../../../src/store/model-registry-store.ts';
+import { createOpenAIFineTuningRoutes } from '../../fakes/fine-tuning-fake.ts';
 import { startOpenAIFake } from '../../fakes/openai-fake.ts';
-import { createOpenAIFineTuningRoutes } from '../../fakes/openai-fine-tuning-routes.ts';
 import { startPostgrestFake } from '../../fakes/postgrest-fake.ts';
 import {
   freePort,

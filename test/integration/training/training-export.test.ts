@@ -5,14 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliCommand } from '../../../src/cli/cli-command.ts';
 import { createExportCommand } from '../../../src/cli/commands/export.ts';
 import { runCli } from '../../../src/cli/run-cli.ts';
+import { validateOpenAIChatFile, validateTogetherFile } from '../../../src/cli/simulators/index.ts';
 import { loadConfig, readEnv } from '../../../src/config/index.ts';
 import { type RunningGateway, startGateway } from '../../../src/main.ts';
 import { silentLogger } from '../../../src/metrics/index.ts';
 import { createLocalTrainingControl } from '../../../src/pipeline/training/index.ts';
-import {
-  validateOpenAIChatFile,
-  validateTogetherFile,
-} from '../../fakes/fine-tuning-file-validation.ts';
 import {
   adminHeaders,
   adminToken,

@@ -4,10 +4,13 @@
  * scores, the vendor fakes (chat and fine-tuning on one base URL), and small HTTP helpers.
  */
 
-import type { FakeAdvanceMode, FakeClock } from '../../fakes/fine-tuning-fake-support.ts';
+import {
+  createOpenAIFineTuningRoutes,
+  createTogetherFineTuningRoutes,
+  type FakeAdvanceMode,
+  type FakeClock,
+} from '../../fakes/fine-tuning-fake.ts';
 import { type OpenAIFake, startOpenAIFake } from '../../fakes/openai-fake.ts';
-import { createOpenAIFineTuningRoutes } from '../../fakes/openai-fine-tuning-routes.ts';
-import { createTogetherFineTuningRoutes } from '../../fakes/together-fine-tuning-routes.ts';
 
 export const adminToken = 'admin-secret-for-tests';
 export const adminHeaders = { authorization: `Bearer ${adminToken}` };

@@ -1,15 +1,15 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
+  validateOpenAIChatFile,
+  validateTogetherFile,
+} from '../../../../../src/cli/simulators/index.ts';
+import {
   buildRowPrompt,
   builtPromptSystemMessage,
   exportTrainingJsonl,
   type OutcomeRow,
 } from '../../../../../src/pipeline/training/export/index.ts';
-import {
-  validateOpenAIChatFile,
-  validateTogetherFile,
-} from '../../../../fakes/fine-tuning-file-validation.ts';
 import { fromArray, outcomeRow } from '../training-test-data.ts';
 
 class MemorySink extends Writable {

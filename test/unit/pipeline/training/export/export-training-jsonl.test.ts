@@ -3,16 +3,16 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  validateOpenAIChatFile,
+  validateTogetherFile,
+} from '../../../../../src/cli/simulators/index.ts';
+import {
   type ExportTrainingJsonlOptions,
   exportTrainingJsonl,
   exportTrainingJsonlToFiles,
   InsufficientTrainingDataError,
   type OutcomeRow,
 } from '../../../../../src/pipeline/training/export/index.ts';
-import {
-  validateOpenAIChatFile,
-  validateTogetherFile,
-} from '../../../../fakes/fine-tuning-file-validation.ts';
 import {
   fromArray,
   outcomeRow,

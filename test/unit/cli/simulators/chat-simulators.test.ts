@@ -1,18 +1,22 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AnthropicFake, startAnthropicFake } from '../../fakes/anthropic-fake.ts';
-import { sendJson } from '../../fakes/fake-http-server.ts';
-import { type OpenAIFake, startOpenAIFake } from '../../fakes/openai-fake.ts';
+import {
+  type AnthropicSimulator,
+  type OpenAIChatSimulator,
+  sendJson,
+  startAnthropicSimulator,
+  startOpenAIChatSimulator,
+} from '../../../../src/cli/simulators/index.ts';
 
-/** The fakes are only useful if the vendors' own SDKs accept what they send. */
-let openaiFake: OpenAIFake;
-let anthropicFake: AnthropicFake;
+/** The simulators are only useful if the vendors' own SDKs accept what they send. */
+let openaiFake: OpenAIChatSimulator;
+let anthropicFake: AnthropicSimulator;
 let openai: OpenAI;
 let anthropic: Anthropic;
 
 beforeAll(async () => {
-  openaiFake = await startOpenAIFake({
+  openaiFake = await startOpenAIChatSimulator({
     routes: [
       (request, response, body) => {
         if (request.url !== '/v1/fine_tuning/jobs' || request.method !== 'POST') {
@@ -29,7 +33,7 @@ beforeAll(async () => {
       },
     ],
   });
-  anthropicFake = await startAnthropicFake();
+  anthropicFake = await startAnthropicSimulator();
   openai = new OpenAI({ apiKey: 'sk-test', baseURL: openaiFake.url, maxRetries: 0 });
   anthropic = new Anthropic({ apiKey: 'sk-ant-test', baseURL: anthropicFake.url, maxRetries: 0 });
 });
@@ -39,7 +43,7 @@ afterAll(async () => {
   await anthropicFake.close();
 });
 
-describe('OpenAI fake against the openai SDK', () => {
+describe('OpenAI chat simulator against the openai SDK', () => {
   it('answers chat completions, streams with usage, lists models and mounts extra routes', async () => {
     const completion = await openai.chat.completions.create({
       model: 'gpt-4o-mini',
@@ -112,7 +116,7 @@ describe('OpenAI fake against the openai SDK', () => {
   });
 });
 
-describe('Anthropic fake against the @anthropic-ai/sdk', () => {
+describe('Anthropic simulator against the @anthropic-ai/sdk', () => {
   it('answers messages and streams events the SDK accumulates into the same message', async () => {
     const message = await anthropic.messages.create({
       model: 'claude-3-5-haiku-latest',

@@ -1,16 +1,20 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAIFineTuner } from '../../../../src/pipeline/training/fine-tuners/index.ts';
-import { startFineTuningFake } from '../../../fakes/fine-tuning-fake.ts';
 import {
+  createOpenAIFineTuningRoutes,
+  createTogetherFineTuningRoutes,
+  startFineTuningSimulator,
+  startOpenAIChatSimulator,
   validateOpenAIChatFile,
   validateTogetherFile,
-} from '../../../fakes/fine-tuning-file-validation.ts';
-import { startOpenAIFake } from '../../../fakes/openai-fake.ts';
-import { createOpenAIFineTuningRoutes } from '../../../fakes/openai-fine-tuning-routes.ts';
-import { createTogetherFineTuningRoutes } from '../../../fakes/together-fine-tuning-routes.ts';
-import { chatJsonl, pollToEnd, temporaryDirectory } from './training-test-data.ts';
+} from '../../../../src/cli/simulators/index.ts';
+import { createOpenAIFineTuner } from '../../../../src/pipeline/training/fine-tuners/index.ts';
+import {
+  chatJsonl,
+  pollToEnd,
+  temporaryDirectory,
+} from '../../pipeline/training/training-test-data.ts';
 
 const auth = { authorization: 'Bearer test' };
 
@@ -140,12 +144,12 @@ describe('Together file validation', () => {
   });
 });
 
-describe('fine-tuning fakes', () => {
+describe('fine-tuning simulators', () => {
   let now = Date.parse('2026-11-28T12:00:00Z');
   const clock = () => now;
 
   it('OpenAI: with the time mode, jobs move as the injected clock advances, not as they are polled', async () => {
-    const fake = await startFineTuningFake({
+    const fake = await startFineTuningSimulator({
       vendor: 'openai',
       clock,
       advance: { mode: 'time', stepMs: 60_000 },
@@ -191,7 +195,7 @@ describe('fine-tuning fakes', () => {
   });
 
   it('OpenAI: a held job stays where it is; the list pages newest first and filters by metadata', async () => {
-    const fake = await startFineTuningFake({ vendor: 'openai' });
+    const fake = await startFineTuningSimulator({ vendor: 'openai' });
     try {
       const file = await upload(`${fake.url}/files`, chatJsonl(10), { purpose: 'fine-tune' });
       const ids: string[] = [];
@@ -323,10 +327,10 @@ describe('route handlers mounted on another server', () => {
   });
 });
 
-describe('fine-tuning routes on the chat fake', () => {
+describe('fine-tuning routes on the chat simulator', () => {
   it('fine-tunes and then chats with the new model id on one base URL', async () => {
     const routes = createOpenAIFineTuningRoutes();
-    const fake = await startOpenAIFake({ routes: [routes.handle] });
+    const fake = await startOpenAIChatSimulator({ routes: [routes.handle] });
     try {
       const fineTuner = createOpenAIFineTuner({
         apiKey: 'k',

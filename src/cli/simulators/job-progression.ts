@@ -3,7 +3,6 @@
  * status on (a status may also be listed several times to last several polls), so a job finishes
  * after a handful of polls whatever the clock says — the demo's training takes seconds. `time`: one
  * status per `stepMs` of the given clock since it entered its current status; retrievals observe.
- * Shared by the demo's simulated vendors and the fine-tuning fakes in test/fakes/.
  */
 export type JobAdvance = { mode: 'poll'; pollsPerStep?: number } | { mode: 'time'; stepMs: number };
 
@@ -80,46 +79,4 @@ export class JobProgression<Status extends string> {
     this.#path = [...this.#path.slice(0, this.#index + 1), ...rest];
     this.step();
   }
-}
-
-/** One line per example; a line that is not JSON with a `messages` array is a problem. */
-export function validateChatJsonl(
-  text: string,
-  rules: { minimumExamples: number; alternating: boolean },
-): { examples: number; problem: string | null } {
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
-  for (const [index, line] of lines.entries()) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      return { examples: lines.length, problem: `line ${index + 1} is not valid JSON` };
-    }
-    const messages = (parsed as { messages?: unknown }).messages;
-    if (!Array.isArray(messages) || messages.length === 0) {
-      return { examples: lines.length, problem: `line ${index + 1} has no messages` };
-    }
-    const roles = messages.map((message) => (message as { role?: unknown }).role);
-    if (roles.at(-1) !== 'assistant') {
-      return { examples: lines.length, problem: `line ${index + 1} does not end with assistant` };
-    }
-    if (rules.alternating && !alternates(roles)) {
-      return {
-        examples: lines.length,
-        problem: `line ${index + 1}: roles must start with system or user, then alternate`,
-      };
-    }
-  }
-  if (lines.length < rules.minimumExamples) {
-    return {
-      examples: lines.length,
-      problem: `the file has ${lines.length} examples; at least ${rules.minimumExamples} are required`,
-    };
-  }
-  return { examples: lines.length, problem: null };
-}
-
-function alternates(roles: readonly unknown[]): boolean {
-  const turns = roles[0] === 'system' ? roles.slice(1) : roles;
-  return turns.every((role, index) => role === (index % 2 === 0 ? 'user' : 'assistant'));
 }

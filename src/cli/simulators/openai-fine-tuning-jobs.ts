@@ -1,11 +1,13 @@
 /**
- * The life of a fake OpenAI fine-tuning job: which statuses it will go through (decided when it
- * is created: an invalid file fails it in `validating_files`, a model named "error" or a scripted
- * failure fails it later) and what entering each status changes on the job and its events.
+ * The life of a simulated OpenAI fine-tuning job: which statuses it will go through (decided when
+ * it is created: an invalid file fails it in `validating_files`, a model named "error" or a
+ * scripted failure fails it later), what entering each status changes on the job and its events,
+ * and the job object as `POST /v1/fine_tuning/jobs` creates it.
  */
-import type { createIdGenerator, JobProgression } from './fine-tuning-fake-support.ts';
-import { isRecord, roughTokens } from './fine-tuning-fake-support.ts';
-import { validateOpenAIChatFile } from './fine-tuning-file-validation.ts';
+import type { IdGenerator } from './fine-tuning-support.ts';
+import type { JobProgression } from './job-progression.ts';
+import { isRecord, roughTokens } from './simulator-http.ts';
+import { validateOpenAIChatFile } from './training-file-validation.ts';
 
 export type OpenAIJobStatus =
   | 'validating_files'
@@ -21,7 +23,7 @@ export interface OpenAIJobError {
   param: string | null;
 }
 
-export interface FakeOpenAIFile {
+export interface SimulatedOpenAIFile {
   object: {
     id: string;
     object: 'file';
@@ -35,7 +37,7 @@ export interface FakeOpenAIFile {
   content: Buffer;
 }
 
-export interface FakeOpenAIEvent {
+export interface SimulatedOpenAIEvent {
   id: string;
   object: 'fine_tuning.job.event';
   created_at: number;
@@ -45,11 +47,14 @@ export interface FakeOpenAIEvent {
   data?: Record<string, unknown>;
 }
 
-export type FakeOpenAIJob = Record<string, unknown> & { id: string; status: OpenAIJobStatus };
+export type SimulatedOpenAIJob = Record<string, unknown> & {
+  id: string;
+  status: OpenAIJobStatus;
+};
 
-export interface JobRecord {
-  job: FakeOpenAIJob;
-  events: FakeOpenAIEvent[];
+export interface OpenAIJobRecord {
+  job: SimulatedOpenAIJob;
+  events: SimulatedOpenAIEvent[];
   progression: JobProgression<OpenAIJobStatus>;
 }
 
@@ -59,24 +64,29 @@ export interface ScriptedOpenAIFailure {
   error?: Partial<OpenAIJobError>;
 }
 
-export const defaultFailure: OpenAIJobError = {
+const defaultFailure: OpenAIJobError = {
   code: 'server_error',
   message: 'The job failed due to an internal error.',
   param: null,
 };
 
 export interface OpenAIJobLifecycleContext {
-  files: ReadonlyMap<string, FakeOpenAIFile>;
+  files: ReadonlyMap<string, SimulatedOpenAIFile>;
   scripted: ScriptedOpenAIFailure[];
   organization: string;
-  ids: ReturnType<typeof createIdGenerator>;
+  ids: IdGenerator;
   seconds: () => number;
-  storeFile(filename: string, purpose: string, content: Buffer): FakeOpenAIFile;
+  runningPolls: number;
+  storeFile(filename: string, purpose: string, content: Buffer): SimulatedOpenAIFile;
 }
 
 export function createOpenAIJobLifecycle(context: OpenAIJobLifecycleContext) {
-  const { files, scripted, organization, ids, seconds, storeFile } = context;
-  const addEvent = (record: JobRecord, message: string, extra: Partial<FakeOpenAIEvent> = {}) => {
+  const { files, scripted, organization, ids, seconds, runningPolls, storeFile } = context;
+  const addEvent = (
+    record: OpenAIJobRecord,
+    message: string,
+    extra: Partial<SimulatedOpenAIEvent> = {},
+  ) => {
     record.events.push({
       id: ids.base62('ftevent-', 24),
       object: 'fine_tuning.job.event',
@@ -88,8 +98,20 @@ export function createOpenAIJobLifecycle(context: OpenAIJobLifecycleContext) {
     });
   };
 
-  function enter(record: JobRecord, status: OpenAIJobStatus, failure: OpenAIJobError): void {
+  /** Each poll in `running` reports one more training step and a lower loss. */
+  function reportStep(record: OpenAIJobRecord, examples: number) {
+    const step = record.events.filter((event) => event.type === 'metrics').length + 1;
+    const total = Math.max(examples, runningPolls);
+    const loss = Math.round(1420 * 0.75 ** (step - 1)) / 1000;
+    addEvent(record, `Step ${step}/${total}: training loss=${loss}`, {
+      type: 'metrics',
+      data: { step, train_loss: loss, total_steps: total },
+    });
+  }
+
+  function enter(record: OpenAIJobRecord, status: OpenAIJobStatus, failure: OpenAIJobError): void {
     const { job } = record;
+    const entering = job.status !== status;
     job.status = status;
     const training = files.get(job.training_file as string);
     const examples = training ? validateOpenAIChatFile(training.content.toString('utf8')) : null;
@@ -98,14 +120,13 @@ export function createOpenAIJobLifecycle(context: OpenAIJobLifecycleContext) {
         addEvent(record, 'Files validated, moving job to queued state');
         return;
       case 'running': {
-        const epochs = resolvedEpochs(job);
-        job.hyperparameters = { batch_size: 1, learning_rate_multiplier: 1.8, n_epochs: epochs };
-        job.estimated_finish = seconds() + 2;
-        addEvent(record, 'Fine-tuning job started');
-        addEvent(record, `Step 1/${examples?.examples ?? 1}: training loss=1.42`, {
-          type: 'metrics',
-          data: { step: 1, train_loss: 1.42, total_steps: examples?.examples ?? 1 },
-        });
+        if (entering) {
+          const epochs = resolvedEpochs(job);
+          job.hyperparameters = { batch_size: 1, learning_rate_multiplier: 1.8, n_epochs: epochs };
+          job.estimated_finish = seconds() + 2;
+          addEvent(record, 'Fine-tuning job started');
+        }
+        reportStep(record, examples?.examples ?? 1);
         return;
       }
       case 'succeeded': {
@@ -157,22 +178,60 @@ export function createOpenAIJobLifecycle(context: OpenAIJobLifecycleContext) {
         return { path, failure: { code, message, param } };
       }
     }
+    const running = Array.from({ length: runningPolls }, () => 'running' as const);
+    const order: OpenAIJobStatus[] = ['validating_files', 'queued', ...running];
     const script = scripted.shift();
     if (script || model.includes('error')) {
       const failure = { ...defaultFailure, ...script?.error };
-      const order: OpenAIJobStatus[] = ['validating_files', 'queued', 'running'];
-      const path = [...order.slice(0, order.indexOf(script?.after ?? 'running') + 1), 'failed'];
+      const path = [...order.slice(0, order.lastIndexOf(script?.after ?? 'running') + 1), 'failed'];
       return { path: path as OpenAIJobStatus[], failure };
     }
-    const path: OpenAIJobStatus[] = ['validating_files', 'queued', 'running', 'succeeded'];
-    return { path, failure: defaultFailure };
+    return { path: [...order, 'succeeded'] as OpenAIJobStatus[], failure: defaultFailure };
   }
 
   return { addEvent, enter, planJob };
 }
 
 /** `auto` epochs resolve to 3 here (OpenAI's default for mid-sized files). */
-function resolvedEpochs(job: FakeOpenAIJob): number {
+function resolvedEpochs(job: SimulatedOpenAIJob): number {
   const hyperparameters = isRecord(job.hyperparameters) ? job.hyperparameters : {};
   return typeof hyperparameters.n_epochs === 'number' ? hyperparameters.n_epochs : 3;
+}
+
+/** The job as `POST /v1/fine_tuning/jobs` creates it, from the request's (checked) fields. */
+export function newOpenAIJob(
+  input: Record<string, unknown> & { model: string; training_file: string },
+  context: { id: string; createdAt: number; organization: string },
+): SimulatedOpenAIJob {
+  const method = isRecord(input.method) ? input.method : undefined;
+  const supervised = isRecord(method?.supervised) ? method.supervised : undefined;
+  const hyperparameters = {
+    batch_size: 'auto',
+    learning_rate_multiplier: 'auto',
+    n_epochs: 'auto',
+    ...(isRecord(input.hyperparameters) ? input.hyperparameters : {}),
+    ...(isRecord(supervised?.hyperparameters) ? supervised.hyperparameters : {}),
+  };
+  return {
+    id: context.id,
+    object: 'fine_tuning.job',
+    created_at: context.createdAt,
+    error: null,
+    fine_tuned_model: null,
+    finished_at: null,
+    hyperparameters,
+    model: input.model,
+    organization_id: `org-${context.organization}`,
+    result_files: [],
+    seed: typeof input.seed === 'number' ? input.seed : 42,
+    status: 'validating_files',
+    trained_tokens: null,
+    training_file: input.training_file,
+    validation_file: typeof input.validation_file === 'string' ? input.validation_file : null,
+    estimated_finish: null,
+    integrations: [],
+    metadata: isRecord(input.metadata) ? input.metadata : null,
+    method: { type: 'supervised', supervised: { hyperparameters } },
+    user_provided_suffix: typeof input.suffix === 'string' ? input.suffix : null,
+  };
 }

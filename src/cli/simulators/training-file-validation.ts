@@ -1,5 +1,6 @@
 /**
- * The training-file checks the fakes apply, following what each vendor documents:
+ * The one JSONL check of fine-tuning files: what the simulated vendors apply to an upload, and what
+ * the tests hold the training export to. It follows what each vendor documents:
  * - OpenAI chat SFT: every line a JSON object with a `messages` array; roles system, user,
  *   assistant, tool; `weight` (0 or 1) on assistant messages only; at least one assistant message
  *   to learn from per example; at least 10 examples.
@@ -7,7 +8,7 @@
  *   `prompt`/`completion`, generic `text`), one format per file; conversations start with system or
  *   user, then user and assistant alternate.
  */
-import { isRecord } from './fine-tuning-fake-support.ts';
+import { isRecord } from './simulator-http.ts';
 
 export type FileValidation =
   | { valid: true; examples: number; characters: number; format: string }
@@ -23,7 +24,7 @@ const openAIMessageKeys = new Set([
   'tool_call_id',
   'function_call',
 ]);
-export const openAIMinimumExamples = 10;
+const openAIMinimumExamples = 10;
 
 function splitLines(content: string): string[] {
   const lines = content.split('\n');

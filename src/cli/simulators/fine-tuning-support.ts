@@ -1,55 +1,39 @@
 /**
- * Shared plumbing of the fine-tuning fakes (OpenAI and Together): route-handler type, request
- * recording, deterministic ids, pagination. The HTTP helpers and the job progression (one status at
- * a time as a job is polled, or as an injected clock advances) are the demo's simulated vendors'
- * own, from src/cli/demo/upstream.
+ * What the OpenAI and Together fine-tuning simulators share: deterministic ids, pagination, the
+ * record of each request, transient failures a test injects, and the controls a test drives jobs
+ * with (scripted failures, holds, manual steps).
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from '../../src/cli/demo/upstream/http-helpers.ts';
-import type { JobAdvance } from '../../src/cli/demo/upstream/job-progression.ts';
+import type { JobAdvance } from './job-progression.ts';
+import { sendJson } from './simulator-http.ts';
 
-export {
-  isRecord,
-  parseJson as parseJsonBody,
-  parseMultipart,
-  sendJson,
-} from '../../src/cli/demo/upstream/http-helpers.ts';
-export { JobProgression } from '../../src/cli/demo/upstream/job-progression.ts';
+export type FineTuningClock = () => number;
 
-/** A route handler a host fake server can mount; returns true when it answered the request. */
-export type FakeRouteHandler = (
-  request: IncomingMessage,
-  response: ServerResponse,
-  body: Buffer,
-) => boolean | Promise<boolean>;
+export interface FineTuningOptions {
+  clock?: FineTuningClock;
+  /** How jobs advance: one status per poll (default) or per `stepMs` of the clock. */
+  advance?: JobAdvance;
+  /** Account name in the fine-tuned model's id. */
+  organization?: string;
+  /** When set, only this bearer token is accepted. */
+  apiKey?: string;
+  /** Seed of the deterministic ids. */
+  seed?: string;
+  /** Answer false (not 404) for routes and ids this simulator does not serve, so another may. */
+  passThrough?: boolean;
+  /** Polls (or steps) a job stays `running`, each with progress; default 1. */
+  runningPolls?: number;
+}
 
-export type FakeClock = () => number;
-
-/** How jobs advance (see JobProgression, shared with the demo's simulated vendors). */
-export type FakeAdvanceMode = JobAdvance;
-
-export interface RecordedRequest {
+/** One request to the fine-tuning routes. */
+export interface FineTuningRequest {
   method: string;
   path: string;
   query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON body, the multipart fields (file fields as `{filename, bytes}`), or undefined. */
   body: unknown;
-}
-
-export function splitUrl(request: IncomingMessage): {
-  path: string;
-  query: Record<string, string>;
-} {
-  const url = new URL(request.url ?? '/', 'http://fake.local');
-  return { path: url.pathname, query: Object.fromEntries(url.searchParams) };
-}
-
-export function bearerToken(request: IncomingMessage): string | undefined {
-  const header = request.headers.authorization;
-  const match = typeof header === 'string' ? /^Bearer\s+(.+)$/i.exec(header) : null;
-  return match?.[1];
 }
 
 const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -80,6 +64,8 @@ export function createIdGenerator(seed: string) {
   };
 }
 
+export type IdGenerator = ReturnType<typeof createIdGenerator>;
+
 /** Cursor pagination the way OpenAI lists do it: `after` is the id of the last item seen. */
 export function paginate<Item extends { id: string }>(
   items: readonly Item[],
@@ -92,17 +78,12 @@ export function paginate<Item extends { id: string }>(
   return { object: 'list', data, has_more: start + limit < items.length };
 }
 
-/** A rough token count (4 characters per token), used for `trained_tokens` / `token_count`. */
-export function roughTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
-
 export function recordRequest(
   request: IncomingMessage,
   path: string,
   query: Record<string, string>,
   body: unknown,
-): RecordedRequest {
+): FineTuningRequest {
   return { method: request.method ?? 'GET', path, query, headers: { ...request.headers }, body };
 }
 
@@ -118,7 +99,7 @@ export function describeForm(form: FormData): Record<string, unknown> {
 
 export interface InjectedHttpError {
   status: number;
-  /** Only requests whose path contains this (default: any route of the fake). */
+  /** Only requests whose path contains this (default: any route of the simulator). */
   pathIncludes?: string;
   method?: string;
   /** How many matching requests fail (default 1). */
@@ -127,7 +108,7 @@ export interface InjectedHttpError {
 }
 
 /** Transient vendor failures (429, 500, …) queued by a test; each matching request consumes one. */
-export class InjectedErrors {
+class InjectedErrors {
   private readonly queue: Array<InjectedHttpError & { remaining: number }> = [];
 
   add(error: InjectedHttpError): void {
@@ -148,29 +129,61 @@ export class InjectedErrors {
     if (match.remaining <= 0) {
       this.queue.splice(this.queue.indexOf(match), 1);
     }
-    for (const [name, value] of Object.entries(match.headers ?? {})) {
-      response.setHeader(name, value);
-    }
-    sendJson(response, match.status, {
-      error: {
-        message: `injected failure (${match.status})`,
-        type: match.status === 429 ? 'rate_limit_error' : 'server_error',
-        param: null,
-        code: null,
-      },
-    });
-    return true;
+    const error = {
+      message: `injected failure (${match.status})`,
+      type: match.status === 429 ? 'rate_limit_error' : 'server_error',
+      param: null,
+      code: null,
+    };
+    return sendJson(response, match.status, { error }, match.headers ?? {});
   }
 }
 
-/** OpenAI's error envelope (Together answers in the same shape). */
-export function sendError(
-  response: ServerResponse,
-  status: number,
-  message: string,
-  param: string | null = null,
-  code: string | null = null,
-  type = 'invalid_request_error',
-): true {
-  return sendJson(response, status, { error: { message, type, param, code } });
+/** How a test drives jobs. */
+export interface JobControls<Failure> {
+  /** The next job created fails (after the given status) as the failure says. */
+  failNextJob(failure?: Partial<Failure>): void;
+  /** Freezes (or unfreezes) a job where it is: polls no longer move it. */
+  hold(jobId: string, held?: boolean): void;
+  /** The next job created starts held (frozen in its first status until `hold(id, false)`). */
+  holdNextJob(): void;
+  /** Moves a job one status on by hand. */
+  step(jobId: string): void;
+  /** The next matching request(s) fail with this HTTP status (transient vendor errors). */
+  injectHttpError(error: InjectedHttpError): void;
+}
+
+interface Controllable {
+  progression: { held: boolean; step(): void };
+}
+
+/** The controls, plus what the routes read: scripted failures, injected errors, pending holds. */
+export function createJobControls<Failure extends object>(jobs: ReadonlyMap<string, Controllable>) {
+  const scripted: Array<Partial<Failure>> = [];
+  const injected = new InjectedErrors();
+  let holdNext = 0;
+  const controls: JobControls<Failure> = {
+    failNextJob: (failure = {}) => {
+      scripted.push(failure);
+    },
+    hold: (jobId, held = true) => {
+      const record = jobs.get(jobId);
+      if (record) {
+        record.progression.held = held;
+      }
+    },
+    holdNextJob: () => {
+      holdNext += 1;
+    },
+    step: (jobId) => jobs.get(jobId)?.progression.step(),
+    injectHttpError: (error) => injected.add(error),
+  };
+  /** Holds a new job's progression when `holdNextJob()` asked for it. */
+  const holdIfAsked = (progression: Controllable['progression']) => {
+    if (holdNext > 0) {
+      holdNext -= 1;
+      progression.held = true;
+    }
+  };
+  return { controls, scripted, injected, holdIfAsked };
 }
