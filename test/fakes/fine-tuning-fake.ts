@@ -3,7 +3,8 @@
  * the tests use. `startFineTuningFake({ vendor, clock, advance, organization, apiKey, seed })` for
  * a standalone server, or `createOpenAIFineTuningRoutes()` / `createTogetherFineTuningRoutes()` to
  * mount on the chat fake; `routes` inspect (`files`, `jobs`, `requests`) and drive jobs
- * (`failNextJob`, `hold`, `holdNextJob`, `step`, `injectHttpError`).
+ * (`failNextJob`, `hold`, `holdNextJob`, `step`, `injectHttpError`). The validators are the one
+ * JSONL check of fine-tuning files.
  */
 export {
   createOpenAIFineTuningRoutes,
@@ -13,4 +14,6 @@ export {
   type JobAdvance as FakeAdvanceMode,
   type RunningFineTuningSimulator as RunningFineTuningFake,
   startFineTuningSimulator as startFineTuningFake,
+  validateOpenAIChatFile,
+  validateTogetherFile,
 } from '../../src/cli/simulators/index.ts';

@@ -43,7 +43,10 @@ function writingStyleOf(model: string): WritingStyle {
   return model.includes('/') && model.includes('rekindle') ? 'question' : 'generic';
 }
 
-/** The email a simulated model writes: the lead's facts come from the user's turn. */
+/**
+ * The email a simulated model writes, from the user's turn only: the system turn names the sender's
+ * own company ("an SDR at Northwind Analytics"), which would pass for the lead's.
+ */
 function writeSimulatedOutreach(model: string, messages: unknown): string {
   const request = lastUserText(messages);
   return writeOutreachEmail(request, findOutreachFacts(request), writingStyleOf(model));
