@@ -1,0 +1,43 @@
+import { StoreError } from './store-errors.ts';
+
+const dataModelDoc = 'docs/data-model.md';
+
+/** The file a migration came from, as `supabase/migrations/<version>_<name>.sql`. */
+export function migrationPath(migration: { version: string; name: string }): string {
+  return `supabase/migrations/${migration.version}_${migration.name}.sql`;
+}
+
+export interface ChangedMigration {
+  readonly version: string;
+  readonly name: string;
+  /** What the database recorded when the file was applied. */
+  readonly appliedSha256: string;
+  /** What the file hashes to now. */
+  readonly fileSha256: string;
+}
+
+/**
+ * A migration the database has applied no longer has the content it was applied with. Nothing is
+ * applied until the file is restored: the database and the file would disagree on the schema.
+ */
+export class MigrationChecksumError extends StoreError {
+  readonly changed: readonly ChangedMigration[];
+
+  constructor(changed: readonly ChangedMigration[]) {
+    const lines = changed.map(
+      (migration) =>
+        `  ${migrationPath(migration)}: applied as sha256 ${migration.appliedSha256}, the file is now ${migration.fileSha256}`,
+    );
+    super(
+      [
+        `${changed.length} applied migration(s) were edited after they were applied to this database:`,
+        ...lines,
+        'A committed migration is never edited. Restore the file as it was (git checkout <commit> -- <file>) and put the change in a new migration; nothing was applied.',
+        `See ${dataModelDoc}, "Migrations".`,
+      ].join('\n'),
+      { retryable: false },
+    );
+    this.name = 'MigrationChecksumError';
+    this.changed = changed;
+  }
+}
