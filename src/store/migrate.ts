@@ -9,6 +9,7 @@ import {
   sha256Hex,
   verifyAppliedChecksums,
 } from './migration-history.ts';
+import { adoptBaseline } from './pre-squash-migrations.ts';
 import type { SqlExecutor } from './sql-executor.ts';
 
 /**
@@ -18,19 +19,23 @@ import type { SqlExecutor } from './sql-executor.ts';
  * second run is a no-op. A transaction-scoped advisory lock lets several gateways start at once.
  *
  * Before applying anything it checks the history: an applied file whose content changed since is
- * refused (MigrationChecksumError: a committed migration is never edited).
+ * refused (MigrationChecksumError: a committed migration is never edited), and a database built
+ * from the migrations the baseline replaced adopts the baseline (pre-squash-migrations.ts).
  */
 export interface MigrationFile {
-  /** The timestamp prefix, e.g. 20261128000100. */
+  /** The timestamp prefix, e.g. 20261207000100. */
   readonly version: string;
-  /** The rest of the file name without .sql, e.g. core_schema. */
+  /** The rest of the file name without .sql, e.g. tables. */
   readonly name: string;
   readonly path: string;
 }
 
 export interface MigrationResult {
   readonly applied: readonly MigrationFile[];
+  /** Every file the database had applied before this run (adopted ones included). */
   readonly alreadyApplied: readonly MigrationFile[];
+  /** Baseline files recorded as applied, without running, over a pre-squash database. */
+  readonly adopted: readonly MigrationFile[];
 }
 
 export interface MigrateOptions {
@@ -89,9 +94,15 @@ export async function migrate(
     await transaction.query('select pg_advisory_xact_lock($1)', [advisoryLockKey]);
     await createHistoryTables(transaction);
   });
-  await executor.transaction(async (transaction) => {
+  const adopted = await executor.transaction(async (transaction) => {
     await transaction.query('select pg_advisory_xact_lock($1)', [advisoryLockKey]);
+    const adoptedFiles = await adoptBaseline(
+      transaction,
+      migrations,
+      await readAppliedMigrations(transaction),
+    );
     await verifyAppliedChecksums(transaction, migrations, await readAppliedMigrations(transaction));
+    return adoptedFiles.map(fileOf);
   });
   const applied: MigrationFile[] = [];
   const alreadyApplied: MigrationFile[] = [];
@@ -112,5 +123,5 @@ export async function migrate(
     });
     (ran ? applied : alreadyApplied).push(fileOf(migration));
   }
-  return { applied, alreadyApplied };
+  return { applied, alreadyApplied, adopted };
 }

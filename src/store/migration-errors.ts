@@ -41,3 +41,26 @@ export class MigrationChecksumError extends StoreError {
     this.changed = changed;
   }
 }
+
+/**
+ * A database migrated with the development migrations that the baseline replaced, in a state the
+ * baseline cannot be adopted over: some of them missing, or applied in an edition that was edited
+ * afterwards. `problems` says which.
+ */
+export class PreSquashDatabaseError extends StoreError {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(
+      [
+        'This database was migrated with the 20261128… development migrations, which the baseline 20261207… replaced, and the baseline cannot be adopted over it:',
+        ...problems.map((problem) => `  ${problem}`),
+        'Upgrade path: keep the data you need (pg_dump --data-only), reset the database (a new database on PostgreSQL or Supabase, `supabase db reset` locally, or remove REKINDLE_DATA_DIR/pgdata for the embedded store), run `rekindle migrate`, then restore the data.',
+        `See ${dataModelDoc}, "Databases created before the baseline".`,
+      ].join('\n'),
+      { retryable: false },
+    );
+    this.name = 'PreSquashDatabaseError';
+    this.problems = problems;
+  }
+}
