@@ -70,9 +70,10 @@ export const preSquashMigrationsDir = join(
 );
 
 /**
- * Builds a database the way the runner did before the squash: each of the fifteen replaced files
- * (the editions that were squashed) in its own transaction, recorded in schema_migrations as one
- * statement, no checksums. `count` stops after that many files (a database migrated part way).
+ * Migrates a database the way the runner did before the squash: each of the fifteen replaced files
+ * (the editions that were squashed) not applied yet, in its own transaction, recorded in
+ * schema_migrations as one statement, no checksums. `count` stops at that many files (a database
+ * migrated part way); a later call applies the rest.
  */
 export async function applyPreSquashMigrations(
   executor: SqlExecutor,
@@ -86,10 +87,15 @@ export async function applyPreSquashMigrations(
       name text
     );
   `);
+  const recorded = await executor.query<{ version: string }>(
+    'select version from supabase_migrations.schema_migrations',
+  );
+  const applied = new Set(recorded.map((row) => row.version));
   const files = readdirSync(preSquashMigrationsDir)
     .filter((file) => file.endsWith('.sql'))
     .sort()
-    .slice(0, count);
+    .slice(0, count)
+    .filter((file) => !applied.has(file.slice(0, 14)));
   for (const file of files) {
     const sql = readFileSync(join(preSquashMigrationsDir, file), 'utf8');
     await executor.transaction(async (transaction) => {
