@@ -31,7 +31,7 @@ const header = `-- The current schema: what supabase/migrations produce on Postg
  * pg_dump of the same major version as the server: next to the server binaries, else on PATH.
  * (pg_dump of another major version prints the same schema differently.)
  */
-export function pgDumpBinary(): string {
+function pgDumpBinary(): string {
   const server = postgresBinary('postgres');
   // A bare name is on PATH: `which` says where.
   const serverPath =

@@ -64,7 +64,7 @@ export async function schemaFingerprint(executor: SqlExecutor): Promise<string[]
   return rows.map((row) => row.line);
 }
 
-export const preSquashMigrationsDir = join(
+const preSquashMigrationsDir = join(
   import.meta.dirname,
   '../../fixtures/pre-squash-migrations',
 );
