@@ -51,6 +51,12 @@ export async function createStore(
   if (autoMigrate) {
     try {
       const result = await store.migrate();
+      if (result.adopted.length > 0) {
+        options.logger?.info('store adopted the squashed migration baseline', {
+          transport: transport.kind,
+          adopted: result.adopted.map((migration) => migration.version),
+        });
+      }
       if (result.applied.length > 0) {
         options.logger?.info('store migrated', {
           transport: transport.kind,

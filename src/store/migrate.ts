@@ -1,6 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  createHistoryTables,
+  type LoadedMigration,
+  readAppliedMigrations,
+  recordApplied,
+  sha256Hex,
+  verifyAppliedChecksums,
+} from './migration-history.ts';
+import { adoptBaseline } from './pre-squash-migrations.ts';
 import type { SqlExecutor } from './sql-executor.ts';
 
 /**
@@ -8,18 +17,25 @@ import type { SqlExecutor } from './sql-executor.ts';
  * it in supabase_migrations.schema_migrations — the table the Supabase CLI uses — so
  * `supabase db push` and `rekindle migrate` agree on what ran. Applied versions are skipped, so a
  * second run is a no-op. A transaction-scoped advisory lock lets several gateways start at once.
+ *
+ * Before applying anything it checks the history: an applied file whose content changed since is
+ * refused (MigrationChecksumError: a committed migration is never edited), and a database built
+ * from the migrations the baseline replaced adopts the baseline (pre-squash-migrations.ts).
  */
 export interface MigrationFile {
-  /** The timestamp prefix, e.g. 20261128000100. */
+  /** The timestamp prefix, e.g. 20261207000100. */
   readonly version: string;
-  /** The rest of the file name without .sql, e.g. core_schema. */
+  /** The rest of the file name without .sql, e.g. tables. */
   readonly name: string;
   readonly path: string;
 }
 
 export interface MigrationResult {
   readonly applied: readonly MigrationFile[];
+  /** Every file the database had applied before this run (adopted ones included). */
   readonly alreadyApplied: readonly MigrationFile[];
+  /** Baseline files recorded as applied, without running, over a pre-squash database. */
+  readonly adopted: readonly MigrationFile[];
 }
 
 export interface MigrateOptions {
@@ -58,26 +74,39 @@ export function listMigrations(migrationsDir: string = defaultMigrationsDir()): 
     });
 }
 
+function loadMigrations(migrationsDir: string | undefined): LoadedMigration[] {
+  return listMigrations(migrationsDir).map((migration) => {
+    const content = readFileSync(migration.path);
+    return { ...migration, sql: content.toString('utf8'), sha256: sha256Hex(content) };
+  });
+}
+
+function fileOf(migration: LoadedMigration): MigrationFile {
+  return { version: migration.version, name: migration.name, path: migration.path };
+}
+
 export async function migrate(
   executor: SqlExecutor,
   options: MigrateOptions = {},
 ): Promise<MigrationResult> {
-  const migrations = listMigrations(options.migrationsDir);
+  const migrations = loadMigrations(options.migrationsDir);
   await executor.transaction(async (transaction) => {
     await transaction.query('select pg_advisory_xact_lock($1)', [advisoryLockKey]);
-    await transaction.exec(`
-      create schema if not exists supabase_migrations;
-      create table if not exists supabase_migrations.schema_migrations (
-        version text not null primary key,
-        statements text[],
-        name text
-      );
-    `);
+    await createHistoryTables(transaction);
+  });
+  const adopted = await executor.transaction(async (transaction) => {
+    await transaction.query('select pg_advisory_xact_lock($1)', [advisoryLockKey]);
+    const adoptedFiles = await adoptBaseline(
+      transaction,
+      migrations,
+      await readAppliedMigrations(transaction),
+    );
+    await verifyAppliedChecksums(transaction, migrations, await readAppliedMigrations(transaction));
+    return adoptedFiles.map(fileOf);
   });
   const applied: MigrationFile[] = [];
   const alreadyApplied: MigrationFile[] = [];
   for (const migration of migrations) {
-    const sql = readFileSync(migration.path, 'utf8');
     const ran = await executor.transaction(async (transaction) => {
       await transaction.query('select pg_advisory_xact_lock($1)', [advisoryLockKey]);
       const existing = await transaction.query(
@@ -87,15 +116,12 @@ export async function migrate(
       if (existing.length > 0) {
         return false;
       }
-      options.onApply?.(migration);
-      await transaction.exec(sql);
-      await transaction.query(
-        'insert into supabase_migrations.schema_migrations (version, statements, name) values ($1, $2, $3)',
-        [migration.version, [sql], migration.name],
-      );
+      options.onApply?.(fileOf(migration));
+      await transaction.exec(migration.sql);
+      await recordApplied(transaction, migration);
       return true;
     });
-    (ran ? applied : alreadyApplied).push(migration);
+    (ran ? applied : alreadyApplied).push(fileOf(migration));
   }
-  return { applied, alreadyApplied };
+  return { applied, alreadyApplied, adopted };
 }

@@ -56,9 +56,8 @@ export interface ChangeOptions {
 }
 
 /**
- * Typed client of the registry functions (`…_model_registry.sql`, re-created with the model first
- * and the route defaulting to `outreach` in `…_contract_fixes.sql`; always called with named
- * arguments). Every operation leaves the route's baseline with `traffic_percentage` = 100 − the
+ * Typed client of the registry functions (`…_model_registry.sql`: the model first, the route
+ * defaulting to `outreach`; always called with named arguments). Every operation leaves the route's baseline with `traffic_percentage` = 100 − the
  * testing variants' sum, so the stored split of a route adds up to 100.
  */
 export class ModelRegistryStore {

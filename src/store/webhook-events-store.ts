@@ -108,7 +108,7 @@ const emptyResult: WebhookIngestResult = {
 };
 
 /**
- * webhook_events through the store functions of supabase/migrations/20261128001000_webhook_ingest.sql.
+ * webhook_events through the store functions of supabase/migrations/…000600_webhooks.sql.
  * `ingest` is one SQL call, so one transaction: when it resolves, every event of the request is
  * durably stored and its effect applied (answer the provider 2xx only then); when it rejects, nothing
  * of the request was written and the provider's retry starts over cleanly.

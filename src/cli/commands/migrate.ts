@@ -30,16 +30,23 @@ export function createMigrateCommand(dependencies: StoreCommandDependencies = {}
             context.progress(`applying ${migration.version}_${migration.name}`),
         });
         const applied = result.applied.map((migration) => `${migration.version}_${migration.name}`);
+        const adopted = result.adopted.map((migration) => `${migration.version}_${migration.name}`);
+        const adoptedText =
+          adopted.length > 0
+            ? `Adopted the baseline over the migrations it replaced (recorded, not run):\n${adopted.map((name) => `  ${name}`).join('\n')}\n`
+            : '';
         return {
           json: {
             transport: store.transport.kind,
             applied,
             already_applied: result.alreadyApplied.length,
+            adopted,
           },
           text:
-            applied.length > 0
+            adoptedText +
+            (applied.length > 0
               ? `Applied ${applied.length} migration(s) on ${store.transport.kind}:\n${applied.map((name) => `  ${name}`).join('\n')}`
-              : `Database is up to date (${result.alreadyApplied.length} migrations applied earlier).`,
+              : `Database is up to date (${result.alreadyApplied.length} migrations applied earlier).`),
         };
       } finally {
         await store.close();

@@ -16,7 +16,7 @@ import { describeWithServices, postgresService } from '../../helpers/services.ts
 
 /**
  * The 95 % intervals of revenue per message, cost per message and cost per meeting in the
- * model_leaderboard view (…1800_leaderboard_value_intervals.sql): against values worked out here
+ * model_leaderboard view (…000900_leaderboard.sql): against values worked out here
  * from the raw messages, and against the intervals the API computes from the same rows (store
  * leaderboard source → buildLeaderboard), on PGlite and on PostgreSQL 15.
  */

@@ -19,10 +19,12 @@ import { describeWithServices } from '../../helpers/services.ts';
 import { stopTransportServices, type TransportCase, transportCases } from './store-transports.ts';
 
 /**
- * 20261128001500_contract_fixes.sql through every transport (PGlite, PGlite in its worker,
- * PostgreSQL, Supabase rpc): the tracking API fills route and version from the registry and stores
- * sg_message_id, the registry functions default the route and keep the baseline at the rest, rows
- * without a route count on the leaderboard, rows without a prompt are training-ready.
+ * The store contract fixes (first 20261128001500_contract_fixes.sql, now in the baseline's
+ * …000500_outcomes, …000800_model_registry and …000900_leaderboard) through every transport
+ * (PGlite, PGlite in its worker, PostgreSQL, Supabase rpc): the tracking API fills route and
+ * version from the registry and stores sg_message_id, the registry functions default the route and
+ * keep the baseline at the rest, rows without a route count on the leaderboard, rows without a
+ * prompt are training-ready.
  */
 afterAll(stopTransportServices);
 

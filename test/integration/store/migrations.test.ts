@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listMigrations, migrate } from '../../../src/store/migrate.ts';
+import { defaultMigrationsDir, listMigrations, migrate } from '../../../src/store/migrate.ts';
+import { MigrationChecksumError } from '../../../src/store/migration-errors.ts';
+import { sha256Hex } from '../../../src/store/migration-history.ts';
 import type { SqlExecutor } from '../../../src/store/sql-executor.ts';
 import { PgliteTransport } from '../../../src/store/transports/pglite-transport.ts';
 import { PostgresTransport } from '../../../src/store/transports/postgres-transport.ts';
@@ -104,6 +107,49 @@ function migrationChecks(open: () => Promise<{ executor: SqlExecutor; close(): P
       ).rejects.toThrow(/row-level security/);
       await transaction.exec('rollback to savepoint refused_insert');
     });
+  });
+
+  it('refuses to run when an applied migration was edited, and applies nothing', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'rekindle-migrations-'));
+    try {
+      cpSync(defaultMigrationsDir(), copy, { recursive: true });
+      const edited = migrations.at(-1);
+      const editedFile = join(copy, `${edited?.version}_${edited?.name}.sql`);
+      writeFileSync(editedFile, '\n-- a change made in place\n', { flag: 'a' });
+      writeFileSync(
+        join(copy, '29991231000000_after_the_edit.sql'),
+        'create table public.after_the_edit (id integer);\n',
+      );
+      const failure = await migrate(target.executor, { migrationsDir: copy }).catch(
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(MigrationChecksumError);
+      const message = (failure as Error).message;
+      expect(message).toContain(`supabase/migrations/${edited?.version}_${edited?.name}.sql`);
+      expect(message).toContain(sha256Hex(readFileSync(editedFile)));
+      expect(message).toContain('A committed migration is never edited');
+      const after = await target.executor.query(
+        `select 1 from pg_class where relname = 'after_the_edit'`,
+      );
+      expect(after).toEqual([]);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('fingerprints a file applied without a checksum (supabase db push) when it first sees it', async () => {
+    const migration = migrations[1];
+    await target.executor.query(
+      'delete from supabase_migrations.rekindle_checksums where version = $1',
+      [migration?.version],
+    );
+    const result = await migrate(target.executor);
+    expect(result.applied).toEqual([]);
+    const rows = await target.executor.query<{ sha256: string }>(
+      'select sha256 from supabase_migrations.rekindle_checksums where version = $1',
+      [migration?.version],
+    );
+    expect(rows).toEqual([{ sha256: sha256Hex(readFileSync(migration?.path ?? '')) }]);
   });
 }
 
