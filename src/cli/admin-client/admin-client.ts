@@ -51,10 +51,7 @@ export interface KeysAdmin {
 }
 
 /** A model to register; without a route or provider they are inferred like the admin API does. */
-export type RegisterRequest = Pick<
-  RegisterModelInput,
-  'model_id' | 'model_version' | 'base_model'
-> & {
+type RegisterRequest = Pick<RegisterModelInput, 'model_id' | 'model_version' | 'base_model'> & {
   readonly route?: string;
   readonly provider?: string;
 };
@@ -93,7 +90,7 @@ export interface ExportRequest {
   minExamples?: number;
 }
 
-export interface WaitOptions {
+interface WaitOptions {
   /** Stop once this holds (default: the run finished). */
   until?: (run: TrainingRun) => boolean;
   onProgress?: (run: TrainingRunDetail) => void;

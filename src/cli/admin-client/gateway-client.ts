@@ -17,7 +17,7 @@ export interface GatewayClient {
   send(method: string, path: string, options?: GatewayRequestOptions): Promise<Response>;
 }
 
-export interface GatewayRequestOptions {
+interface GatewayRequestOptions {
   readonly body?: unknown;
   /** Query parameters; undefined values are left out. */
   readonly query?: Readonly<Record<string, string | undefined>>;

@@ -95,12 +95,12 @@ export async function withExperiments<T>(
   return withAdminClient(context, dependencies, (client) => work(client.experiments, input));
 }
 
-export function stringFlag(args: ParsedArguments, name: string): string | undefined {
+function stringFlag(args: ParsedArguments, name: string): string | undefined {
   const value = args.values[name];
   return typeof value === 'string' ? value : undefined;
 }
 
-export function positiveNumberFlag(args: ParsedArguments, name: string): number | undefined {
+function positiveNumberFlag(args: ParsedArguments, name: string): number | undefined {
   const text = stringFlag(args, name);
   if (text === undefined) {
     return undefined;

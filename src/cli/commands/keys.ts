@@ -19,12 +19,18 @@ import { formatApiKeys } from '../format/index.ts';
  * Supabase), that database. Running gateways apply a change at once (NOTIFY, or the reload).
  */
 export function createKeysCommands(dependencies: AdminClientDependencies = {}): CliCommand[] {
-  const withKeys = <T>(context: CliContext, work: (keys: KeysAdmin) => Promise<T>) =>
+  // The first key of a fleet is made before any replica listens: then the shared database it is.
+  const withKeys: WithKeys = (context, work) =>
     withAdminClient(context, dependencies, (client) => work(client.keys), {
       sharedDatabaseWhenGatewayDown: true,
     });
+  return [createCommand(withKeys), listCommand(withKeys), revokeCommand(withKeys)];
+}
 
-  const create: CliCommand = {
+type WithKeys = <T>(context: CliContext, work: (keys: KeysAdmin) => Promise<T>) => Promise<T>;
+
+function createCommand(withKeys: WithKeys): CliCommand {
+  return {
     name: 'keys create',
     summary: 'Create an API key for an organization (printed once, stored as a hash)',
     usage: 'keys create --org ORG [--rpm N] [--name NAME] [--json]',
@@ -57,8 +63,10 @@ export function createKeysCommands(dependencies: AdminClientDependencies = {}): 
       };
     },
   };
+}
 
-  const list: CliCommand = {
+function listCommand(withKeys: WithKeys): CliCommand {
+  return {
     name: 'keys list',
     summary: 'List API keys (never the keys themselves)',
     usage: 'keys list [--org ORG] [--all] [--json]',
@@ -74,8 +82,10 @@ export function createKeysCommands(dependencies: AdminClientDependencies = {}): 
       return { json: { keys }, text: formatApiKeys(keys) };
     },
   };
+}
 
-  const revoke: CliCommand = {
+function revokeCommand(withKeys: WithKeys): CliCommand {
+  return {
     name: 'keys revoke',
     summary: 'Revoke an API key by id or prefix',
     usage: 'keys revoke ID|PREFIX [--json]',
@@ -98,8 +108,6 @@ export function createKeysCommands(dependencies: AdminClientDependencies = {}): 
       };
     },
   };
-
-  return [create, list, revoke];
 }
 
 function stringFlag(args: ParsedArguments, name: string): string | undefined {

@@ -33,13 +33,15 @@ const options = {
   reason: { type: 'string' },
 } as const satisfies CliOptions;
 
+type Subcommand = (
+  name: string,
+  summary: string,
+  usage: string,
+  run: (models: ModelsAdmin, args: ParsedArguments, context: CliContext) => Promise<Output>,
+) => CliCommand;
+
 export function createModelsCommands(dependencies: AdminClientDependencies = {}): CliCommand[] {
-  const command = (
-    name: string,
-    summary: string,
-    usage: string,
-    run: (models: ModelsAdmin, args: ParsedArguments, context: CliContext) => Promise<Output>,
-  ): CliCommand => ({
+  const command: Subcommand = (name, summary, usage, run) => ({
     name: `models ${name}`,
     summary,
     usage: `models ${name} ${usage} [--json]`,
@@ -59,6 +61,22 @@ export function createModelsCommands(dependencies: AdminClientDependencies = {})
       const rows = await models.list(flag(args, 'route'));
       return { json: { models: rows }, text: formatRegistryRows(rows) };
     }),
+    ...changeCommands(command),
+    command(
+      'report',
+      "A running gateway's per-model requests, success rate, latency, cost and tokens",
+      '',
+      async (models) => {
+        const report = await models.report();
+        return { json: report, text: formatRouterReport(report) };
+      },
+    ),
+  ];
+}
+
+/** register, deploy, promote, deprecate, rollback, set-baseline. */
+function changeCommands(command: Subcommand): CliCommand[] {
+  return [
     command(
       'register',
       'Register a model version on a route',
@@ -133,15 +151,6 @@ export function createModelsCommands(dependencies: AdminClientDependencies = {})
         const { ref, reason } = change(args);
         const row = await models.setBaseline(required(args, 'route'), ref, reason);
         return changed(row, `Baseline of route ${row.route} is now ${describeRegistryRow(row)}.`);
-      },
-    ),
-    command(
-      'report',
-      "A running gateway's per-model requests, success rate, latency, cost and tokens",
-      '',
-      async (models) => {
-        const report = await models.report();
-        return { json: report, text: formatRouterReport(report) };
       },
     ),
   ];

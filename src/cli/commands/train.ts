@@ -56,7 +56,11 @@ const exitCodeOf = (run: TrainingRun) =>
   run.status === 'failed' || run.status === 'cancelled' ? 1 : 0;
 
 export function createTrainCommands(dependencies: AdminClientDependencies = {}): CliCommand[] {
-  const train: CliCommand = {
+  return [trainCommand(dependencies), statusCommand(dependencies), cancelCommand(dependencies)];
+}
+
+function trainCommand(dependencies: AdminClientDependencies): CliCommand {
+  return {
     name: 'train',
     summary: 'Start a training cycle: export, fine-tune, register (and deploy) the new model',
     usage:
@@ -125,8 +129,10 @@ export function createTrainCommands(dependencies: AdminClientDependencies = {}):
       };
     },
   };
+}
 
-  const status: CliCommand = {
+function statusCommand(dependencies: AdminClientDependencies): CliCommand {
+  return {
     name: 'train status',
     summary: 'Show a training run (by id or model version), or list recent runs',
     usage: 'train status [RUN] [--wait] [--limit 20] [--json]',
@@ -162,8 +168,10 @@ export function createTrainCommands(dependencies: AdminClientDependencies = {}):
       });
     },
   };
+}
 
-  const cancel: CliCommand = {
+function cancelCommand(dependencies: AdminClientDependencies): CliCommand {
+  return {
     name: 'train cancel',
     summary: "Cancel a training run (and its vendor job); the vendor's answer is kept",
     usage: 'train cancel RUN [--reason TEXT] [--json]',
@@ -185,8 +193,6 @@ export function createTrainCommands(dependencies: AdminClientDependencies = {}):
       };
     },
   };
-
-  return [train, status, cancel];
 }
 
 export const trainCommands = createTrainCommands();

@@ -12,4 +12,4 @@ export {
   formatTrainingRun,
   formatTrainingRunList,
 } from './format-training-run.ts';
-export { numericColumns, type TableData, type TableLayout, textTable } from './text-table.ts';
+export { numericColumns, type TableData, textTable } from './text-table.ts';
