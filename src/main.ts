@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { formatDecisionTable, formatLeaderboardTable } from './cli/format/index.ts';
 import {
   ConfigError,
   type GatewayConfig,
@@ -263,7 +264,12 @@ async function compose(parts: {
       (app) => registerOutcomes(app, { tracker, metrics }),
       (app) => registerWebhooks(app, { config, store: webhookEvents, metrics, logger, now }),
       (app) => registerAdminModels(app, { registry, router, defaultRoute: config.default_route }),
-      (app) => registerAdminExperiments(app, rollout),
+      (app) =>
+        registerAdminExperiments(app, {
+          experiments: rollout.experiments,
+          events: rollout.events,
+          tables: { leaderboard: formatLeaderboardTable, decision: formatDecisionTable },
+        }),
       (app) => registerAdminTraining(app, { training, outcomes: store.outcomes, config }),
       (app) =>
         registerAdminKeys(app, {

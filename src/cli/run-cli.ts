@@ -1,13 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type Env, type GatewayConfig, loadConfig, rawEnvironment } from '../config/index.ts';
-import {
-  type CliCommand,
-  type CliContext,
-  CliError,
-  type CliResult,
-  type ParsedArguments,
-} from './cli-command.ts';
-import { localGatewayFallback } from './gateway-client.ts';
+import { type CliCommand, type CliContext, CliError } from './cli-command.ts';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -57,38 +50,13 @@ export async function runCli(
       allowPositionals: true,
       strict: true,
     });
-    const result = await runOrGoThroughLocalGateway(command, context, parsed);
+    const result = await command.run(context, parsed);
     io.stdout(json ? `${JSON.stringify(result.json)}\n` : ensureNewline(result.text));
     return result.exitCode ?? 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`rekindle ${command.name}: ${message}\n`);
     return error instanceof CliError ? error.exitCode : 1;
-  }
-}
-
-/**
- * Runs the command; if it found the embedded store locked by a gateway running on this machine,
- * runs it once more with REKINDLE_GATEWAY_URL set to that gateway (commands with a gateway mode
- * then use its admin API; the others hit the lock again and report it).
- */
-async function runOrGoThroughLocalGateway(
-  command: CliCommand,
-  context: CliContext,
-  args: ParsedArguments,
-): Promise<CliResult> {
-  try {
-    return await command.run(context, args);
-  } catch (error) {
-    const fallback = localGatewayFallback(error, context.env);
-    if (!fallback) {
-      throw error;
-    }
-    try {
-      return await command.run({ ...context, env: fallback.env }, args);
-    } catch (again) {
-      throw fallback.explain(again);
-    }
   }
 }
 

@@ -1,31 +1,28 @@
 import { resolve } from 'node:path';
-import type { GatewayConfig } from '../../config/index.ts';
 import {
   createJsonFileLeaderboardSource,
-  createStoreLeaderboardSource,
-  type ExperimentEvaluation,
-  evaluateSnapshot,
-  formatDecisionTable,
   type LeaderboardSource,
   outcomeWindows,
 } from '../../pipeline/rollout/index.ts';
-import type { Store } from '../../store/index.ts';
-import { LeaderboardStore } from '../../store/leaderboard-store.ts';
-import { ModelRegistryStore } from '../../store/model-registry-store.ts';
+import {
+  type AdminClientDependencies,
+  type ExperimentsAdmin,
+  experimentsOverSource,
+  withAdminClient,
+} from '../admin-client/index.ts';
 import {
   type CliCommand,
   type CliContext,
   CliError,
   type ParsedArguments,
 } from '../cli-command.ts';
-import { type GatewayClient, gatewayClientFromEnv } from '../gateway-client.ts';
-import { openConfiguredStore } from './migrate.ts';
+import { formatDecisionTable } from '../format/index.ts';
 
 /**
  * `rekindle evaluate [--route outreach] [--input FILE] [--now ISO] [--weekly-volume N] [--json]`:
  * each variant against the baseline → promote / keep_testing / rollback / invalid, with every number
- * behind it. Data: the experiment file with --input; else the running gateway's admin API when
- * REKINDLE_GATEWAY_URL is set; else the store, opened directly.
+ * behind it. Data: the experiment file with --input; else the admin client's (a running gateway's
+ * admin API, or the store opened directly).
  */
 export function createEvaluateCommand(dependencies: RolloutCommandDependencies = {}): CliCommand {
   return {
@@ -35,28 +32,9 @@ export function createEvaluateCommand(dependencies: RolloutCommandDependencies =
     options: { ...rolloutCommandOptions, 'weekly-volume': { type: 'string' } },
     async run(context, args) {
       const weeklyVolume = positiveNumberFlag(args, 'weekly-volume');
-      const evaluation = await withRolloutInput(context, args, dependencies, {
-        async remote(client, input) {
-          return client.request<ExperimentEvaluation>(
-            'GET',
-            `/admin/experiments/${encodeURIComponent(input.route)}`,
-            {
-              query: {
-                now: input.nowFromFlag ? input.now.toISOString() : undefined,
-                weekly_volume: weeklyVolume === undefined ? undefined : String(weeklyVolume),
-              },
-            },
-          );
-        },
-        async local(source, input) {
-          const snapshot = await source.load(input.route, input.now);
-          return evaluateSnapshot(snapshot, input.config.rollout, {
-            now: input.nowFromFlag ? input.now : undefined,
-            clockNow: input.now,
-            weeklyVolume,
-          });
-        },
-      });
+      const evaluation = await withExperiments(context, args, dependencies, (experiments, input) =>
+        experiments.evaluate(input.route, { now: input.now, weeklyVolume }),
+      );
       return {
         json: evaluation as unknown as Record<string, unknown>,
         text: formatDecisionTable(evaluation),
@@ -66,14 +44,9 @@ export function createEvaluateCommand(dependencies: RolloutCommandDependencies =
 }
 
 /** What `evaluate` and `leaderboard` need from the outside world; injectable for tests. */
-export interface RolloutCommandDependencies {
-  /** Replaces the store-backed source (used when neither --input nor REKINDLE_GATEWAY_URL is given). */
+export interface RolloutCommandDependencies extends AdminClientDependencies {
+  /** The experiments' data instead of the gateway's or the store's (without --input). */
   readonly storeSource?: (context: CliContext) => LeaderboardSource | Promise<LeaderboardSource>;
-  /** Opens the store for the store-backed source; default: from the config (migrated). */
-  readonly openStore?: (context: CliContext, options: { autoMigrate: boolean }) => Promise<Store>;
-  /** The admin API client; default: from REKINDLE_GATEWAY_URL and REKINDLE_ADMIN_TOKEN. */
-  readonly gatewayClient?: (context: CliContext) => GatewayClient | null;
-  readonly clock?: () => Date;
   /** Directory --input is resolved against (default: the process's working directory). */
   readonly cwd?: string;
 }
@@ -85,71 +58,49 @@ export const rolloutCommandOptions = {
 } as const;
 
 export interface RolloutCommandInput {
-  readonly config: GatewayConfig;
   readonly route: string;
-  /** --now, or the clock. */
-  readonly now: Date;
-  readonly nowFromFlag: boolean;
+  /** --now; undefined: the data's own as-of time, else the clock. */
+  readonly now: Date | undefined;
 }
 
 /**
- * Runs `local` on a leaderboard source (the --input file, or the store opened for the call and
- * closed after), or `remote` on the admin API when REKINDLE_GATEWAY_URL is set and --input is not.
+ * Runs `work` on the experiments of the --input file (computed here), else on those of the admin
+ * client (a running gateway's, or the store's).
  */
-export async function withRolloutInput<T>(
+export async function withExperiments<T>(
   context: CliContext,
   args: ParsedArguments,
   dependencies: RolloutCommandDependencies,
-  work: {
-    remote(client: GatewayClient, input: RolloutCommandInput): Promise<T>;
-    local(source: LeaderboardSource, input: RolloutCommandInput): Promise<T>;
-  },
+  work: (experiments: ExperimentsAdmin, input: RolloutCommandInput) => Promise<T>,
 ): Promise<T> {
   const config = context.config();
   const nowFlag = stringFlag(args, 'now');
   const input: RolloutCommandInput = {
-    config,
     route: stringFlag(args, 'route') ?? config.default_route,
-    now: nowFlag === undefined ? (dependencies.clock ?? (() => new Date()))() : parseNow(nowFlag),
-    nowFromFlag: nowFlag !== undefined,
+    now: nowFlag === undefined ? undefined : parseNow(nowFlag),
   };
+  const overSource = (source: LeaderboardSource) =>
+    experimentsOverSource(source, config.rollout, dependencies.clock ?? (() => new Date()));
   const file = stringFlag(args, 'input');
   if (file !== undefined) {
     const source = createJsonFileLeaderboardSource({
       path: resolve(dependencies.cwd ?? process.cwd(), file),
       windows: outcomeWindows(config.rollout),
     });
-    return work.local(source, input);
-  }
-  const client = (dependencies.gatewayClient ?? ((cli) => gatewayClientFromEnv(cli.env)))(context);
-  if (client) {
-    return work.remote(client, input);
+    return work(overSource(source), input);
   }
   if (dependencies.storeSource) {
-    return work.local(await dependencies.storeSource(context), input);
+    return work(overSource(await dependencies.storeSource(context)), input);
   }
-  const store = await (dependencies.openStore ?? openConfiguredStore)(context, {
-    autoMigrate: true,
-  });
-  try {
-    const registry = new ModelRegistryStore(store.transport);
-    const source = createStoreLeaderboardSource({
-      cohorts: new LeaderboardStore(store.transport),
-      listModels: (route) => registry.list(route),
-      windows: outcomeWindows(config.rollout),
-    });
-    return await work.local(source, input);
-  } finally {
-    await store.close();
-  }
+  return withAdminClient(context, dependencies, (client) => work(client.experiments, input));
 }
 
-export function stringFlag(args: ParsedArguments, name: string): string | undefined {
+function stringFlag(args: ParsedArguments, name: string): string | undefined {
   const value = args.values[name];
   return typeof value === 'string' ? value : undefined;
 }
 
-export function positiveNumberFlag(args: ParsedArguments, name: string): number | undefined {
+function positiveNumberFlag(args: ParsedArguments, name: string): number | undefined {
   const text = stringFlag(args, name);
   if (text === undefined) {
     return undefined;

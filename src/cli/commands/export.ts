@@ -1,12 +1,8 @@
 import { resolve } from 'node:path';
-import { formatExportStats } from '../../pipeline/training/index.ts';
+import { type AdminClientDependencies, withAdminClient } from '../admin-client/index.ts';
 import { type CliCommand, CliError } from '../cli-command.ts';
-import {
-  numberFlag,
-  stringFlag,
-  type TrainingCommandDependencies,
-  withTrainingControl,
-} from './train.ts';
+import { formatExportStats } from '../format/index.ts';
+import { numberFlag, stringFlag } from './train.ts';
 
 /**
  * `rekindle export --output FILE [--organization-id ORG] [--min-quality-score 0.6] [--limit N]
@@ -15,7 +11,7 @@ import {
  * scrubbed, deduplicated, with stats and cost estimates. The file appears only when the export
  * passed its checks.
  */
-export function createExportCommand(dependencies: TrainingCommandDependencies = {}): CliCommand {
+export function createExportCommand(dependencies: AdminClientDependencies = {}): CliCommand {
   return {
     name: 'export',
     summary: 'Export training-ready outcomes to fine-tuning JSONL (PII scrubbed), with stats',
@@ -59,13 +55,13 @@ export function createExportCommand(dependencies: TrainingCommandDependencies = 
         'a whole number',
       );
       const keepPii = args.values['keep-pii'] === true;
-      const { stats, mode } = await withTrainingControl(context, dependencies, async (control) => {
+      const { stats, mode } = await withAdminClient(context, dependencies, async (client) => {
         context.progress(
-          control.mode === 'gateway'
-            ? `exporting through the gateway at ${context.env.REKINDLE_GATEWAY_URL}…`
+          client.mode === 'gateway'
+            ? `exporting through the gateway at ${client.gatewayUrl}…`
             : 'exporting training-ready outcomes…',
         );
-        const result = await control.exportToFile(
+        const result = await client.training.exportToFile(
           output,
           {
             format,
@@ -77,7 +73,7 @@ export function createExportCommand(dependencies: TrainingCommandDependencies = 
           },
           (fetched) => context.progress(`  ${fetched} outcomes read`),
         );
-        return { stats: result, mode: control.mode };
+        return { stats: result, mode: client.mode };
       });
       if (keepPii) {
         context.progress('warning: --keep-pii: names, emails and phone numbers were NOT removed');

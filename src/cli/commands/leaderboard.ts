@@ -1,13 +1,9 @@
-import {
-  buildLeaderboard,
-  formatLeaderboardTable,
-  type Leaderboard,
-} from '../../pipeline/rollout/index.ts';
 import type { CliCommand } from '../cli-command.ts';
+import { formatLeaderboardTable } from '../format/index.ts';
 import {
   type RolloutCommandDependencies,
   rolloutCommandOptions,
-  withRolloutInput,
+  withExperiments,
 } from './evaluate.ts';
 
 /**
@@ -24,21 +20,9 @@ export function createLeaderboardCommand(
     usage: 'leaderboard [--route outreach] [--input FILE] [--now ISO] [--json]',
     options: rolloutCommandOptions,
     async run(context, args) {
-      const leaderboard = await withRolloutInput<Leaderboard>(context, args, dependencies, {
-        remote(client, input) {
-          return client.request<Leaderboard>('GET', '/admin/leaderboard', {
-            query: {
-              route: input.route,
-              now: input.nowFromFlag ? input.now.toISOString() : undefined,
-            },
-          });
-        },
-        async local(source, input) {
-          const snapshot = await source.load(input.route, input.now);
-          const asOf = input.nowFromFlag ? input.now : (snapshot.asOf ?? input.now);
-          return buildLeaderboard(snapshot.aggregates, asOf);
-        },
-      });
+      const leaderboard = await withExperiments(context, args, dependencies, (experiments, input) =>
+        experiments.leaderboard(input.route, { now: input.now }),
+      );
       return {
         json: leaderboard as unknown as Record<string, unknown>,
         text: formatLeaderboardTable(leaderboard),

@@ -1,17 +1,9 @@
-import { createStore, type Store } from '../../store/index.ts';
-import type { CliCommand, CliContext } from '../cli-command.ts';
+import type { CliCommand } from '../cli-command.ts';
+import { type OpenStore, openConfiguredStore } from '../open-configured-store.ts';
 
 export interface StoreCommandDependencies {
   /** Opens the store the command works on (tests inject one); default: from the config. */
-  openStore?: (context: CliContext, options: { autoMigrate: boolean }) => Promise<Store>;
-}
-
-/** The CLI opens the store itself: PGlite in REKINDLE_DATA_DIR, DATABASE_URL, or Supabase. */
-export function openConfiguredStore(
-  context: CliContext,
-  options: { autoMigrate: boolean },
-): Promise<Store> {
-  return createStore(context.config().store, { autoMigrate: options.autoMigrate });
+  openStore?: OpenStore;
 }
 
 /** `rekindle migrate [--json]`: applies pending supabase/migrations, recording what ran. */

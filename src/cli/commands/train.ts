@@ -1,57 +1,13 @@
-import {
-  createLocalTrainingControl,
-  createRemoteTrainingControl,
-  describeRunStatus,
-  formatTrainingRun,
-  formatTrainingRunList,
-  isFinishedRun,
-  type TrainingControl,
-} from '../../pipeline/training/index.ts';
-import { createStore } from '../../store/index.ts';
+import { isFinishedRun } from '../../pipeline/training/index.ts';
 import type { TrainingRun, TrainingRunDetail } from '../../store/training-runs-store.ts';
+import { type AdminClientDependencies, withAdminClient } from '../admin-client/index.ts';
 import {
   type CliCommand,
   type CliContext,
   CliError,
   type ParsedArguments,
 } from '../cli-command.ts';
-
-export interface TrainingCommandDependencies {
-  /** How the command reaches runs and outcomes (tests inject one); default: see below. */
-  openControl?: (context: CliContext) => Promise<TrainingControl>;
-}
-
-/**
- * With REKINDLE_GATEWAY_URL the running gateway's admin API (its orchestrator drives the runs);
- * otherwise the store itself (PGlite in REKINDLE_DATA_DIR, DATABASE_URL or Supabase), with this
- * process driving runs while it waits. An embedded PGlite has one owner: while a gateway holds it,
- * set REKINDLE_GATEWAY_URL.
- */
-export async function openTrainingControl(context: CliContext): Promise<TrainingControl> {
-  const url = context.env.REKINDLE_GATEWAY_URL;
-  if (url) {
-    return createRemoteTrainingControl({
-      baseUrl: url,
-      adminToken: context.env.REKINDLE_ADMIN_TOKEN,
-    });
-  }
-  const config = context.config();
-  const store = await createStore(config.store, { autoMigrate: true });
-  return createLocalTrainingControl({ store, config });
-}
-
-export async function withTrainingControl<T>(
-  context: CliContext,
-  dependencies: TrainingCommandDependencies,
-  work: (control: TrainingControl) => Promise<T>,
-): Promise<T> {
-  const control = await (dependencies.openControl ?? openTrainingControl)(context);
-  try {
-    return await work(control);
-  } finally {
-    await control.close();
-  }
-}
+import { describeRunStatus, formatTrainingRun, formatTrainingRunList } from '../format/index.ts';
 
 export function stringFlag(args: ParsedArguments, name: string): string | undefined {
   const value = args.values[name];
@@ -99,8 +55,12 @@ const handedOver = (run: TrainingRun) => run.status === 'queued' || run.status =
 const exitCodeOf = (run: TrainingRun) =>
   run.status === 'failed' || run.status === 'cancelled' ? 1 : 0;
 
-export function createTrainCommands(dependencies: TrainingCommandDependencies = {}): CliCommand[] {
-  const train: CliCommand = {
+export function createTrainCommands(dependencies: AdminClientDependencies = {}): CliCommand[] {
+  return [trainCommand(dependencies), statusCommand(dependencies), cancelCommand(dependencies)];
+}
+
+function trainCommand(dependencies: AdminClientDependencies): CliCommand {
+  return {
     name: 'train',
     summary: 'Start a training cycle: export, fine-tune, register (and deploy) the new model',
     usage:
@@ -133,8 +93,10 @@ export function createTrainCommands(dependencies: TrainingCommandDependencies = 
       );
       const wait = args.values.wait === true;
       const route = stringFlag(args, 'route');
-      const run = await withTrainingControl(context, dependencies, async (control) => {
-        const created = await control.startRun({
+      // The gateway's orchestrator drives runs; in-process, this process does while it waits.
+      const { run, mode } = await withAdminClient(context, dependencies, async (client) => {
+        const { training, mode } = client;
+        const created = await training.startRun({
           provider,
           modelVersion: stringFlag(args, 'model-version') ?? null,
           ...(minQualityScore === undefined ? {} : { minQualityScore }),
@@ -145,20 +107,21 @@ export function createTrainCommands(dependencies: TrainingCommandDependencies = 
           triggeredBy: 'cli',
         });
         context.progress(
-          `training run ${created.id} (${created.model_version} on ${provider}) started${control.mode === 'gateway' ? ' on the gateway' : ''}`,
+          `training run ${created.id} (${created.model_version} on ${provider}) started${mode === 'gateway' ? ' on the gateway' : ''}`,
         );
-        if (!wait && control.mode === 'gateway') {
-          return control.getRun(created.id);
-        }
-        return control.waitForRun(created.id, {
-          until: wait ? isFinishedRun : handedOver,
-          onProgress: progressPrinter(context),
-        });
+        const current =
+          !wait && mode === 'gateway'
+            ? await training.getRun(created.id)
+            : await training.waitForRun(created.id, {
+                until: wait ? isFinishedRun : handedOver,
+                onProgress: progressPrinter(context),
+              });
+        return { run: current, mode };
       });
       const next =
         wait || isFinishedRun(run)
           ? ''
-          : `\n\nFollow it with \`rekindle train status ${run.id}\`${context.env.REKINDLE_GATEWAY_URL ? '' : ' --wait (or a running gateway resumes it)'}.`;
+          : `\n\nFollow it with \`rekindle train status ${run.id}\`${mode === 'gateway' ? '' : ' --wait (or a running gateway resumes it)'}.`;
       return {
         json: run as unknown as Record<string, unknown>,
         text: `${formatTrainingRun(run)}${next}`,
@@ -166,8 +129,10 @@ export function createTrainCommands(dependencies: TrainingCommandDependencies = 
       };
     },
   };
+}
 
-  const status: CliCommand = {
+function statusCommand(dependencies: AdminClientDependencies): CliCommand {
+  return {
     name: 'train status',
     summary: 'Show a training run (by id or model version), or list recent runs',
     usage: 'train status [RUN] [--wait] [--limit 20] [--json]',
@@ -183,17 +148,17 @@ export function createTrainCommands(dependencies: TrainingCommandDependencies = 
         (v) => Number.isInteger(v) && v > 0,
         'a positive whole number',
       );
-      return withTrainingControl(context, dependencies, async (control) => {
+      return withAdminClient(context, dependencies, async ({ training }) => {
         if (!ref) {
-          const runs = await control.listRuns({ limit: limit ?? 20 });
+          const runs = await training.listRuns({ limit: limit ?? 20 });
           return {
             json: { object: 'list', data: runs },
             text: formatTrainingRunList(runs),
           };
         }
-        let run = await control.getRun(ref);
+        let run = await training.getRun(ref);
         if (args.values.wait === true && !isFinishedRun(run)) {
-          run = await control.waitForRun(run.id, { onProgress: progressPrinter(context) });
+          run = await training.waitForRun(run.id, { onProgress: progressPrinter(context) });
         }
         return {
           json: run as unknown as Record<string, unknown>,
@@ -203,8 +168,10 @@ export function createTrainCommands(dependencies: TrainingCommandDependencies = 
       });
     },
   };
+}
 
-  const cancel: CliCommand = {
+function cancelCommand(dependencies: AdminClientDependencies): CliCommand {
+  return {
     name: 'train cancel',
     summary: "Cancel a training run (and its vendor job); the vendor's answer is kept",
     usage: 'train cancel RUN [--reason TEXT] [--json]',
@@ -217,8 +184,8 @@ export function createTrainCommands(dependencies: TrainingCommandDependencies = 
           2,
         );
       }
-      const run = await withTrainingControl(context, dependencies, (control) =>
-        control.cancelRun(ref, stringFlag(args, 'reason') ?? null),
+      const run = await withAdminClient(context, dependencies, ({ training }) =>
+        training.cancelRun(ref, stringFlag(args, 'reason') ?? null),
       );
       return {
         json: run as unknown as Record<string, unknown>,
@@ -226,8 +193,6 @@ export function createTrainCommands(dependencies: TrainingCommandDependencies = 
       };
     },
   };
-
-  return [train, status, cancel];
 }
 
 export const trainCommands = createTrainCommands();

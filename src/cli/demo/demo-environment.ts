@@ -13,7 +13,11 @@ import { loadConfig, readEnv } from '../../config/index.ts';
 import { type RunningGateway, startGateway } from '../../main.ts';
 import { createLogger } from '../../metrics/index.ts';
 import { createStore, type Store } from '../../store/index.ts';
-import { createGatewayClient, type GatewayClient } from '../gateway-client.ts';
+import {
+  type AdminClient,
+  createGatewayClient,
+  createHttpAdminClient,
+} from '../admin-client/index.ts';
 import { type SimulatedUpstream, startSimulatedUpstream } from '../simulators/index.ts';
 import { generateWebhookKeys, type WebhookKeys } from './audience/webhook-signing.ts';
 import { type DemoSettings, demoGatewayFile, organizationId } from './demo-settings.ts';
@@ -24,7 +28,8 @@ export interface DemoEnvironment {
   readonly together: SimulatedUpstream;
   readonly gateway: RunningGateway;
   readonly store: Store;
-  readonly admin: GatewayClient;
+  /** The gateway's admin API, as the CLI's commands reach it. */
+  readonly admin: AdminClient;
   /** The campaigns' tenant key (organization `northwind-outbound`). */
   readonly apiKey: string;
   readonly keys: WebhookKeys;
@@ -83,7 +88,9 @@ export async function startDemoEnvironment(
     const { key: apiKey } = await store.apiKeys.create({ organizationId, name: 'demo campaigns' });
     const gateway = await startGateway({ config, store, logger, now: clock.now });
     closers.push(() => gateway.shutdown());
-    const admin = createGatewayClient({ url: gateway.url, adminToken, actor: 'demo' });
+    const admin = createHttpAdminClient(
+      createGatewayClient({ url: gateway.url, adminToken, actor: 'demo' }),
+    );
     return { openai, together, gateway, store, admin, apiKey, keys, logs, close };
   } catch (error) {
     await close();

@@ -36,12 +36,14 @@ export async function runDemo(settings: DemoSettings, progress: DemoProgress): P
       `OpenAI simulator ${environment.openai.url}, Together simulator ${environment.together.url}`,
     );
     const { admin } = environment;
-    await admin.request('POST', '/admin/models', {
-      body: { route, model_id: 'gpt-4o-mini', provider: 'openai', model_version: baseVersion },
+    await admin.models.register({
+      route,
+      model_id: 'gpt-4o-mini',
+      provider: 'openai',
+      model_version: baseVersion,
+      base_model: null,
     });
-    await admin.request('PUT', `/admin/routes/${route}/baseline`, {
-      body: { model_version: baseVersion, reason: 'demo: the base model before any training' },
-    });
+    await admin.models.setBaseline(route, baseVersion, 'demo: the base model before any training');
     const random = createRandom(settings.seed);
     const queue = new EventQueue();
     const context: DemoContext = {
@@ -122,10 +124,8 @@ export async function runDemo(settings: DemoSettings, progress: DemoProgress): P
 }
 
 async function deployedAtOf(context: DemoContext, modelVersion: string): Promise<number> {
-  const models = await context.environment.admin.request<{
-    data: Array<{ model_version: string; deployed_at: string | null }>;
-  }>('GET', '/admin/models', { query: { route } });
-  const deployedAt = models.data.find((row) => row.model_version === modelVersion)?.deployed_at;
+  const models = await context.environment.admin.models.list(route);
+  const deployedAt = models.find((row) => row.model_version === modelVersion)?.deployed_at;
   const time = deployedAt ? Date.parse(deployedAt) : Number.NaN;
   return Number.isNaN(time) ? context.clock.now() : time;
 }

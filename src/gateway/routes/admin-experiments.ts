@@ -1,8 +1,8 @@
 import type { Context, Hono } from 'hono';
-import {
-  type ExperimentService,
-  formatDecisionTable,
-  formatLeaderboardTable,
+import type {
+  ExperimentEvaluation,
+  ExperimentService,
+  Leaderboard,
 } from '../../pipeline/rollout/index.ts';
 import type { RolloutEvent } from '../../store/model-registry-store.ts';
 import { InvalidRequestError } from '../errors.ts';
@@ -12,6 +12,14 @@ export interface AdminExperimentsOptions {
   readonly experiments: ExperimentService;
   /** The audit trail (`rollout_events`), newest first. */
   readonly events: (route: string | undefined, limit: number) => Promise<readonly RolloutEvent[]>;
+  /**
+   * The readable tables of `format=table`: the CLI's text formatting (src/cli/format), handed in
+   * by the composition root — the gateway itself formats no text.
+   */
+  readonly tables: {
+    readonly leaderboard: (board: Leaderboard) => string;
+    readonly decision: (evaluation: ExperimentEvaluation) => string;
+  };
 }
 
 /**
@@ -23,7 +31,7 @@ export interface AdminExperimentsOptions {
  * `format=table` answers the readable table as text/plain. Errors use the normal error handler.
  */
 export function registerAdminExperiments(app: Hono<GatewayEnv>, options: AdminExperimentsOptions) {
-  const { experiments, events } = options;
+  const { experiments, events, tables } = options;
 
   app.get('/admin/leaderboard', async (context) => {
     const route = context.req.query('route') || undefined;
@@ -31,11 +39,11 @@ export function registerAdminExperiments(app: Hono<GatewayEnv>, options: AdminEx
     const table = wantsTable(context);
     if (route !== undefined) {
       const board = await experiments.leaderboard(route, { now });
-      return table ? context.text(formatLeaderboardTable(board)) : context.json(board);
+      return table ? context.text(tables.leaderboard(board)) : context.json(board);
     }
     const boards = await experiments.leaderboards({ now });
     if (table) {
-      return context.text(boards.map(formatLeaderboardTable).join('\n'));
+      return context.text(boards.map((board) => tables.leaderboard(board)).join('\n'));
     }
     return context.json({
       object: 'list',
@@ -50,7 +58,7 @@ export function registerAdminExperiments(app: Hono<GatewayEnv>, options: AdminEx
       weeklyVolume: positiveParameter(context, 'weekly_volume'),
     });
     return wantsTable(context)
-      ? context.text(formatDecisionTable(evaluation))
+      ? context.text(tables.decision(evaluation))
       : context.json(evaluation);
   });
 

@@ -1,5 +1,4 @@
-/** The training pipeline's public face: export, fine-tuners, durable runs, CLI control. */
-export * from './control/index.ts';
+/** The training pipeline's public face: export, fine-tuners, durable runs. */
 export * from './export/index.ts';
 export * from './fine-tuners/index.ts';
 export * from './orchestrator/index.ts';

@@ -6,7 +6,6 @@ import type { CliCommand } from '../../../src/cli/cli-command.ts';
 import { createTrainCommands } from '../../../src/cli/commands/train.ts';
 import { runCli } from '../../../src/cli/run-cli.ts';
 import { readEnv } from '../../../src/config/index.ts';
-import { createLocalTrainingControl } from '../../../src/pipeline/training/index.ts';
 import { type Store, storeOverTransport } from '../../../src/store/create-store.ts';
 import { OutcomesStore } from '../../../src/store/outcomes/outcomes-store.ts';
 import { TrainingRunsStore } from '../../../src/store/training-runs-store.ts';
@@ -45,10 +44,7 @@ describe('rekindle train over the store', () => {
       });
       await outcomes.recordMeeting('org_cli', sent.id, { meeting_time: '2026-12-01T10:00:00Z' });
     }
-    commands = createTrainCommands({
-      openControl: async (context) =>
-        createLocalTrainingControl({ store, config: context.config(), ownsStore: false }),
-    });
+    commands = createTrainCommands({ openStore: async () => store });
   }, 60_000);
 
   afterAll(async () => {

@@ -9,7 +9,6 @@ import { validateOpenAIChatFile, validateTogetherFile } from '../../../src/cli/s
 import { loadConfig, readEnv } from '../../../src/config/index.ts';
 import { type RunningGateway, startGateway } from '../../../src/main.ts';
 import { silentLogger } from '../../../src/metrics/index.ts';
-import { createLocalTrainingControl } from '../../../src/pipeline/training/index.ts';
 import {
   adminHeaders,
   adminToken,
@@ -190,12 +189,8 @@ describe('export of training-ready outcomes', () => {
     // Over the store (the gateway's own here; an embedded store has a single owner).
     const overStore = join(directory, 'store.jsonl');
     const local = createExportCommand({
-      openControl: async (context) =>
-        createLocalTrainingControl({
-          store: gateway.store,
-          config: context.config(),
-          ownsStore: false,
-        }),
+      // The commands close the store they open; this one is the gateway's, so keep it open.
+      openStore: async () => ({ ...gateway.store, close: async () => {} }),
     });
     const direct = await cli(['export', '--output', overStore, '--min-examples', '20'], [local], {
       OPENAI_API_KEY: 'unused',

@@ -68,7 +68,10 @@ export async function runExperiment(
     });
     clock.advanceTo(weekStart + weekMs);
     await deliverDue(context);
-    evaluation = await admin.request<ExperimentEvaluation>('GET', `/admin/experiments/${route}`);
+    evaluation = await admin.experiments.evaluate(route, {
+      now: undefined,
+      weeklyVolume: undefined,
+    });
     const look = summarize(week, evaluation, input.variant);
     looks.push(look);
     progress.note(describeLook(look));
@@ -82,8 +85,8 @@ export async function runExperiment(
     throw new Error('the experiment ran no week (weeks must be at least 1)');
   }
   // The board as the engine saw it, before acting changes the registry.
-  const leaderboard = await admin.request<Leaderboard>('GET', '/admin/leaderboard', {
-    query: { route, now: evaluation.evaluated_at },
+  const leaderboard = await admin.experiments.leaderboard(route, {
+    now: new Date(evaluation.evaluated_at),
   });
   const action = await act(context, evaluation, input.variant);
   return {
@@ -107,12 +110,12 @@ async function act(
   const reason = `rekindle evaluate: ${(judged?.reasons ?? evaluation.reasons).join('; ')}`;
   const { admin } = context.environment;
   if (evaluation.decision === 'promote' && evaluation.promoted_variant === variant) {
-    await admin.request('POST', `/admin/models/${variant}/promote`, { body: { route, reason } });
+    await admin.models.change('promote', { route, ref: variant, reason });
     context.progress.note(`${variant} promoted: it is the baseline of ${route} now`);
     return 'promoted';
   }
   if (judged?.decision === 'rollback') {
-    await admin.request('POST', `/admin/models/${variant}/rollback`, { body: { route, reason } });
+    await admin.models.change('rollback', { route, ref: variant, reason });
     context.progress.note(`${variant} rolled back: its traffic returns to the baseline`);
     return 'rolled_back';
   }

@@ -21,13 +21,11 @@ export async function runTrainingCycle(
       `only ${ready} training-ready outcomes; a training cycle needs ${minTrainingExamples} (send more leads)`,
     );
   }
-  const created = await admin.request<TrainingRunDetail>('POST', '/admin/training/runs', {
-    body: {
-      provider: input.provider,
-      route,
-      deploy_immediately: true,
-      ab_test_traffic: input.trafficPercentage,
-    },
+  const created = await admin.training.startRun({
+    provider: input.provider,
+    route,
+    deployImmediately: true,
+    abTestTraffic: input.trafficPercentage,
   });
   const bar = context.progress.bar(
     `training ${created.model_version} on ${input.provider}`,
@@ -36,7 +34,7 @@ export async function runTrainingCycle(
   let reached = 0;
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const run = await admin.request<TrainingRunDetail>('GET', `/admin/training/runs/${created.id}`);
+    const run = await admin.training.getRun(created.id);
     const index = path.indexOf(run.status) + 1;
     if (index > reached) {
       bar.tick(index - reached);

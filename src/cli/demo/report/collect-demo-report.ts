@@ -107,12 +107,8 @@ export async function collectDemoReport(
     executor.query<OutcomeProgressRow>(outcomeProgressSql, [organizationId]),
     executor.query<FlywheelWeek>('select * from public.flywheel_weekly order by week_start'),
     executor.query<WeeklyVersionRow>(weeklySql, [JSON.stringify(weeks), organizationId]),
-    environment.admin.request<{ data: RegistryRow[] }>('GET', '/admin/models', {
-      query: { route },
-    }),
-    environment.admin.request<{ data: RolloutEvent[] }>('GET', '/admin/rollout/events', {
-      query: { route, limit: '50' },
-    }),
+    environment.admin.models.list(route),
+    environment.admin.models.events(route, 50),
   ]);
   const completions: Record<string, number> = {};
   for (const upstream of [environment.openai, environment.together]) {
@@ -132,8 +128,8 @@ export async function collectDemoReport(
     flywheel: flywheel.map((row) => ({ ...numbers(row), week_start: String(row.week_start) })),
     weeks,
     weekly: weekly.map(numbers),
-    registry: registry.data,
-    rollout_events: events.data,
+    registry,
+    rollout_events: events,
     examples: [...campaigns.examples.values()],
     webhooks_delivered: { ...audience.delivered },
     upstream_completions: completions,

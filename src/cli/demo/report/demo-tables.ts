@@ -3,13 +3,16 @@
  * the model comparison (the engine's own decision table and the leaderboard), and the flywheel's
  * weekly metrics from the `flywheel_weekly` view.
  */
-import { formatDecisionTable, type LeaderboardRow } from '../../../pipeline/rollout/index.ts';
+import type { LeaderboardRow } from '../../../pipeline/rollout/index.ts';
 import type { TrainingRunDetail } from '../../../store/training-runs-store.ts';
+import { formatDecisionTable, type TableData, textTable } from '../../format/index.ts';
 import { describeLook } from '../phases/experiment-phase.ts';
 import type { DemoReport } from './collect-demo-report.ts';
-import { count, rate, share, signed, type TableData, textTable, usd } from './text-table.ts';
+import { count, rate, share, signed, usd } from './table-cells.ts';
 
 const table = (headers: string[], rows: string[][]): TableData => ({ headers, rows });
+/** The demo's tables: a rule under the headers, numbers right-aligned. */
+const text = (data: TableData) => textTable(data, { rule: true, alignNumbers: true });
 
 export function outcomeProgressTable(report: DemoReport): TableData {
   return table(
@@ -177,26 +180,26 @@ export function formatDemoText(report: DemoReport, reportPath: string): string {
     `Rekindle demo — seed ${report.settings.seed}, variant lift "${report.settings.variantLift}", ${(report.duration_ms / 1000).toFixed(0)} s`,
     '',
     'Outcome progress (every tracked message, by model version)',
-    textTable(outcomeProgressTable(report)),
+    text(outcomeProgressTable(report)),
     '',
     'Training runs',
-    textTable(trainingTable(report.runs)),
+    text(trainingTable(report.runs)),
     '',
     `Experiment: ${experiment.variant} at ${report.settings.variantShare} % against the baseline, one look per week`,
     weeklyLooksTable(report),
     '',
     'Model comparison (leaderboard at the last look)',
-    textTable(leaderboardTable(experiment.leaderboard.rows)),
+    text(leaderboardTable(experiment.leaderboard.rows)),
     '',
     formatDecisionTable(experiment.evaluation).trimEnd(),
     '',
     'Flywheel weekly metrics (flywheel_weekly)',
-    textTable(flywheelTable(report)),
+    text(flywheelTable(report)),
     '',
     verdictLine(report),
     '',
     'Registry of route outreach at the end',
-    textTable(registryTable(report)),
+    text(registryTable(report)),
     '',
     first && next
       ? `Next cycle: ${next.model_version} trained on ${next.provider} (${next.fine_tuned_model}), ${next.status} at ${next.ab_test_traffic ?? 10} %.`

@@ -3,7 +3,8 @@
  * decision, three charts — reply rate by version over time, traffic split, cost per meeting — and
  * the tables of the text output, plus what each version wrote.
  */
-import { formatDecisionTable, statistics } from '../../../pipeline/rollout/index.ts';
+import { statistics } from '../../../pipeline/rollout/index.ts';
+import { formatDecisionTable, numericColumns, type TableData } from '../../format/index.ts';
 import { demoWindows } from '../demo-settings.ts';
 import type { DemoReport } from './collect-demo-report.ts';
 import {
@@ -15,7 +16,6 @@ import {
   verdictLine,
 } from './demo-tables.ts';
 import { barChart, escapeHtml, type LineSeries, lineChart, stackedBarChart } from './svg-charts.ts';
-import { numericColumns, type TableData } from './text-table.ts';
 
 const palette = ['#6b7280', '#2563eb', '#16a34a', '#d97706', '#9333ea', '#dc2626'];
 

@@ -24,6 +24,7 @@ export {
   defaultDecisionOptions,
   type OutcomeWindows,
 } from './decision-options.ts';
+export { formatP } from './decision-reasons.ts';
 export { type RemainingEstimate, signedPercent } from './estimate-remaining.ts';
 export {
   type Decision,
@@ -37,7 +38,6 @@ export {
   type PromotionPlan,
   planPromotion,
 } from './experiment-plan.ts';
-export { formatDecisionTable } from './format-decision-table.ts';
 export { type HarmKind, type HarmMetric, type HarmTest, harmFamily } from './harm-tests.ts';
 export type { ArmValue, ComparedMetric, MetricComparison } from './metric-comparisons.ts';
 export type { PromotionCheck, PromotionMetric } from './promotion-checks.ts';

@@ -9,7 +9,6 @@ export {
   experimentFileSchema,
   parseExperimentFile,
 } from './experiment-file.ts';
-export { formatLeaderboardTable } from './format-leaderboard-table.ts';
 export {
   createJsonFileLeaderboardSource,
   type JsonFileLeaderboardSourceOptions,

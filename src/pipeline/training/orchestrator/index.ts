@@ -4,12 +4,6 @@ export {
   exportOutcomesToFiles,
   exportStatsHeader,
 } from './export-outcomes.ts';
-export {
-  describeRunStatus,
-  formatExportStats,
-  formatTrainingRun,
-  formatTrainingRunList,
-} from './format-training-run.ts';
 export { type PollBackoff, pollBackoff, pollDelayMs } from './poll-backoff.ts';
 export { LeaseLostError, RunLease } from './run-lease.ts';
 export { advanceClaimedRun, type RunWorkerOptions } from './run-worker.ts';

@@ -1,5 +1,9 @@
-import { signedPercent } from '../decision/index.ts';
-import type { Leaderboard, LeaderboardRow } from './build-leaderboard.ts';
+import {
+  type Leaderboard,
+  type LeaderboardRow,
+  signedPercent,
+} from '../../pipeline/rollout/index.ts';
+import { textTable } from './text-table.ts';
 
 const columns: readonly { header: string; cell: (row: LeaderboardRow) => string }[] = [
   {
@@ -21,21 +25,14 @@ const columns: readonly { header: string; cell: (row: LeaderboardRow) => string 
 
 /** The leaderboard as a text table: one row per model version, rates with 95 % intervals in JSON. */
 export function formatLeaderboardTable(leaderboard: Leaderboard): string {
-  const cells = leaderboard.rows.map((row) => columns.map((column) => column.cell(row)));
-  const widths = columns.map((column, index) =>
-    Math.max(column.header.length, ...cells.map((row) => (row[index] ?? '').length)),
-  );
-  const render = (row: readonly string[]) =>
-    row
-      .map((cell, index) => cell.padEnd(widths[index] ?? 0))
-      .join('  ')
-      .trimEnd();
+  const table = {
+    headers: columns.map((column) => column.header),
+    rows: leaderboard.rows.map((row) => columns.map((column) => column.cell(row))),
+  };
   return [
     `Leaderboard for route "${leaderboard.route}" (as of ${leaderboard.as_of}; only messages whose outcome window has closed count)`,
     '',
-    render(columns.map((column) => column.header)),
-    render(widths.map((width) => '-'.repeat(width))),
-    ...cells.map(render),
+    textTable(table, { rule: true }),
     '',
   ].join('\n');
 }

@@ -1,6 +1,7 @@
-/** Human-readable text for training runs and export stats (the CLI's output without --json). */
-import type { TrainingRun, TrainingRunDetail } from '../../../store/training-runs-store.ts';
-import type { TrainingExportStats } from '../export/index.ts';
+/** Training runs as text (`rekindle train` and `train status` without --json). */
+import type { TrainingExportStats } from '../../pipeline/training/index.ts';
+import type { TrainingRun, TrainingRunDetail } from '../../store/training-runs-store.ts';
+import { textTable } from './text-table.ts';
 
 const numberFormat = new Intl.NumberFormat('en-US');
 
@@ -64,49 +65,15 @@ export function formatTrainingRunList(runs: readonly TrainingRun[]): string {
   if (runs.length === 0) {
     return 'No training runs.';
   }
-  const header = ['ID', 'VERSION', 'PROVIDER', 'STATUS', 'MODEL', 'CREATED'];
-  const rows = runs.map((run) => [
-    run.id,
-    run.model_version,
-    run.provider,
-    run.status,
-    run.fine_tuned_model ?? '',
-    run.created_at,
-  ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-}
-
-export function formatExportStats(output: string, stats: TrainingExportStats): string {
-  const reasons = Object.entries(stats.filtered)
-    .filter(([reason, count]) => reason !== 'total' && count > 0)
-    .map(([reason, count]) => `${reason} ${count}`)
-    .join(', ');
-  const lines = [
-    `Exported ${stats.written.total} examples to ${output} (${stats.format} format, ${stats.keep_pii ? 'PII KEPT' : 'PII scrubbed'}).`,
-    `  fetched ${stats.fetched}, filtered ${stats.filtered.total}${reasons ? ` (${reasons})` : ''}`,
-    `  average quality ${stats.average_quality_score ?? '—'} (threshold ${stats.min_quality_score}), about ${numberFormat.format(stats.estimated_tokens.total)} tokens`,
-  ];
-  for (const [provider, estimate] of Object.entries(stats.estimated_cost_usd ?? {})) {
-    const usd = estimate.estimated_usd === null ? 'price unknown' : `$${estimate.estimated_usd}`;
-    lines.push(
-      `  estimated training cost on ${provider}: ${usd} (${estimate.base_model}, ${estimate.epochs} epochs, ${numberFormat.format(estimate.billed_tokens)} billed tokens)`,
-    );
-  }
-  if (stats.limit_reached) {
-    lines.push('  stopped at --limit');
-  }
-  if (stats.dedupe.saturated) {
-    lines.push(
-      '  dedupe table saturated: later duplicates were not caught (raise dedupe_capacity)',
-    );
-  }
-  return lines.join('\n');
+  return textTable({
+    headers: ['ID', 'VERSION', 'PROVIDER', 'STATUS', 'MODEL', 'CREATED'],
+    rows: runs.map((run) => [
+      run.id,
+      run.model_version,
+      run.provider,
+      run.status,
+      run.fine_tuned_model ?? '',
+      run.created_at,
+    ]),
+  });
 }

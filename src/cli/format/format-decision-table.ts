@@ -1,8 +1,15 @@
-import type { Interval } from '../statistics/index.ts';
-import { formatP } from './decision-reasons.ts';
-import { signedPercent } from './estimate-remaining.ts';
-import type { ExperimentEvaluation, VariantEvaluation } from './evaluate-experiment.ts';
-import type { ArmValue, ComparedMetric, MetricComparison } from './metric-comparisons.ts';
+import {
+  type ArmValue,
+  type ComparedMetric,
+  type ExperimentEvaluation,
+  formatP,
+  type MetricComparison,
+  signedPercent,
+  type VariantEvaluation,
+} from '../../pipeline/rollout/index.ts';
+import { textTable } from './text-table.ts';
+
+type Interval = NonNullable<ArmValue['interval']>;
 
 /** Rows of the seed's comparison table, then the guardrails the engine also watches. */
 const tableRows: readonly ComparedMetric[] = [
@@ -58,20 +65,10 @@ function formatVariant(evaluation: ExperimentEvaluation, variant: VariantEvaluat
     const comparison = variant.comparisons.find((row) => row.metric === metric);
     return comparison ? [formatRow(comparison, variant, evaluation)] : [];
   });
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const render = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
   const lines = [
     `Baseline ${evaluation.baseline} (${baselineArm?.traffic_percentage ?? '?'} % of traffic) vs variant ${variant.model_version} (${variant.traffic_percentage} %${runtime})`,
     '',
-    render(headers),
-    render(widths.map((width) => '-'.repeat(width))),
-    ...rows.map(render),
+    textTable({ headers, rows }, { rule: true }),
     '',
     `Decision: ${variant.decision.toUpperCase()} ${variant.model_version}`,
     ...variant.reasons.map((reason) => `  - ${reason}`),
