@@ -64,10 +64,7 @@ export async function schemaFingerprint(executor: SqlExecutor): Promise<string[]
   return rows.map((row) => row.line);
 }
 
-const preSquashMigrationsDir = join(
-  import.meta.dirname,
-  '../../fixtures/pre-squash-migrations',
-);
+const preSquashMigrationsDir = join(import.meta.dirname, '../../fixtures/pre-squash-migrations');
 
 /**
  * Migrates a database the way the runner did before the squash: each of the fifteen replaced files
