@@ -12,8 +12,9 @@ import {
   startPostgresServer,
 } from '../../helpers/postgres-server.ts';
 import { describeWithServices, itWithServices, postgresService } from '../../helpers/services.ts';
+import { execForm, instructionsOf } from './dockerfile.ts';
 import { type ModuleRecorder, moduleRecorder, processesRunning } from './module-recorder.ts';
-import { assembleRuntimeLayout, type RuntimeLayout } from './production-layout.ts';
+import { assembleRuntimeLayout, type RuntimeLayout, runtimeStage } from './production-layout.ts';
 
 /**
  * Issue 18, Must show 1: `npm run build && npm run start:prod` serves /healthz from dist/ with no
@@ -129,9 +130,12 @@ describeWithServices(services, 'the compiled start, as the container image runs 
         });
         expect(chat.status).toBe(200);
         expect(chat.headers.get('x-rekindle-provider')).toBe('sandbox');
+        // The image's HEALTHCHECK command, as Docker runs it inside the container.
+        expect(await healthcheck(port)).toBe(0);
         process.kill(group, 'SIGTERM');
         await closed;
         expect(output).toMatch(/"msg":"drained","drained":true/);
+        expect(await healthcheck(port)).toBe(1);
       } finally {
         try {
           process.kill(group, 'SIGKILL');
@@ -146,6 +150,25 @@ describeWithServices(services, 'the compiled start, as the container image runs 
     120_000,
   );
 });
+
+/** Runs deploy/Dockerfile's HEALTHCHECK command with the image's environment; its exit code. */
+async function healthcheck(port: number): Promise<number> {
+  const { runtime } = runtimeStage(repositoryRoot);
+  const args = instructionsOf(runtime, 'HEALTHCHECK')[0]?.args ?? '';
+  const [command = 'false', ...rest] = execForm({
+    keyword: 'CMD',
+    args: args.slice(args.indexOf('CMD') + 4),
+    line: 0,
+  });
+  return promisify(execFile)(command, rest, {
+    cwd: layout.directory,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...layout.env, PORT: String(port) },
+    timeout: 10_000,
+  }).then(
+    () => 0,
+    (error: { code?: unknown }) => (typeof error.code === 'number' ? error.code : -1),
+  );
+}
 
 async function waitForStatus(
   url: string,
