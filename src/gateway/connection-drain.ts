@@ -9,7 +9,7 @@ import { setImmediate as afterPoll } from 'node:timers/promises';
  * carries `Connection: close`); idle connections are closed once no request has started for this
  * long, i.e. once the clients have gone quiet.
  */
-export const defaultIdleCloseMs = 1_000;
+const defaultIdleCloseMs = 1_000;
 const sweepIntervalMs = 50;
 
 interface ConnectionState {

@@ -50,5 +50,3 @@ export const postgresConfigSchema = z
       ),
   })
   .strict();
-
-export type PostgresConfig = z.infer<typeof postgresConfigSchema>;

@@ -18,7 +18,7 @@ export interface PostgresConnectionSettings {
   readonly listen_url?: string | undefined;
 }
 
-export const defaultPostgresSettings: PostgresConnectionSettings = {
+const defaultPostgresSettings: PostgresConnectionSettings = {
   pool_size: 10,
   statement_timeout_ms: 0,
   idle_timeout_ms: 30_000,

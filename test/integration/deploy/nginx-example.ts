@@ -18,7 +18,7 @@ export interface NginxExample {
 }
 
 /** The example with `server gateway-N:8787` → the given upstreams and `listen 8080` → `listen`. */
-export function templatedExample(upstreams: readonly string[], listen: string): string {
+function templatedExample(upstreams: readonly string[], listen: string): string {
   const example = readFileSync(join(repositoryRoot, 'deploy/nginx/rekindle.conf'), 'utf8');
   const servers = [...example.matchAll(/^(\s*server\s+)gateway-(\d+):8787\b/gm)];
   if (servers.length !== upstreams.length) {
