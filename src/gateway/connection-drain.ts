@@ -28,11 +28,13 @@ export interface DrainResult {
 
 export interface ConnectionDrain {
   /**
-   * Stops accepting connections; answers every request from now on (and every in-flight one whose
-   * headers are not yet out) with `Connection: close`; closes idle connections once clients are
-   * quiet; at `graceMs` closes whatever is left. Resolves when no connection is open.
+   * After `announceMs` (readiness already failing, everything served as before, so that a load
+   * balancer polling /readyz sees the drain), stops accepting connections; answers every request
+   * from then on (and every in-flight one whose headers are not yet out) with `Connection:
+   * close`; closes idle connections once clients are quiet; at `graceMs` (counted from the call)
+   * closes whatever is left. Resolves when no connection is open.
    */
-  drain(graceMs: number): Promise<DrainResult>;
+  drain(graceMs: number, options?: { announceMs?: number }): Promise<DrainResult>;
 }
 
 /**
@@ -95,7 +97,12 @@ export function trackConnections(
   };
 
   return {
-    async drain(graceMs) {
+    async drain(graceMs, drainOptions = {}) {
+      const deadlineAt = performance.now() + graceMs;
+      const announceMs = Math.min(drainOptions.announceMs ?? 0, graceMs);
+      if (announceMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, announceMs));
+      }
       draining = true;
       for (const response of inFlight) {
         if (!response.headersSent) {
@@ -117,7 +124,7 @@ export function trackConnections(
       const sweeper = setInterval(() => void closeIdle(), sweepIntervalMs);
       let deadlineTimer: NodeJS.Timeout | undefined;
       const deadline = new Promise<false>((resolve) => {
-        deadlineTimer = setTimeout(() => resolve(false), graceMs);
+        deadlineTimer = setTimeout(() => resolve(false), deadlineAt - performance.now());
       });
       const drained = await Promise.race([closed, deadline]);
       clearInterval(sweeper);

@@ -12,9 +12,10 @@ export interface RunningServer {
   /** Requests (including open streams) not yet finished. */
   inFlight(): number;
   /**
-   * Fails readiness and stops accepting connections; requests on open connections are answered
-   * with `Connection: close`, idle connections closed, in-flight requests and streams finish up to
-   * `graceMs`; then every connection left is closed. Resolves when none is open.
+   * Fails readiness at once and, after the announce time, stops accepting connections; requests
+   * on open connections are answered with `Connection: close`, idle connections closed, in-flight
+   * requests and streams finish up to `graceMs` (announce included); then every connection left
+   * is closed. Resolves when none is open.
    */
   drain(graceMs: number): Promise<DrainResult>;
 }
@@ -26,6 +27,8 @@ export async function startServer(options: {
   logger: Logger;
   /** How long a connection must be idle before a drain closes it (see connection-drain.ts). */
   idleCloseMs?: number;
+  /** On drain, how long readiness fails before the listener closes (server.shutdown_announce_ms). */
+  announceMs?: number;
 }): Promise<RunningServer> {
   const { gateway, logger } = options;
   let inFlight = 0;
@@ -64,7 +67,7 @@ export async function startServer(options: {
     inFlight: () => inFlight,
     async drain(graceMs) {
       gateway.health.draining = true;
-      const result = await connections.drain(graceMs);
+      const result = await connections.drain(graceMs, { announceMs: options.announceMs ?? 0 });
       if (!result.drained) {
         logger.warn('shutdown deadline reached; closed the connections still open', {
           abandoned: result.abandoned,
