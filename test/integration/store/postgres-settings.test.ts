@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, expect } from 'vitest';
+import { commands } from '../../../src/cli/commands/index.ts';
+import { runCli } from '../../../src/cli/run-cli.ts';
+import { readEnv } from '../../../src/config/index.ts';
 import { createStore, type Store } from '../../../src/store/index.ts';
+import { listMigrations } from '../../../src/store/migrate.ts';
 import type { PostgresTransport } from '../../../src/store/transports/postgres-transport.ts';
 import {
   freePort,
@@ -55,6 +59,26 @@ describeWithServices(services, 'PostgreSQL connection settings', () => {
       await expect(executor.query('select pg_sleep(1)')).rejects.toMatchObject({ code: '57014' });
     },
   );
+
+  itWithServices(services, '`rekindle migrate` is not bound by the statement timeout', async () => {
+    const env = readEnv({
+      DATABASE_URL: await server.database('migrate_timeout'),
+      DATABASE_STATEMENT_TIMEOUT_MS: '1',
+    });
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(['migrate', '--json'], env, commands, {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
+    });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).applied).toHaveLength(listMigrations().length);
+  });
 
   itWithServices(services, 'LISTEN goes through listen_url', async () => {
     const unreachable = `postgres://postgres@127.0.0.1:${await freePort()}/postgres`;
