@@ -285,6 +285,7 @@ async function compose(parts: {
     host: config.server.host,
     port: config.server.port,
     logger,
+    announceMs: config.server.shutdown_announce_ms,
   });
   if (
     dataDir &&

@@ -101,7 +101,7 @@ export async function runBenchmark(
     const wrk = options.install ? await ensureDebianTool('wrk', 'wrk') : await which('wrk');
     const autocannonRunner = join(repoDir, 'bench', 'harness', 'autocannon-runner.ts');
     const compiledEntry =
-      options.rekindleRun === 'compiled' ? await buildGateway(repoDir, workDir, log) : null;
+      options.rekindleRun === 'compiled' ? await buildGateway(repoDir, log) : null;
     const upstream = await startUpstream({
       workDir,
       logDir,
@@ -283,7 +283,7 @@ export async function runBenchmark(
       rekindleRunMode:
         compiledEntry === null
           ? '`node --import tsx src/main.ts` (TypeScript through tsx, as `npm start`)'
-          : '`node dist/main.js` compiled by `tsc -p tsconfig.build.json` (into bench/.work/dist)',
+          : '`node dist/main.js` (`npm run build`, then the entry of `npm run start:prod`)',
       targets: targets.map((target) => measurements.get(target.id) as TargetMeasurements),
       rekindle: facts,
       durationSeconds: (performance.now() - started) / 1000,
@@ -296,38 +296,18 @@ export async function runBenchmark(
 }
 
 /**
- * `tsc -p tsconfig.build.json` into the work dir. tsc exits non-zero on type errors but still
- * emits; the run goes on (and says so) as long as the entry was written.
+ * `npm run build` (tsc -p tsconfig.build.json → dist/), then the entry `npm run start:prod` runs,
+ * dist/main.js: the bench measures the production start. tsc exits non-zero on type errors but
+ * still emits; the run goes on (and says so) as long as the entry was written.
  */
-async function buildGateway(
-  repoDir: string,
-  workDir: string,
-  log: (line: string) => void,
-): Promise<string> {
-  const outDir = join(workDir, 'dist');
-  const tsc = createRequire(join(repoDir, 'package.json')).resolve('typescript/bin/tsc');
-  log(`compiling the gateway (tsc -p tsconfig.build.json --outDir ${outDir})`);
+async function buildGateway(repoDir: string, log: (line: string) => void): Promise<string> {
+  log('compiling the gateway (npm run build → dist/)');
   try {
-    await runCommand(
-      process.execPath,
-      [
-        tsc,
-        '-p',
-        join(repoDir, 'tsconfig.build.json'),
-        '--outDir',
-        outDir,
-        '--incremental',
-        '--tsBuildInfoFile',
-        join(workDir, 'dist.tsbuildinfo'),
-        '--sourceMap',
-        'false',
-      ],
-      { cwd: repoDir, timeoutMs: 300_000 },
-    );
+    await runCommand('npm', ['run', 'build'], { cwd: repoDir, timeoutMs: 300_000 });
   } catch (error) {
-    log(`tsc reported errors (the build is used anyway): ${String(error).slice(0, 400)}`);
+    log(`npm run build reported errors (the build is used anyway): ${String(error).slice(0, 400)}`);
   }
-  const entry = join(outDir, 'main.js');
+  const entry = join(repoDir, 'dist', 'main.js');
   if (!existsSync(entry)) {
     throw new Error(`the build wrote no ${entry}`);
   }

@@ -35,6 +35,26 @@ export const envSchema = z.object({
     .optional()
     .describe('Anthropic base URL without /v1 (default https://api.anthropic.com).'),
   DATABASE_URL: z.string().optional().describe('Postgres connection string (store transport pg).'),
+  DATABASE_POOL_SIZE: z
+    .string()
+    .optional()
+    .describe('Postgres pool size per replica (store.postgres.pool_size, default 10).'),
+  DATABASE_STATEMENT_TIMEOUT_MS: z
+    .string()
+    .optional()
+    .describe('Postgres statement_timeout in ms (store.postgres.statement_timeout_ms).'),
+  DATABASE_IDLE_TIMEOUT_MS: z
+    .string()
+    .optional()
+    .describe('Close pooled Postgres connections idle this long (store.postgres.idle_timeout_ms).'),
+  DATABASE_APPLICATION_NAME: z
+    .string()
+    .optional()
+    .describe('Postgres application_name (store.postgres.application_name).'),
+  DATABASE_LISTEN_URL: z
+    .string()
+    .optional()
+    .describe('Postgres URL for LISTEN when DATABASE_URL is a transaction-mode pooler.'),
   SUPABASE_URL: z.string().optional().describe('Supabase project URL (store transport supabase).'),
   SUPABASE_SERVICE_ROLE_KEY: z.string().optional().describe('Supabase service role key.'),
   REDIS_URL: z.string().optional().describe('Redis for shared rate limits and breaker state.'),

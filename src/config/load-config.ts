@@ -180,6 +180,10 @@ function applyEnvironment(file: JsonObject, env: Env): GatewayConfigInput {
   if (env.REDIS_URL) {
     store.redis_url = env.REDIS_URL;
   }
+  const postgres = postgresFromEnvironment(asObject(store.postgres) ?? {}, env);
+  if (postgres) {
+    store.postgres = postgres;
+  }
 
   const webhooks = { ...(asObject(file.webhooks) ?? {}) };
   if (env.SENDGRID_WEBHOOK_PUBLIC_KEY) {
@@ -193,6 +197,28 @@ function applyEnvironment(file: JsonObject, env: Env): GatewayConfigInput {
   }
 
   return { ...file, server, providers, models, store, webhooks } as GatewayConfigInput;
+}
+
+/** DATABASE_* connection settings override the file's `store.postgres`; numbers stay checked by the schema. */
+function postgresFromEnvironment(file: JsonObject, env: Env): JsonObject | undefined {
+  const fromEnv: JsonObject = {};
+  const numbers = {
+    pool_size: env.DATABASE_POOL_SIZE,
+    statement_timeout_ms: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    idle_timeout_ms: env.DATABASE_IDLE_TIMEOUT_MS,
+  };
+  for (const [key, value] of Object.entries(numbers)) {
+    if (value !== undefined) {
+      fromEnv[key] = Number(value);
+    }
+  }
+  if (env.DATABASE_APPLICATION_NAME) {
+    fromEnv.application_name = env.DATABASE_APPLICATION_NAME;
+  }
+  if (env.DATABASE_LISTEN_URL) {
+    fromEnv.listen_url = env.DATABASE_LISTEN_URL;
+  }
+  return Object.keys(fromEnv).length > 0 ? { ...file, ...fromEnv } : undefined;
 }
 
 /** Without a configured `outreach` route, it uses the first vendor with a key, else the sandbox. */

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Logger } from '../metrics/index.ts';
+import { type DrainResult, trackConnections } from './connection-drain.ts';
 import type { GatewayApp } from './create-app.ts';
 
 export interface RunningServer {
@@ -11,10 +12,12 @@ export interface RunningServer {
   /** Requests (including open streams) not yet finished. */
   inFlight(): number;
   /**
-   * Fails readiness, lets in-flight requests and streams finish up to `graceMs`, then closes every
-   * connection. Resolves when the listener is closed.
+   * Fails readiness at once and, after the announce time, stops accepting connections; requests
+   * on open connections are answered with `Connection: close`, idle connections closed, in-flight
+   * requests and streams finish up to `graceMs` (announce included); then every connection left
+   * is closed. Resolves when none is open.
    */
-  drain(graceMs: number): Promise<{ drained: boolean; abandoned: number }>;
+  drain(graceMs: number): Promise<DrainResult>;
 }
 
 export async function startServer(options: {
@@ -22,10 +25,13 @@ export async function startServer(options: {
   host: string;
   port: number;
   logger: Logger;
+  /** How long a connection must be idle before a drain closes it (see connection-drain.ts). */
+  idleCloseMs?: number;
+  /** On drain, how long readiness fails before the listener closes (server.shutdown_announce_ms). */
+  announceMs?: number;
 }): Promise<RunningServer> {
   const { gateway, logger } = options;
   let inFlight = 0;
-  const idleWaiters = new Set<() => void>();
 
   const server = await new Promise<Server>((resolve, reject) => {
     const created = serve(
@@ -34,7 +40,12 @@ export async function startServer(options: {
     ) as Server;
     created.once('error', reject);
   });
+  // Above the 60 s idle timeout of nginx's upstream keepalive and of cloud load balancers, so the
+  // proxy, not the gateway, closes an idle connection (a close from this side races a reuse).
   server.keepAliveTimeout = 65_000;
+  const connections = trackConnections(server, {
+    ...(options.idleCloseMs === undefined ? {} : { idleCloseMs: options.idleCloseMs }),
+  });
   server.on('request', (request, response) => {
     const isProbe =
       request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics';
@@ -44,11 +55,6 @@ export async function startServer(options: {
     inFlight += 1;
     response.once('close', () => {
       inFlight -= 1;
-      if (inFlight === 0) {
-        for (const wake of idleWaiters) {
-          wake();
-        }
-      }
     });
   });
 
@@ -61,31 +67,13 @@ export async function startServer(options: {
     inFlight: () => inFlight,
     async drain(graceMs) {
       gateway.health.draining = true;
-      const deadline = new Promise<false>((resolve) =>
-        setTimeout(() => resolve(false), graceMs).unref(),
-      );
-      const idle = new Promise<true>((resolve) => {
-        if (inFlight === 0) {
-          resolve(true);
-          return;
-        }
-        idleWaiters.add(() => resolve(true));
-      });
-      const drained = await Promise.race([idle, deadline]);
-      const abandoned = inFlight;
-      if (!drained) {
-        logger.warn('shutdown deadline reached; closing open connections', { abandoned });
+      const result = await connections.drain(graceMs, { announceMs: options.announceMs ?? 0 });
+      if (!result.drained) {
+        logger.warn('shutdown deadline reached; closed the connections still open', {
+          abandoned: result.abandoned,
+        });
       }
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        if (!drained) {
-          server.closeAllConnections();
-        }
-        // Keep-alive sockets that are idle now close; busy ones were waited for above.
-        setTimeout(() => server.closeAllConnections(), 100).unref();
-      });
-      return { drained, abandoned };
+      return result;
     },
   };
 }

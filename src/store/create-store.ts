@@ -7,7 +7,10 @@ import type { SqlExecutor } from './sql-executor.ts';
 import { StoreError } from './store-errors.ts';
 import type { StoreTransport } from './store-transport.ts';
 import { PgliteWorkerTransport } from './transports/pglite-worker-transport.ts';
-import { PostgresTransport } from './transports/postgres-transport.ts';
+import {
+  type PostgresConnectionSettings,
+  PostgresTransport,
+} from './transports/postgres-transport.ts';
 import { SupabaseTransport } from './transports/supabase-transport.ts';
 
 /** The `store` section of the gateway config (structurally; see src/config/schema). */
@@ -16,6 +19,7 @@ export interface StoreSettings {
   readonly database_url?: string | undefined;
   readonly supabase_url?: string | undefined;
   readonly supabase_service_role_key?: string | undefined;
+  readonly postgres?: PostgresConnectionSettings | undefined;
 }
 
 export interface Store {
@@ -85,6 +89,7 @@ async function openTransport(
   if (settings.database_url) {
     const transport = new PostgresTransport({
       connectionString: settings.database_url,
+      ...(settings.postgres ? { settings: settings.postgres } : {}),
       ...(logger ? { logger } : {}),
     });
     return { transport, executor: transport.executor };

@@ -31,6 +31,11 @@ export interface GatewayProcessOptions {
   config?: Readonly<Record<string, unknown>>;
   /** Default: a free port, kept across restarts. */
   port?: number;
+  /**
+   * The module node runs: default src/main.ts through tsx; a compiled dist/main.js
+   * (test/helpers/compiled-build.ts) runs as `npm run start:prod` does, without tsx.
+   */
+  entry?: string;
   /** How long to wait for /readyz (default 60 s: PGlite migrates a fresh directory on start). */
   readyTimeoutMs?: number;
   /**
@@ -133,7 +138,9 @@ export async function startGatewayProcess(
 
   const launch = async () => {
     const environment = gatewayEnvironment({ ...baseEnv, PORT: String(port) });
-    const spawned = spawn(process.execPath, ['--import', 'tsx', mainEntry], {
+    const entry = options.entry ?? mainEntry;
+    const nodeArguments = entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry];
+    const spawned = spawn(process.execPath, nodeArguments, {
       cwd: repositoryRoot,
       env: environment,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,9 +6,21 @@ export interface StoreCommandDependencies {
   openStore?: OpenStore;
 }
 
+/** A migration may rewrite a large table: the configured statement timeout does not apply to it. */
+function openStoreForMigrations(
+  context: CliContext,
+  options: { autoMigrate: boolean },
+): Promise<Store> {
+  const store = context.config().store;
+  return createStore(
+    { ...store, postgres: { ...store.postgres, statement_timeout_ms: 0 } },
+    options,
+  );
+}
+
 /** `rekindle migrate [--json]`: applies pending supabase/migrations, recording what ran. */
 export function createMigrateCommand(dependencies: StoreCommandDependencies = {}): CliCommand {
-  const open = dependencies.openStore ?? openConfiguredStore;
+  const open = dependencies.openStore ?? openStoreForMigrations;
   return {
     name: 'migrate',
     summary: 'Apply pending database migrations (PGlite, DATABASE_URL); a second run is a no-op',

@@ -16,6 +16,14 @@ export const serverConfigSchema = z
       .nonnegative()
       .default(10_000)
       .describe('On SIGTERM, how long in-flight requests and streams may drain.'),
+    shutdown_announce_ms: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(500)
+      .describe(
+        'On SIGTERM, how long /readyz answers 503 while everything else is served as before; then the listener closes and the connections drain (part of shutdown_grace_ms). 0 closes the listener at once.',
+      ),
     admin_token: z
       .string()
       .optional()

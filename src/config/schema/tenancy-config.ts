@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { postgresConfigSchema } from './postgres-config.ts';
 
 export const rateLimitConfigSchema = z
   .object({
@@ -34,5 +35,8 @@ export const storeConfigSchema = z
     supabase_url: z.string().optional(),
     supabase_service_role_key: z.string().optional(),
     redis_url: z.string().optional().describe('Redis URL (env REDIS_URL).'),
+    postgres: postgresConfigSchema
+      .prefault({})
+      .describe('Pool and connection settings of the Postgres transport (database_url).'),
   })
   .strict();

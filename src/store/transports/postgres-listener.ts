@@ -9,7 +9,7 @@ type Handler = (payload: string) => void;
  * every subscriber also refreshes on a timer.
  */
 export class PostgresListener {
-  readonly #connectionString: string;
+  readonly #connection: string | pg.ClientConfig;
   readonly #logger: Logger | undefined;
   readonly #handlers = new Map<string, Set<Handler>>();
   #client: pg.Client | null = null;
@@ -18,8 +18,9 @@ export class PostgresListener {
   #backoffMs = 500;
   #closed = false;
 
-  constructor(connectionString: string, logger?: Logger) {
-    this.#connectionString = connectionString;
+  /** `connection`: a connection string, or pg's client config (application name, timeouts…). */
+  constructor(connection: string | pg.ClientConfig, logger?: Logger) {
+    this.#connection = connection;
     this.#logger = logger;
   }
 
@@ -66,7 +67,11 @@ export class PostgresListener {
   }
 
   async #open(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.#connectionString });
+    const client = new pg.Client(
+      typeof this.#connection === 'string'
+        ? { connectionString: this.#connection }
+        : this.#connection,
+    );
     client.on('notification', (message) => {
       for (const handler of this.#handlers.get(message.channel) ?? []) {
         handler(message.payload ?? '');

@@ -6,9 +6,31 @@ import { toStoreError } from '../store-errors.ts';
 import type { StoreTransport } from '../store-transport.ts';
 import { PostgresListener } from './postgres-listener.ts';
 
+/** The `store.postgres` section of the config (structurally; see src/config/schema). */
+export interface PostgresConnectionSettings {
+  readonly pool_size: number;
+  /** 0: none sent, the server's or role's setting holds. */
+  readonly statement_timeout_ms: number;
+  readonly idle_timeout_ms: number;
+  readonly connect_timeout_ms: number;
+  readonly application_name: string;
+  /** LISTEN goes here when set (database_url being a transaction-mode pooler). */
+  readonly listen_url?: string | undefined;
+}
+
+const defaultPostgresSettings: PostgresConnectionSettings = {
+  pool_size: 10,
+  statement_timeout_ms: 0,
+  idle_timeout_ms: 30_000,
+  connect_timeout_ms: 10_000,
+  application_name: 'rekindle-gateway',
+};
+
 export interface PostgresTransportOptions {
   connectionString: string;
-  /** Pool size (default 10). */
+  /** Pool and connection settings (default `defaultPostgresSettings`). */
+  settings?: PostgresConnectionSettings;
+  /** Pool size; overrides `settings.pool_size`. */
   maxConnections?: number;
   logger?: Logger;
 }
@@ -22,18 +44,23 @@ export class PostgresTransport implements StoreTransport {
   #closed = false;
 
   constructor(options: PostgresTransportOptions) {
+    const settings = options.settings ?? defaultPostgresSettings;
+    const connection = connectionConfig(settings);
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
-      max: options.maxConnections ?? 10,
-      idleTimeoutMillis: 30_000,
-      connectionTimeoutMillis: 10_000,
+      ...connection,
+      max: options.maxConnections ?? settings.pool_size,
+      idleTimeoutMillis: settings.idle_timeout_ms,
     });
     // An idle client that loses its connection emits here; without a listener node would crash.
     this.pool.on('error', (error) => {
       options.logger?.warn('postgres pool client error', { error });
     });
     this.executor = poolExecutor(this.pool);
-    this.#listener = new PostgresListener(options.connectionString, options.logger);
+    this.#listener = new PostgresListener(
+      { connectionString: settings.listen_url ?? options.connectionString, ...connection },
+      options.logger,
+    );
   }
 
   async rpc<T = unknown>(name: string, args?: Readonly<Record<string, unknown>>): Promise<T> {
@@ -59,6 +86,20 @@ export class PostgresTransport implements StoreTransport {
     await this.#listener.close();
     await this.pool.end();
   }
+}
+
+/**
+ * What every connection (pooled or LISTEN) is opened with. statement_timeout travels as a startup
+ * parameter only when set: PgBouncer rejects unknown startup parameters.
+ */
+function connectionConfig(settings: PostgresConnectionSettings): pg.ClientConfig {
+  return {
+    application_name: settings.application_name,
+    connectionTimeoutMillis: settings.connect_timeout_ms,
+    ...(settings.statement_timeout_ms > 0
+      ? { statement_timeout: settings.statement_timeout_ms }
+      : {}),
+  };
 }
 
 function poolExecutor(pool: pg.Pool): SqlExecutor {

@@ -17,6 +17,7 @@ import {
   type GroupName,
 } from './coverage-types.ts';
 import { demoCoverage } from './demo-coverage.ts';
+import { deployCoverage } from './deploy-coverage.ts';
 import { experimentsAndTrainingCoverage } from './experiments-training-coverage.ts';
 import { type DocCommand, extractAllCommands } from './extract-commands.ts';
 import { integrationsCoverage } from './integrations-coverage.ts';
@@ -56,6 +57,7 @@ const coverage: readonly CoverageEntry[] = [
   ...experimentsAndTrainingCoverage,
   ...demoCoverage,
   ...performanceCoverage,
+  ...deployCoverage,
 ];
 const commands = extractAllCommands(repositoryRoot);
 const keyOf = (doc: string, command: string) => `${doc}: ${command}`;
