@@ -1,5 +1,6 @@
-import type { CliCommand } from '../cli-command.ts';
-import { type OpenStore, openConfiguredStore } from '../open-configured-store.ts';
+import { createStore, type Store } from '../../store/index.ts';
+import type { CliCommand, CliContext } from '../cli-command.ts';
+import type { OpenStore } from '../open-configured-store.ts';
 
 export interface StoreCommandDependencies {
   /** Opens the store the command works on (tests inject one); default: from the config. */
