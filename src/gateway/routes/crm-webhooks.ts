@@ -20,7 +20,11 @@ import {
 import type { WebhookEventsStore } from '../../store/webhook-events-store.ts';
 import { toGatewayError } from '../error-handler.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
-import { WebhookAuthenticationError, type WebhookRecorder } from './webhook-recording.ts';
+import {
+  WebhookAuthenticationError,
+  WebhookNotConfiguredError,
+  type WebhookRecorder,
+} from './webhook-recording.ts';
 
 const processed = { status: 'processed' } as const;
 const soapHeaders = { 'content-type': 'text/xml; charset=utf-8' } as const;
@@ -41,6 +45,11 @@ export function registerCrmWebhooks(
     logger: Logger;
     /** The /webhooks/crm verifier (CRM_WEBHOOK_SECRET), reused for the Salesforce Flow form. */
     standard: StandardWebhookRequestVerifier | undefined;
+    /**
+     * Whether an endpoint whose credentials are not configured takes requests anyway: only on a
+     * loopback bind (development), so an upgrade never opens an unauthenticated write path.
+     */
+    openWhenUnconfigured: boolean;
     now: () => number;
   },
 ): void {
@@ -56,16 +65,44 @@ export function registerCrmWebhooks(
     settings.salesforce_organization_ids.length > 0
       ? createSalesforceOrganizationCheck(settings.salesforce_organization_ids)
       : undefined;
-  if (!pipedrive) {
-    logger.warn(
-      'PIPEDRIVE_WEBHOOK_USER/PASSWORD are not set: /webhooks/crm/pipedrive accepts any caller',
-    );
-  }
-  if (!salesforceOrganization) {
-    logger.warn(
-      'SALESFORCE_ORGANIZATION_ID is not set: /webhooks/crm/salesforce accepts any organization',
-    );
-  }
+  const guard = (
+    source: 'pipedrive' | 'salesforce',
+    path: string,
+    setting: string,
+    on: boolean,
+  ) => {
+    if (!on) {
+      logger.warn(
+        options.openWhenUnconfigured
+          ? `${setting} is not set: ${path} accepts unauthenticated requests (loopback bind)`
+          : `${setting} is not set: ${path} refuses every request until it is`,
+      );
+    }
+    return function requireConfigured(): void {
+      if (!on && !options.openWhenUnconfigured) {
+        recorder.rejected(source);
+        throw new WebhookNotConfiguredError(source, setting);
+      }
+    };
+  };
+  const pipedriveConfigured = guard(
+    'pipedrive',
+    '/webhooks/crm/pipedrive',
+    'PIPEDRIVE_WEBHOOK_USER/PIPEDRIVE_WEBHOOK_PASSWORD',
+    pipedrive !== undefined,
+  );
+  const salesforceConfigured = guard(
+    'salesforce',
+    '/webhooks/crm/salesforce',
+    'SALESFORCE_ORGANIZATION_ID',
+    salesforceOrganization !== undefined,
+  );
+  const flowConfigured = guard(
+    'salesforce',
+    '/webhooks/crm/salesforce/flow',
+    'CRM_WEBHOOK_SECRET',
+    standard !== undefined,
+  );
   const salesforceMapping = (context: Context): SalesforceMappingOptions => ({
     organizationId: context.req.query('organization_id'),
     outcomeField: settings.salesforce_outcome_field,
@@ -97,6 +134,7 @@ export function registerCrmWebhooks(
   };
 
   app.post('/webhooks/crm/pipedrive', async (context) => {
+    pipedriveConfigured();
     const rawBody = new Uint8Array(await context.req.arrayBuffer());
     const verification = pipedrive?.({ headers: context.req.raw.headers });
     if (verification !== undefined && !verification.ok) {
@@ -117,6 +155,7 @@ export function registerCrmWebhooks(
 
   app.post('/webhooks/crm/salesforce', async (context) => {
     try {
+      salesforceConfigured();
       const message = parseSalesforceOutboundMessage(
         new Uint8Array(await context.req.arrayBuffer()),
       );
@@ -132,6 +171,7 @@ export function registerCrmWebhooks(
   });
 
   app.post('/webhooks/crm/salesforce/flow', async (context) => {
+    flowConfigured();
     const rawBody = new Uint8Array(await context.req.arrayBuffer());
     const headers = context.req.raw.headers;
     if (standard) {

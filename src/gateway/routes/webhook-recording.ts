@@ -23,6 +23,18 @@ export class WebhookAuthenticationError extends GatewayError {
   }
 }
 
+/** A vendor endpoint whose credentials are not configured, on a gateway reachable from outside. */
+export class WebhookNotConfiguredError extends GatewayError {
+  constructor(source: WebhookSourceLabel, setting: string) {
+    super(`Webhooks from ${source} are not configured on this gateway: set ${setting}.`, {
+      status: 401,
+      type: 'authentication_error',
+      code: 'webhook_not_configured',
+    });
+    this.name = 'WebhookNotConfiguredError';
+  }
+}
+
 export interface WebhookRecorder {
   /** Counts a refused request (event `unknown`, result `rejected`). */
   rejected(source: WebhookSourceLabel): void;

@@ -16,6 +16,7 @@ import {
 } from '../../pipeline/outcomes/signatures/index.ts';
 import type { WebhookEventsStore } from '../../store/webhook-events-store.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
+import { isLoopback } from '../tenant-authenticator.ts';
 import { registerCrmWebhooks } from './crm-webhooks.ts';
 import {
   createWebhookRecorder,
@@ -132,7 +133,15 @@ export function registerWebhooks(
     return context.json(crmAnswer);
   });
 
-  registerCrmWebhooks(app, { settings, store, recorder, logger, standard, ...clock });
+  registerCrmWebhooks(app, {
+    settings,
+    store,
+    recorder,
+    logger,
+    standard,
+    openWhenUnconfigured: isLoopback(config.server.host),
+    ...clock,
+  });
 }
 
 /** HubSpot signs the URL it called; behind a proxy that is the configured public base URL. */
