@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  contentEventId,
   currencyField,
   emptyEvent,
   isUuid,
@@ -17,12 +18,16 @@ const v2Only = 'must be "2.0" (create the Pipedrive webhook with version 2.0)';
 /** The parts of a Pipedrive webhooks v2 body we read; the rest passes through into `raw`. */
 export const pipedriveWebhookSchema = z.looseObject({
   meta: z.looseObject({
-    version: z.string({ error: v2Only }).regex(/^2(\.\d+)*$/, v2Only),
+    // Optional (a v1 body is refused before this schema): hand-built senders often leave it out.
+    version: z
+      .string()
+      .regex(/^2(\.\d+)*$/, v2Only)
+      .optional(),
     action: z.string().min(1).max(50),
     entity: z.string().min(1).max(50),
     entity_id: idSchema.optional(),
-    id: idSchema,
-    company_id: idSchema,
+    id: idSchema.optional(),
+    company_id: idSchema.optional(),
     timestamp: z
       .union([z.string().min(1).max(64), z.number().nonnegative()])
       .refine((value) => toIsoInstant(value) !== null, 'must be Unix seconds or ISO 8601'),
@@ -80,7 +85,9 @@ export function parsePipedriveWebhook(
   rawBody: Uint8Array | ArrayBuffer | string,
   options: PipedriveWebhookOptions = {},
 ): NormalizedEvent {
-  const parsed = pipedriveWebhookSchema.safeParse(parseJsonBody(rawBody));
+  const body = parseJsonBody(rawBody);
+  refuseWebhooksV1(body);
+  const parsed = pipedriveWebhookSchema.safeParse(body);
   if (!parsed.success) {
     throw WebhookPayloadError.fromZod(parsed.error);
   }
@@ -95,8 +102,7 @@ export function normalizePipedriveWebhook(
   const base = {
     ...emptyEvent({
       source: 'pipedrive',
-      // Pipedrive's dedupe key: the event id within the company (`meta.attempt` changes on retries).
-      eventId: `${toIdString(meta.company_id)}:${toIdString(meta.id)}`,
+      eventId: pipedriveEventId(body),
       type: `${meta.entity}.${meta.action}`,
       occurredAt: toIsoInstant(meta.timestamp),
       // Entities we do not read (persons, organizations…) are kept without their data: no PII.
@@ -111,6 +117,35 @@ export function normalizePipedriveWebhook(
     return { ...base, ...activityFields(body, options) };
   }
   return base;
+}
+
+/**
+ * Pipedrive's dedupe key: the event id within the company. `meta.attempt` changes on retries, so
+ * a body without `meta.id` is keyed by its content without it.
+ */
+function pipedriveEventId(body: PipedriveWebhook): string {
+  const id = toIdString(body.meta.id);
+  const company = toIdString(body.meta.company_id);
+  if (id === null) {
+    return contentEventId({ ...body, meta: { ...body.meta, attempt: undefined } });
+  }
+  return company === null ? id : `${company}:${id}`;
+}
+
+/** A webhooks v1 body (`meta.v`, `current`, `event`) reads differently: say so instead of guessing. */
+function refuseWebhooksV1(body: unknown): void {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return;
+  }
+  const meta = (body as { meta?: unknown }).meta;
+  const v1 =
+    'current' in body ||
+    (meta !== null && typeof meta === 'object' && 'v' in meta && !('version' in meta));
+  if (v1) {
+    throw new WebhookPayloadError(`Invalid webhook body: meta.version: ${v2Only}`, {
+      param: 'meta.version',
+    });
+  }
 }
 
 type EventFields = Partial<

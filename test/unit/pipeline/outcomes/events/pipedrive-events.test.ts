@@ -152,13 +152,28 @@ describe('parsePipedriveWebhook', () => {
     expect(JSON.stringify(event.raw)).not.toContain('dana@initech.example');
   });
 
+  it('keys a body without meta.id by its content (retries excluded), and one without company by meta.id', () => {
+    const won = fixture('pipedrive-deal-won.json');
+    const meta = won.meta as Record<string, unknown>;
+    const { id: _id, company_id: _company, version: _version, ...bare } = meta;
+    const first = parse({ ...won, meta: { ...bare, attempt: 1 } });
+    expect(first.eventId).toMatch(/^h_/);
+    expect(parse({ ...won, meta: { ...bare, attempt: 2 } }).eventId).toBe(first.eventId);
+    expect(parse({ ...won, meta: { ...bare, attempt: 1, entity_id: '4712' } }).eventId).not.toBe(
+      first.eventId,
+    );
+    expect(parse({ ...won, meta: { ...bare, id: 'evt-9' } }).eventId).toBe('evt-9');
+    expect(first).toMatchObject({ type: 'deal.closed', amount: 12000 });
+  });
+
   it('refuses what is not a webhooks v2 body with a 400 naming the field', () => {
     const won = fixture('pipedrive-deal-won.json');
     const meta = won.meta as Record<string, unknown>;
     const cases: Array<[unknown, string | null]> = [
       [{ ...won, meta: { ...meta, version: '1.0' } }, 'meta.version'],
       [{ ...won, meta: { ...meta, timestamp: 'yesterday' } }, 'meta.timestamp'],
-      [{ ...won, meta: { ...meta, id: undefined } }, 'meta.id'],
+      [{ ...won, meta: { ...meta, action: undefined } }, 'meta.action'],
+      [{ ...won, current: won.data }, 'meta.version'],
       [{ meta }, 'data'],
       [{ ...won, data: { ...(won.data as object), status: 7 } }, 'data.status'],
     ];
