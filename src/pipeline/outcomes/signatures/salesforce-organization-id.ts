@@ -66,36 +66,52 @@ export type SalesforceOrganizationCheck = (received: string | null) => Signature
 
 /**
  * Accepts a message whose `OrganizationId` is one of the configured organizations (15 or 18
- * characters each). The id is no secret — anyone can write it into a SOAP body — so this only keeps
- * other Salesforce orgs out when the endpoint also admits only Salesforce (IP allowlist or the
- * Salesforce client certificate; docs/integrations.md).
+ * characters each): the case-restored 15-character forms are equal, or — for an 18-character id
+ * whose suffix was made up by hand — the first 15 characters are, exactly. The id is no secret
+ * (anyone can write it into a SOAP body), so this only keeps other Salesforce orgs out when the
+ * endpoint also admits only Salesforce (IP allowlist or the Salesforce client certificate;
+ * docs/integrations.md).
  */
 export function createSalesforceOrganizationCheck(
   organizationIds: readonly string[],
 ): SalesforceOrganizationCheck {
-  const allowed = organizationIds.map((id) => {
-    const canonical = canonicalSalesforceId(id.trim());
-    if (canonical === null) {
-      throw new TypeError(`not a Salesforce organization id (15 or 18 characters): ${id}`);
-    }
-    return Buffer.from(canonical, 'utf8');
-  });
-  if (allowed.length === 0) {
+  if (organizationIds.length === 0) {
     throw new TypeError('at least one Salesforce organization id is required');
   }
+  const allowed = organizationIds.map((id) => {
+    const forms = comparableForms(id.trim());
+    if (forms === null) {
+      throw new TypeError(`not a Salesforce organization id (15 or 18 characters): ${id}`);
+    }
+    return forms;
+  });
   return function checkSalesforceOrganization(received) {
     if (received === null || received === '') {
       return refused('missing_header');
     }
-    const canonical = canonicalSalesforceId(received.trim());
-    if (canonical === null) {
+    const candidate = comparableForms(received.trim());
+    if (candidate === null) {
       return refused('malformed_header');
     }
-    const candidate = Buffer.from(canonical, 'utf8');
     let matched = false;
     for (const id of allowed) {
-      matched = constantTimeEqual(id, candidate) || matched;
+      const sameId =
+        id.canonical !== null && candidate.canonical !== null
+          ? constantTimeEqual(id.canonical, candidate.canonical)
+          : false;
+      matched = constantTimeEqual(id.first15, candidate.first15) || sameId || matched;
     }
     return matched ? verified : refused('unknown_organization');
+  };
+}
+
+function comparableForms(id: string): { canonical: Buffer | null; first15: Buffer } | null {
+  if (!/^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/.test(id)) {
+    return null;
+  }
+  const canonical = canonicalSalesforceId(id);
+  return {
+    canonical: canonical === null ? null : Buffer.from(canonical, 'utf8'),
+    first15: Buffer.from(id.slice(0, 15), 'utf8'),
   };
 }

@@ -43,6 +43,13 @@ describe('Salesforce organization ids', () => {
     expect(createSalesforceOrganizationCheck(['00D5e000000KQ2eEAG'])('00D5e000000KQ2e')).toEqual({
       ok: true,
     });
+    // An 18-character id whose suffix was made up by hand still matches on its 15 characters.
+    const padded = createSalesforceOrganizationCheck(['00D000000000001']);
+    expect(padded('00D000000000001AAA')).toEqual({ ok: true });
+    expect(padded('00D000000000002AAA')).toEqual({ ok: false, reason: 'unknown_organization' });
+    expect(createSalesforceOrganizationCheck(['00D000000000001AAA'])('00D000000000001')).toEqual({
+      ok: true,
+    });
     expect(() => createSalesforceOrganizationCheck(['00D'])).toThrow(
       /not a Salesforce organization id/,
     );
