@@ -67,6 +67,18 @@ export const envSchema = z.object({
     .optional()
     .describe('Standard Webhooks secret(s) (whsec_…, space-separated for rotation).'),
   HUBSPOT_CLIENT_SECRET: z.string().optional().describe('HubSpot app secret for signature v3.'),
+  PIPEDRIVE_WEBHOOK_USER: z
+    .string()
+    .optional()
+    .describe('HTTP Basic user of the Pipedrive webhook (with PIPEDRIVE_WEBHOOK_PASSWORD).'),
+  PIPEDRIVE_WEBHOOK_PASSWORD: z
+    .string()
+    .optional()
+    .describe('HTTP Basic password of the Pipedrive webhook; enables the check.'),
+  SALESFORCE_ORGANIZATION_ID: z
+    .string()
+    .optional()
+    .describe('Salesforce org id(s) whose Outbound Messages are accepted (space-separated).'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -195,6 +195,16 @@ function applyEnvironment(file: JsonObject, env: Env): GatewayConfigInput {
   if (env.HUBSPOT_CLIENT_SECRET) {
     webhooks.hubspot_client_secret = env.HUBSPOT_CLIENT_SECRET;
   }
+  if (env.PIPEDRIVE_WEBHOOK_USER) {
+    webhooks.pipedrive_user = env.PIPEDRIVE_WEBHOOK_USER;
+  }
+  if (env.PIPEDRIVE_WEBHOOK_PASSWORD) {
+    webhooks.pipedrive_password = env.PIPEDRIVE_WEBHOOK_PASSWORD;
+  }
+  if (env.SALESFORCE_ORGANIZATION_ID) {
+    webhooks.salesforce_organization_ids =
+      env.SALESFORCE_ORGANIZATION_ID.split(/[\s,]+/).filter(Boolean);
+  }
 
   return { ...file, server, providers, models, store, webhooks } as GatewayConfigInput;
 }

@@ -37,6 +37,11 @@ export const webhookEventInputSchema = z.object({
     meeting_time: instant.nullable(),
     deal_value: z.number().finite().nonnegative().nullable(),
     deal_id: z.string().min(1).max(200).nullable(),
+    /** ISO 4217 code of deal_value when the CRM sent one; stored with the event only. */
+    deal_currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .optional(),
   }),
   payload: z.unknown(),
 });

@@ -3,7 +3,6 @@ import {
   rolloutConfigSchema,
   sentimentConfigSchema,
   trainingConfigSchema,
-  webhooksConfigSchema,
 } from './pipeline-config.ts';
 import { modelConfigSchema, providerConfigSchema } from './providers-config.ts';
 import { circuitBreakerConfigSchema, routeConfigSchema } from './routes-config.ts';
@@ -13,6 +12,7 @@ import {
   storeConfigSchema,
   trackingConfigSchema,
 } from './tenancy-config.ts';
+import { webhooksConfigSchema } from './webhooks-config.ts';
 
 /** Providers a catalog entry may name without a `providers` entry (they appear from the env). */
 const builtInProviders = new Set(['openai', 'together', 'anthropic', 'sandbox']);
@@ -55,7 +55,7 @@ export const gatewayConfigSchema = z
       'Where state lives: Supabase (url + service role key), else Postgres (database_url), else embedded PGlite in data_dir.',
     ),
     webhooks: section(webhooksConfigSchema).describe(
-      'Signed SendGrid and CRM webhooks. See docs/webhooks.md.',
+      'Signed SendGrid and CRM (HubSpot, Pipedrive, Salesforce) webhooks. See docs/webhooks.md.',
     ),
     sentiment: section(sentimentConfigSchema).describe(
       'Reply sentiment and interest classification.',

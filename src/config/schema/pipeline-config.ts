@@ -1,30 +1,5 @@
 import { z } from 'zod';
 
-export const webhooksConfigSchema = z
-  .object({
-    sendgrid_public_key: z.string().optional(),
-    sendgrid_tolerance_seconds: z.number().int().positive().default(600),
-    crm_secrets: z.array(z.string()).default([]).describe('Standard Webhooks secrets (whsec_…).'),
-    crm_tolerance_seconds: z.number().int().positive().default(300),
-    hubspot_client_secret: z.string().optional(),
-    hubspot_organization_id: z
-      .string()
-      .default('default')
-      .describe('Organization HubSpot events belong to (HubSpot payloads carry none of ours).'),
-    public_base_url: z
-      .string()
-      .url()
-      .optional()
-      .describe('The URL HubSpot calls, when a proxy rewrites it (signature v3 covers the URL).'),
-    reconcile_interval_ms: z
-      .number()
-      .int()
-      .positive()
-      .default(60_000)
-      .describe('How often events for not-yet-known outcomes are matched again.'),
-  })
-  .strict();
-
 export const sentimentConfigSchema = z
   .object({
     route: z

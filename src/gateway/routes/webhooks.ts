@@ -14,26 +14,20 @@ import {
   hubSpotSignatureHeader,
   type SignatureVerification,
 } from '../../pipeline/outcomes/signatures/index.ts';
-import { countStagesReached } from '../../pipeline/outcomes/stage-metrics.ts';
-import { GatewayError } from '../../providers/errors.ts';
-import type { WebhookEventsStore, WebhookIngestResult } from '../../store/webhook-events-store.ts';
+import type { WebhookEventsStore } from '../../store/webhook-events-store.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
+import { isLoopback } from '../tenant-authenticator.ts';
+import { registerCrmWebhooks } from './crm-webhooks.ts';
+import {
+  createWebhookRecorder,
+  WebhookAuthenticationError,
+  type WebhookSourceLabel,
+} from './webhook-recording.ts';
 
-type Source = 'sendgrid' | 'crm' | 'hubspot';
+type Source = Extract<WebhookSourceLabel, 'sendgrid' | 'crm' | 'hubspot'>;
 
 /** The CRM contract's answer (ARCHITECTURE §4): exactly this, unlike SendGrid's `{status, events}`. */
 const crmAnswer = { status: 'processed' } as const;
-
-class SignatureError extends GatewayError {
-  constructor(source: Source, reason: string) {
-    super(`Webhook signature rejected (${source}: ${reason}).`, {
-      status: 401,
-      type: 'authentication_error',
-      code: 'invalid_signature',
-    });
-    this.name = 'SignatureError';
-  }
-}
 
 /**
  * Signed webhooks. Each request's events are committed (raw event + effect, one transaction) before
@@ -79,29 +73,12 @@ export function registerWebhooks(
     logger.warn('CRM_WEBHOOK_SECRET is not set: /webhooks/crm accepts unsigned events');
   }
 
+  const recorder = createWebhookRecorder(metrics);
   const reject = (source: Source, verification: SignatureVerification): never => {
-    metrics.webhookEventsTotal.inc({ source, event: 'unknown', result: 'rejected' });
-    throw new SignatureError(source, verification.ok ? 'unknown' : verification.reason);
+    recorder.rejected(source);
+    throw new WebhookAuthenticationError(source, verification.ok ? 'unknown' : verification.reason);
   };
-
-  const record = (source: Source, result: WebhookIngestResult) => {
-    for (const [type, counts] of Object.entries(result.by_type)) {
-      const event = eventLabel(source, type);
-      const results = {
-        applied: counts.applied,
-        duplicate: counts.duplicates,
-        unmatched: counts.unmatched,
-        ignored: counts.ignored,
-      };
-      for (const [label, count] of Object.entries(results)) {
-        if (count > 0) {
-          metrics.webhookEventsTotal.inc({ source, event, result: label }, count);
-        }
-      }
-    }
-    // Stages (outcome_labels flag names), as the tracking API and the dashboards count them.
-    countStagesReached(metrics, result.stages_by_version);
-  };
+  const record = recorder.record;
 
   app.post('/webhooks/sendgrid', async (context) => {
     const rawBody = new Uint8Array(await context.req.arrayBuffer());
@@ -155,40 +132,16 @@ export function registerWebhooks(
     record('crm', result);
     return context.json(crmAnswer);
   });
-}
 
-/** SendGrid's documented event names and our CRM kinds; `malformed` marks an unusable element. */
-const knownEvents = new Set([
-  'processed',
-  'deferred',
-  'delivered',
-  'open',
-  'click',
-  'bounce',
-  'dropped',
-  'spamreport',
-  'unsubscribe',
-  'group_unsubscribe',
-  'group_resubscribe',
-  'deal.created',
-  'deal.updated',
-  'deal.closed',
-  'deal.property_changed',
-  'meeting.booked',
-  'malformed',
-]);
-
-/**
- * The `event` label of rekindle_webhook_events_total. Event names come from request bodies (and an
- * endpoint without a secret takes unsigned ones), so anything unknown is `other`: a label must never
- * take unbounded values. HubSpot's subscription types (`contact.creation`…) come only from verified
- * requests and are a fixed catalogue, so they keep their name.
- */
-function eventLabel(source: Source, type: string): string {
-  if (knownEvents.has(type)) {
-    return type;
-  }
-  return source === 'hubspot' && /^[a-z_]{1,30}\.[a-zA-Z_]{1,40}$/.test(type) ? type : 'other';
+  registerCrmWebhooks(app, {
+    settings,
+    store,
+    recorder,
+    logger,
+    standard,
+    openWhenUnconfigured: isLoopback(config.server.host),
+    ...clock,
+  });
 }
 
 /** HubSpot signs the URL it called; behind a proxy that is the configured public base URL. */

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { CoverageEntry } from './coverage-types.ts';
 import { parseJson, succeeded } from './readme-and-supabase-coverage.ts';
@@ -99,6 +101,40 @@ export const integrationsCoverage: readonly CoverageEntry[] = [
       expect(result) {
         succeeded(result);
         expect(result.stdout).toBe('{"status":"processed"}');
+      },
+    },
+  },
+  {
+    doc: 'docs/integrations.md',
+    command: `curl -s -u "$PIPEDRIVE_WEBHOOK_USER:$PIPEDRIVE_WEBHOOK_PASSWORD" http://127.0.0.1:8787/webhooks/crm/pipedrive -H 'content-type: application/json' -d '{"meta":{"version":"2.0","action":"change","entity":"deal","company_id":"1","id":"check-1","entity_id":"42","timestamp":"2026-11-28T10:15:00Z"},"data":{"id":42,"status":"won","value":1000,"currency":"EUR","custom_fields":{}},"previous":{"status":"open"}}'`,
+    how: {
+      kind: 'run',
+      group: 'operations',
+      expect(result) {
+        succeeded(result);
+        expect(result.stdout).toBe('{"status":"processed"}');
+      },
+    },
+  },
+  {
+    doc: 'docs/integrations.md',
+    command: `curl -s http://127.0.0.1:8787/webhooks/crm/salesforce -H 'content-type: text/xml; charset=utf-8' -H 'SOAPAction: ""' --data-binary @om.xml`,
+    how: {
+      kind: 'run',
+      group: 'operations',
+      // The envelope the doc shows, saved where the doc says (`om.xml`), in the sandbox's directory.
+      replacements: [['@om.xml', '@${temporary}/om.xml']],
+      async before(sandbox) {
+        const doc = readFileSync(join(sandbox.repositoryRoot, 'docs/integrations.md'), 'utf8');
+        const envelope = /```xml\n([\s\S]*?<notifications[\s\S]*?)```/.exec(doc)?.[1];
+        expect(envelope, 'the Outbound Message example of integrations.md').toBeDefined();
+        writeFileSync(join(sandbox.temporary, 'om.xml'), envelope ?? '');
+      },
+      expect(result) {
+        succeeded(result);
+        expect(result.stdout).toContain(
+          '<notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack></notificationsResponse>',
+        );
       },
     },
   },

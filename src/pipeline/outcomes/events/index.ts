@@ -35,6 +35,40 @@ export {
   outcomeEffectOf,
   outcomeFlags,
 } from './outcome-effect.ts';
+export { defaultXmlLimits, parseStrictXml } from './parse-strict-xml.ts';
+export { customFieldText } from './pipedrive-custom-fields.ts';
+export {
+  normalizePipedriveWebhook,
+  type PipedriveWebhook,
+  type PipedriveWebhookOptions,
+  parsePipedriveWebhook,
+  pipedriveWebhookSchema,
+} from './pipedrive-events.ts';
+export {
+  defaultSalesforceLeadField,
+  defaultSalesforceOutcomeField,
+  normalizeSalesforceOutboundMessage,
+  normalizeSalesforceRecord,
+  type SalesforceFieldValue,
+  type SalesforceMappingOptions,
+  type SalesforceRecord,
+} from './salesforce-events.ts';
+export {
+  parseSalesforceFlowWebhook,
+  type SalesforceFlowDelivery,
+  type SalesforceFlowOptions,
+  salesforceFlowBodySchema,
+} from './salesforce-flow-events.ts';
+export {
+  maxNotifications,
+  outboundMessageNamespace,
+  parseSalesforceOutboundMessage,
+  type SalesforceNotification,
+  type SalesforceOutboundMessage,
+  salesforceAck,
+  soapEnvelopeNamespace,
+  soapFault,
+} from './salesforce-outbound-message.ts';
 export {
   normalizeSendGridEvent,
   normalizeSendGridEvents,
@@ -48,3 +82,9 @@ export {
 } from './sendgrid-events.ts';
 export { toWebhookEventInput } from './to-webhook-event-input.ts';
 export { parseJsonBody, WebhookPayloadError } from './webhook-payload-error.ts';
+export {
+  type XmlAttribute,
+  type XmlElement,
+  type XmlLimits,
+  XmlSyntaxError,
+} from './xml-element.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-export type WebhookSource = 'sendgrid' | 'crm' | 'hubspot';
+export type WebhookSource = 'sendgrid' | 'crm' | 'hubspot' | 'pipedrive' | 'salesforce';
 
 /**
  * One provider event in the shape the store ingests. Every provider adapter produces it; the effect on
@@ -27,6 +27,8 @@ export interface NormalizedEvent {
   status: string | null;
   /** CRM deal amount, when the event carries one. */
   amount: number | null;
+  /** ISO 4217 currency of `amount` (Pipedrive `currency`, Salesforce `CurrencyIsoCode`), if sent. */
+  currency?: string;
   /** ISO 8601 meeting start for `meeting.booked`. */
   meetingTime: string | null;
   /** The event element exactly as it was in the body (stored verbatim in webhook_events.payload). */
@@ -101,4 +103,10 @@ export function toIdString(value: unknown): string | null {
     return String(value);
   }
   return null;
+}
+
+/** `{ currency }` for an ISO 4217 code (any case), else nothing: the field is absent, not null. */
+export function currencyField(value: string | null | undefined): Pick<NormalizedEvent, 'currency'> {
+  const code = value?.trim().toUpperCase();
+  return code !== undefined && /^[A-Z]{3}$/.test(code) ? { currency: code } : {};
 }

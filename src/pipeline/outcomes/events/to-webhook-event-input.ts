@@ -24,6 +24,11 @@ export function toWebhookEventInput(event: NormalizedEvent): WebhookEventInput {
       meeting_time: effect.meetingTime,
       deal_value: effect.dealValue,
       deal_id: effect.dealId,
+      // The currency travels with the value it qualifies (kept in webhook_events.effect; the
+      // outcome row has no currency column).
+      ...(effect.dealValue !== null && event.currency !== undefined
+        ? { deal_currency: event.currency }
+        : {}),
     },
     payload: event.raw,
   };

@@ -1,4 +1,11 @@
 export {
+  canonicalSalesforceId,
+  createSalesforceOrganizationCheck,
+  type SalesforceOrganizationCheck,
+  salesforceIdSuffix,
+  toSalesforceId18,
+} from './salesforce-organization-id.ts';
+export {
   constantTimeEqual,
   type HeaderSource,
   type RawBody,
@@ -6,6 +13,11 @@ export {
   type SignatureFailureReason,
   type SignatureVerification,
 } from './signature-verification.ts';
+export {
+  type BasicAuthCredentials,
+  type BasicAuthVerifier,
+  createBasicAuthVerifier,
+} from './verify-basic-auth.ts';
 export {
   computeHubSpotSignature,
   createHubSpotVerifier,

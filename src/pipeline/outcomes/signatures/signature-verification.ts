@@ -1,11 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 
-/** Why a signed webhook was refused; the gateway answers 401 for every one of them. */
+/** Why a signed (or authenticated) webhook was refused; the gateway answers 401 for every one. */
 export type SignatureFailureReason =
   | 'missing_header'
   | 'malformed_header'
   | 'stale_timestamp'
-  | 'invalid_signature';
+  | 'invalid_signature'
+  | 'invalid_credentials'
+  | 'unknown_organization';
 
 export type SignatureVerification = { ok: true } | { ok: false; reason: SignatureFailureReason };
 
