@@ -42,10 +42,7 @@ import {
   createTenantRateLimit,
   type Store,
 } from './store/index.ts';
-import { ModelRegistryStore } from './store/model-registry-store.ts';
-import { TrainingRunsStore } from './store/training-runs-store.ts';
 import { ownsDataDirLock, recordGatewayInDataDir } from './store/transports/data-dir-lock.ts';
-import { WebhookEventsStore } from './store/webhook-events-store.ts';
 
 export interface StartGatewayOptions {
   config: GatewayConfig;
@@ -128,7 +125,7 @@ async function compose(parts: {
     ...(breakerBroadcast ? { breakerBroadcast } : {}),
   });
 
-  const keys = new ApiKeyCache({ apiKeys: store.apiKeys, transport: store.transport, logger });
+  const keys = new ApiKeyCache({ apiKeys: store.apiKeys, notifications: store, logger });
   await keys.start();
   cleanups.push(() => keys.stop());
   const loopback = isLoopback(config.server.host);
@@ -160,8 +157,8 @@ async function compose(parts: {
   cleanups.push(() => tracking.close());
 
   const registry = new RegistryService({
-    store: new ModelRegistryStore(store.transport),
-    transport: store.transport,
+    store: store.registry,
+    notifications: store,
     logger,
     metrics,
     onChange: (rows) => router.setRegistry(snapshotOfRegistry(rows)),
@@ -172,7 +169,7 @@ async function compose(parts: {
   // Leaderboard, decisions and the guarded automation loop (gauges; auto promote / rollback).
   const rollout = createRolloutExperiments({
     config,
-    transport: store.transport,
+    store,
     registry,
     metrics,
     logger,
@@ -185,12 +182,12 @@ async function compose(parts: {
   // PGlite has one owner, so leases left in its data dir by a killed process are stale.
   const training = new TrainingOrchestrator({
     config,
-    runs: new TrainingRunsStore(store.transport),
+    runs: store.trainingRuns,
     outcomes: store.outcomes,
     registry,
     metrics,
     logger,
-    releaseStaleLocksOnStart: store.transport.kind === 'pglite',
+    releaseStaleLocksOnStart: store.kind === 'pglite',
     clock: now,
     schedule: scheduleFromConfig(config),
   });
@@ -211,7 +208,7 @@ async function compose(parts: {
     analyzeReply: (reply, original) => sentiment.analyzeReply(reply, original),
     logger,
   });
-  const webhookEvents = new WebhookEventsStore(store.transport);
+  const webhookEvents = store.webhookEvents;
   const reconciliation = startWebhookReconciliation({
     store: webhookEvents,
     metrics,
@@ -224,20 +221,16 @@ async function compose(parts: {
   // goes into the lock after listen, with — on a loopback bind without REKINDLE_ADMIN_TOKEN — an
   // admin token made for this start, readable only by who can read the database files anyway.
   const dataDir =
-    store.transport.kind === 'pglite' && ownsDataDirLock(config.store.data_dir)
+    store.kind === 'pglite' && ownsDataDirLock(config.store.data_dir)
       ? config.store.data_dir
       : null;
   const localAdminToken =
     dataDir && loopback && !config.server.admin_token
       ? randomBytes(24).toString('base64url')
       : undefined;
-  // Readiness asks the store itself, at most once a second however often /readyz is called:
-  // `select 1` over SQL; over Supabase's rpc, an immutable function that reads no table.
-  const storeReachable = cachedCheck(() =>
-    store.executor
-      ? store.executor.query('select 1')
-      : store.transport.rpc('wilson_bound', { p_successes: 0, p_trials: 0, p_upper: false }),
-  );
+  // Readiness asks the store itself (a real round trip), at most once a second however often
+  // /readyz is called.
+  const storeReachable = cachedCheck(() => store.ping());
   const gateway = createApp({
     config: localAdminToken
       ? { ...config, server: { ...config.server, admin_token: localAdminToken } }
@@ -290,7 +283,7 @@ async function compose(parts: {
   }
   logger.info('rekindle gateway listening', {
     url: server.url,
-    store: store.transport.kind,
+    store: store.kind,
     providers: Object.keys(config.providers).filter((id) => config.providers[id]?.enabled),
     default_route: config.default_route,
   });

@@ -38,7 +38,7 @@ describeWithServices([postgresService()], 'readiness follows the store', () => {
   };
 
   it('is 200 while PostgreSQL answers, 503 with the failed store check once it is stopped', async () => {
-    expect(gateway.store.transport.kind).toBe('postgres');
+    expect(gateway.store.kind).toBe('postgres');
     expect(await readyz()).toEqual({
       status: 200,
       body: { status: 'ready', checks: { registry: true, api_keys: true, store: true } },
