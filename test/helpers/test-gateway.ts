@@ -1,5 +1,5 @@
 import { loadConfig, readEnv } from '../../src/config/index.ts';
-import { type RunningGateway, startGateway } from '../../src/main.ts';
+import { type RunningGateway, startGateway } from '../../src/main/index.ts';
 import { createLogger, type Logger } from '../../src/metrics/index.ts';
 import type { Store } from '../../src/store/index.ts';
 import { sharedStore } from './pglite.ts';

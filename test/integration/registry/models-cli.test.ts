@@ -6,7 +6,7 @@ import type { CliCommand } from '../../../src/cli/cli-command.ts';
 import { createModelsCommands } from '../../../src/cli/commands/models.ts';
 import { runCli } from '../../../src/cli/run-cli.ts';
 import { readEnv } from '../../../src/config/index.ts';
-import type { RunningGateway } from '../../../src/main.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
 import { type Store, storeOverTransport } from '../../../src/store/index.ts';
 import { closeSharedPglite, sharedPglite } from '../../helpers/pglite.ts';
 import { startTestGateway } from '../../helpers/test-gateway.ts';

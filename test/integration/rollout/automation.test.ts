@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, readEnv } from '../../../src/config/index.ts';
-import type { RunningGateway } from '../../../src/main.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
 import { createLogger, createMetrics } from '../../../src/metrics/index.ts';
 import { createRolloutExperiments } from '../../../src/pipeline/rollout/index.ts';
 import { RegistryService } from '../../../src/pipeline/rollout/registry/index.ts';

@@ -10,7 +10,7 @@ import { runCli } from '../../../src/cli/run-cli.ts';
 import { readEnv } from '../../../src/config/index.ts';
 import type { GatewayEnv } from '../../../src/gateway/gateway-dependencies.ts';
 import { registerAdminKeys } from '../../../src/gateway/routes/admin-keys.ts';
-import type { RunningGateway } from '../../../src/main.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
 import { createLogger } from '../../../src/metrics/index.ts';
 import {
   ApiKeyCache,

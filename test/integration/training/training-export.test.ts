@@ -6,7 +6,7 @@ import type { CliCommand } from '../../../src/cli/cli-command.ts';
 import { createExportCommand } from '../../../src/cli/commands/export.ts';
 import { runCli } from '../../../src/cli/run-cli.ts';
 import { loadConfig, readEnv } from '../../../src/config/index.ts';
-import { type RunningGateway, startGateway } from '../../../src/main.ts';
+import { type RunningGateway, startGateway } from '../../../src/main/index.ts';
 import { silentLogger } from '../../../src/metrics/index.ts';
 import { createLocalTrainingControl } from '../../../src/pipeline/training/index.ts';
 import {
