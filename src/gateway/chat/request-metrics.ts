@@ -13,7 +13,7 @@ import type { ChatRequestFacts, GatewayEnv } from '../gateway-dependencies.ts';
 export const chatCompletionsPath = '/v1/chat/completions';
 
 /** The label value of whatever a refused request did not get as far as choosing. */
-export const unknownLabel = 'unknown';
+const unknownLabel = 'unknown';
 
 /** The facts of this request (a fresh, unread set when the counting middleware is not mounted). */
 export function chatRequestFacts(context: Context<GatewayEnv>): ChatRequestFacts {
