@@ -68,7 +68,7 @@ if (cluster.isPrimary) {
   const [{ loadConfig, rawEnvironment, readEnv }, { createMetrics }, main] = await Promise.all([
     import(sibling('config')),
     import(sibling('metrics')),
-    import(pathToFileURL(mainModule).href),
+    import(sibling('main')),
   ]);
   const config = loadConfig({ env: readEnv(), rawEnv: rawEnvironment() });
   const metrics = createMetrics();

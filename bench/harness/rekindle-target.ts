@@ -1,7 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStore, type StoreSettings } from '../../src/store/index.ts';
-import { ModelRegistryStore } from '../../src/store/model-registry-store.ts';
 import { benchModel, variantModel } from './canned-responses.ts';
 
 export const benchRoute = 'outreach';
@@ -48,7 +47,7 @@ export async function prepareGateway(options: {
       name: 'bench',
     });
     apiKey = created.key;
-    const registry = new ModelRegistryStore(store.transport);
+    const registry = store.registry;
     await registry.register({
       route: benchRoute,
       model_id: benchModel,

@@ -1,6 +1,4 @@
-import type { GatewayConfig } from '../config/index.ts';
-import type { GatewayMetrics, Logger } from '../metrics/index.ts';
-import type { ChatRouter } from '../router/index.ts';
+import type { ModelTarget, RoutePlan } from '../router/index.ts';
 
 /** Who is calling: resolved from the bearer key (or `default` on an open loopback gateway). */
 export interface Tenant {
@@ -63,18 +61,17 @@ export interface Readiness {
     | Promise<{ ready: boolean; checks: Record<string, boolean | string> }>;
 }
 
-export interface GatewayDependencies {
-  readonly config: GatewayConfig;
-  readonly router: ChatRouter;
-  readonly metrics: GatewayMetrics;
-  readonly logger: Logger;
-  readonly auth: TenantAuthenticator;
-  readonly rateLimiter?: TenantRateLimiter;
-  readonly tracking?: TrackingSink;
-  readonly readiness: Readiness;
-  readonly now?: () => number;
-  /** Extra route groups (admin, webhooks, outcomes) mounted by the composition root. */
-  readonly mount?: ReadonlyArray<(app: import('hono').Hono<GatewayEnv>) => void>;
+/** What the chat route learned about its request; the one middleware that counts it reads this. */
+export interface ChatRequestFacts {
+  /** `stream` of the body; undefined until the body was read and valid. */
+  stream: boolean | undefined;
+  /** A configured route the body named (the `route` label of a request refused while routing). */
+  namedRoute: string | undefined;
+  plan: RoutePlan | undefined;
+  /** The model that answered; a failure after routing is labelled with the plan's first model. */
+  target: ModelTarget | undefined;
+  /** Set when the answer is a stream: settles with the status its end meant (200, error, 499). */
+  streamEnded: Promise<number> | undefined;
 }
 
 export interface GatewayVariables {
@@ -85,6 +82,8 @@ export interface GatewayVariables {
   responseHeaders: Record<string, string>;
   /** Set by `respond()`: the response already carries `responseHeaders`. */
   responseHeadersIncluded: boolean;
+  /** Chat completions only: what the route learned, for the one place that counts the request. */
+  chatRequest: ChatRequestFacts;
 }
 
 export interface GatewayEnv {

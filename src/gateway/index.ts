@@ -1,7 +1,7 @@
 export { createApp, type GatewayApp } from './create-app.ts';
 export * from './errors.ts';
 export type {
-  GatewayDependencies,
+  ChatRequestFacts,
   GatewayEnv,
   RateDecision,
   Readiness,
@@ -11,7 +11,10 @@ export type {
   TrackedMessage,
   TrackingSink,
 } from './gateway-dependencies.ts';
+export type { GatewayServices } from './gateway-services.ts';
 export { errorEnvelope, errorFrame } from './openai-wire.ts';
+export { registerRoutes } from './register-routes.ts';
+export { cachedCheck } from './routes/health.ts';
 export { type RunningServer, startServer } from './start-server.ts';
 export {
   type ApiKeyLookup,

@@ -1,7 +1,7 @@
 import type { Logger } from '../metrics/index.ts';
 import { hashApiKey, looksLikeApiKey } from './api-keys/api-key-material.ts';
 import type { ApiKeysStore } from './api-keys/api-keys-store.ts';
-import type { StoreTransport } from './store-transport.ts';
+import type { ChannelListener } from './store-transport.ts';
 
 /** Who a valid key belongs to; the shape the gateway's tenant auth expects. */
 export interface AuthenticatedKey {
@@ -13,8 +13,8 @@ export interface AuthenticatedKey {
 
 export interface ApiKeyCacheOptions {
   apiKeys: Pick<ApiKeysStore, 'listActive' | 'markUsed'>;
-  /** For LISTEN rekindle_api_keys; without listen() the cache only refreshes on its timer. */
-  transport?: Pick<StoreTransport, 'listen'>;
+  /** For LISTEN rekindle_api_keys (the store); without listen() the cache only refreshes on its timer. */
+  notifications?: ChannelListener;
   logger?: Logger;
 }
 
@@ -28,7 +28,7 @@ export const apiKeysChannel = 'rekindle_api_keys';
  */
 export class ApiKeyCache {
   readonly #apiKeys: ApiKeyCacheOptions['apiKeys'];
-  readonly #transport: ApiKeyCacheOptions['transport'];
+  readonly #notifications: ApiKeyCacheOptions['notifications'];
   readonly #logger: Logger | undefined;
   #byHash = new Map<string, AuthenticatedKey>();
   #revokedCount = 0;
@@ -41,7 +41,7 @@ export class ApiKeyCache {
 
   constructor(options: ApiKeyCacheOptions) {
     this.#apiKeys = options.apiKeys;
-    this.#transport = options.transport;
+    this.#notifications = options.notifications;
     this.#logger = options.logger;
   }
 
@@ -93,9 +93,9 @@ export class ApiKeyCache {
   /** First load (throws if it fails), then LISTEN and a timer. */
   async start(intervalMs = 30_000): Promise<void> {
     await this.refresh();
-    if (this.#transport?.listen && !this.#unlisten) {
+    if (this.#notifications?.listen && !this.#unlisten) {
       try {
-        this.#unlisten = await this.#transport.listen(apiKeysChannel, () => {
+        this.#unlisten = await this.#notifications.listen(apiKeysChannel, () => {
           this.refresh().catch((error: unknown) => {
             this.#logger?.warn('api key refresh after notify failed', { error });
           });

@@ -1,17 +1,21 @@
 import type { Logger } from '../metrics/index.ts';
 import { ApiKeysStore } from './api-keys/api-keys-store.ts';
+import { LeaderboardStore } from './leaderboard-store.ts';
 import { type MigrateOptions, type MigrationResult, migrate } from './migrate.ts';
+import { ModelRegistryStore } from './model-registry-store.ts';
 import { OrganizationsStore } from './organizations-store.ts';
 import { OutcomesStore } from './outcomes/outcomes-store.ts';
 import type { SqlExecutor } from './sql-executor.ts';
 import { StoreError } from './store-errors.ts';
-import type { StoreTransport } from './store-transport.ts';
+import type { ChannelListener, StoreTransport } from './store-transport.ts';
+import { TrainingRunsStore } from './training-runs-store.ts';
 import { PgliteWorkerTransport } from './transports/pglite-worker-transport.ts';
 import {
   type PostgresConnectionSettings,
   PostgresTransport,
 } from './transports/postgres-transport.ts';
 import { SupabaseTransport } from './transports/supabase-transport.ts';
+import { WebhookEventsStore } from './webhook-events-store.ts';
 
 /** The `store` section of the gateway config (structurally; see src/config/schema). */
 export interface StoreSettings {
@@ -22,13 +26,27 @@ export interface StoreSettings {
   readonly postgres?: PostgresConnectionSettings | undefined;
 }
 
-export interface Store {
-  readonly transport: StoreTransport;
+/**
+ * The data layer's one face: every typed store, built once over one transport. Callers never see
+ * the transport; what they need of it (which kind, LISTEN, a round trip) is a method here.
+ */
+export interface Store extends ChannelListener {
+  /** Which transport carries the calls: embedded PGlite, PostgreSQL through pg, or Supabase rpc. */
+  readonly kind: StoreTransport['kind'];
   /** Plain SQL (PGlite and pg only; null over Supabase's rpc). */
   readonly executor: SqlExecutor | null;
   readonly organizations: OrganizationsStore;
   readonly apiKeys: ApiKeysStore;
   readonly outcomes: OutcomesStore;
+  readonly registry: ModelRegistryStore;
+  readonly trainingRuns: TrainingRunsStore;
+  readonly webhookEvents: WebhookEventsStore;
+  readonly leaderboard: LeaderboardStore;
+  /**
+   * One real round trip (readiness): `select 1` over SQL; over Supabase's rpc the cheapest read
+   * among the store's own functions. Rejects when the database does not answer.
+   */
+  ping(): Promise<void>;
   /** Applies pending migrations; over Supabase use `supabase db push` (or DATABASE_URL) instead. */
   migrate(options?: MigrateOptions): Promise<MigrationResult>;
   close(): Promise<void>;
@@ -98,17 +116,46 @@ async function openTransport(
   return { transport, executor: transport.executor };
 }
 
-/** The typed store over any transport; other parts (webhooks, training…) wrap `transport` alike. */
+const transports = new WeakMap<Store, StoreTransport>();
+
+/**
+ * Internal to src/store and the store's own tests (which call SQL functions directly): the
+ * transport under a store made by createStore or storeOverTransport. Not exported by index.ts.
+ */
+export function transportOf(store: Store): StoreTransport {
+  const transport = transports.get(store);
+  if (!transport) {
+    throw new Error('not a store made by createStore or storeOverTransport');
+  }
+  return transport;
+}
+
+/** The typed store over any transport (tests wrap a shared PGlite or a pg pool this way). */
 export function storeOverTransport(
   transport: StoreTransport,
   executor: SqlExecutor | null = null,
 ): Store {
-  return {
-    transport,
+  const listen = transport.listen?.bind(transport);
+  const store: Store = {
+    kind: transport.kind,
     executor,
     organizations: new OrganizationsStore(transport),
     apiKeys: new ApiKeysStore(transport),
     outcomes: new OutcomesStore(transport),
+    registry: new ModelRegistryStore(transport),
+    trainingRuns: new TrainingRunsStore(transport),
+    webhookEvents: new WebhookEventsStore(transport),
+    leaderboard: new LeaderboardStore(transport),
+    ...(listen ? { listen } : {}),
+    async ping() {
+      if (executor) {
+        await executor.query('select 1');
+        return;
+      }
+      // Supabase rpc runs only the store's SQL functions: a grouped count of training runs reads
+      // one small table, so success also says the schema is there and service_role may read it.
+      await transport.rpc('count_training_runs');
+    },
     migrate(options) {
       if (!executor) {
         return Promise.reject(
@@ -122,4 +169,6 @@ export function storeOverTransport(
     },
     close: () => transport.close(),
   };
+  transports.set(store, transport);
+  return store;
 }

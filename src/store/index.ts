@@ -24,6 +24,7 @@ export {
   type StoreSettings,
   storeOverTransport,
 } from './create-store.ts';
+export type { LeaderboardStore } from './leaderboard-store.ts';
 export {
   defaultMigrationsDir,
   listMigrations,
@@ -32,6 +33,7 @@ export {
   type MigrationResult,
   migrate,
 } from './migrate.ts';
+export type { ModelRegistryStore } from './model-registry-store.ts';
 export { type Organization, OrganizationsStore } from './organizations-store.ts';
 export {
   type DealInput,
@@ -59,7 +61,13 @@ export {
 export * from './rate-limit/index.ts';
 export type { SqlExecutor } from './sql-executor.ts';
 export { StoreError, StoreInputError, StoreLockedError, toStoreError } from './store-errors.ts';
-export type { StoreTransport } from './store-transport.ts';
+export type { ChannelListener, StoreTransport } from './store-transport.ts';
+export type { TrainingRunsStore } from './training-runs-store.ts';
+export {
+  ownsDataDirLock,
+  readRecordedGateway,
+  recordGatewayInDataDir,
+} from './transports/data-dir-lock.ts';
 export { PgliteTransport, type PgliteTransportOptions } from './transports/pglite-transport.ts';
 export {
   PgliteWorkerTransport,
@@ -73,3 +81,4 @@ export {
   SupabaseTransport,
   type SupabaseTransportOptions,
 } from './transports/supabase-transport.ts';
+export type { WebhookEventsStore } from './webhook-events-store.ts';

@@ -5,11 +5,15 @@
  * Arguments are the function's named parameters (`p_…`); objects and arrays travel as JSON.
  * Failures throw StoreError (src/store/store-errors.ts) with the SQLSTATE when there is one.
  */
-export interface StoreTransport {
+export interface StoreTransport extends ChannelListener {
   readonly kind: 'pglite' | 'postgres' | 'supabase';
   /** Calls `name(arg => value, …)` with named arguments; resolves to its jsonb result. */
   rpc<T = unknown>(name: string, args?: Readonly<Record<string, unknown>>): Promise<T>;
-  /** LISTEN on a channel; undefined where the transport cannot (supabase rpc). */
-  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** Postgres LISTEN, for caches that reload when another instance NOTIFYs a change. */
+export interface ChannelListener {
+  /** LISTEN on a channel; resolves to its unlisten. Undefined where the transport cannot (supabase rpc). */
+  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
 }

@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { type Store, storeOverTransport } from '../../src/store/create-store.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { PgliteTransport } from '../../src/store/transports/pglite-transport.ts';
 
@@ -16,6 +17,12 @@ export function sharedPglite(): Promise<PgliteTransport> {
     return transport;
   })();
   return shared;
+}
+
+/** The typed store over the file's shared PGlite (its close() closes that PGlite). */
+export async function sharedStore(): Promise<Store> {
+  const transport = await sharedPglite();
+  return storeOverTransport(transport, transport.executor);
 }
 
 export async function sharedPgliteDatabase(): Promise<PGlite> {

@@ -1,8 +1,8 @@
 import { loadConfig, readEnv } from '../../src/config/index.ts';
-import { type RunningGateway, startGateway } from '../../src/main.ts';
+import { type RunningGateway, startGateway } from '../../src/main/index.ts';
 import { createLogger, type Logger } from '../../src/metrics/index.ts';
-import { type Store, storeOverTransport } from '../../src/store/index.ts';
-import { sharedPglite } from './pglite.ts';
+import type { Store } from '../../src/store/index.ts';
+import { sharedStore } from './pglite.ts';
 
 export interface TestGatewayOptions {
   /** Environment variables as the gateway would read them (keys, base URLs, secrets). */
@@ -34,7 +34,4 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   return startGateway({ config, store, logger });
 }
 
-export async function sharedStore(): Promise<Store> {
-  const transport = await sharedPglite();
-  return storeOverTransport(transport, transport.executor);
-}
+export { sharedStore };

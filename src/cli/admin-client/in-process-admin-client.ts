@@ -3,8 +3,7 @@ import { createStoreLeaderboardSource, outcomeWindows } from '../../pipeline/rol
 import { ModelCatalog, withoutProviderPrefix } from '../../router/index.ts';
 import { createdApiKeyJson, publicApiKey } from '../../store/api-keys/api-key-json.ts';
 import type { Store } from '../../store/index.ts';
-import { LeaderboardStore } from '../../store/leaderboard-store.ts';
-import { type ChangeOptions, ModelRegistryStore } from '../../store/model-registry-store.ts';
+import type { ChangeOptions } from '../../store/model-registry-store.ts';
 import { CliError } from '../cli-command.ts';
 import type {
   AdminClient,
@@ -27,14 +26,14 @@ export interface InProcessAdminClientOptions {
 /** The admin client over a store this process opened (see admin-client.ts). */
 export function createInProcessAdminClient(options: InProcessAdminClientOptions): AdminClient {
   const { store, config } = options;
-  const registry = new ModelRegistryStore(store.transport);
+  const registry = store.registry;
   const training = storeTrainingAdmin(store, config);
   let experiments: ExperimentsAdmin | undefined;
   const overSource = () => {
     if (!experiments) {
       const { rollout } = config();
       const source = createStoreLeaderboardSource({
-        cohorts: new LeaderboardStore(store.transport),
+        cohorts: store.leaderboard,
         listModels: (route) => registry.list(route),
         windows: outcomeWindows(rollout),
       });
@@ -83,7 +82,7 @@ function storeKeys(store: Store, config: () => GatewayConfig): KeysAdmin {
 export const routerReportNeedsGateway =
   "models report reads a running gateway's router statistics (they live in its memory): set REKINDLE_GATEWAY_URL and REKINDLE_ADMIN_TOKEN";
 
-function storeModels(registry: ModelRegistryStore, config: () => GatewayConfig): ModelsAdmin {
+function storeModels(registry: Store['registry'], config: () => GatewayConfig): ModelsAdmin {
   const actor = { actor: 'cli' };
   const withReason = (reason: string | null): ChangeOptions => ({ ...actor, reason });
   // Like the admin API: a model named without a route is looked up among all routes.
@@ -92,7 +91,9 @@ function storeModels(registry: ModelRegistryStore, config: () => GatewayConfig):
       return route;
     }
     const rows = await registry.list();
-    const row = rows.find((r) => r.id === ref || r.model_version === ref || r.model_id === ref);
+    const row = rows.find(
+      (row) => row.id === ref || row.model_version === ref || row.model_id === ref,
+    );
     return row?.route ?? config().default_route;
   };
   return {

@@ -1,8 +1,6 @@
 import type { GatewayConfig } from '../../config/index.ts';
 import { exportOutcomesToFiles, TrainingOrchestrator } from '../../pipeline/training/index.ts';
 import type { Store } from '../../store/index.ts';
-import { ModelRegistryStore } from '../../store/model-registry-store.ts';
-import { TrainingRunsStore } from '../../store/training-runs-store.ts';
 import type { TrainingAdmin } from './admin-client.ts';
 
 /**
@@ -14,14 +12,14 @@ export function storeTrainingAdmin(
   store: Store,
   config: () => GatewayConfig,
 ): TrainingAdmin & { stop(): Promise<void> } {
-  const runs = new TrainingRunsStore(store.transport);
+  const runs = store.trainingRuns;
   let built: TrainingOrchestrator | undefined;
   const orchestrator = () => {
     built ??= new TrainingOrchestrator({
       config: config(),
       runs,
       outcomes: store.outcomes,
-      registry: new ModelRegistryStore(store.transport),
+      registry: store.registry,
       workerId: `cli:${process.pid}`,
     });
     return built;
@@ -30,7 +28,7 @@ export function storeTrainingAdmin(
   // (a killed gateway or CLI), so it is cleared before this one drives a run.
   let released: Promise<unknown> | undefined;
   const releaseStaleLeases = () => {
-    if (store.transport.kind === 'pglite') {
+    if (store.kind === 'pglite') {
       released ??= runs.releaseAllLocks();
     }
     return released;

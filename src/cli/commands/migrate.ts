@@ -42,7 +42,7 @@ export function createMigrateCommand(dependencies: StoreCommandDependencies = {}
             : '';
         return {
           json: {
-            transport: store.transport.kind,
+            transport: store.kind,
             applied,
             already_applied: result.alreadyApplied.length,
             adopted,
@@ -50,7 +50,7 @@ export function createMigrateCommand(dependencies: StoreCommandDependencies = {}
           text:
             adoptedText +
             (applied.length > 0
-              ? `Applied ${applied.length} migration(s) on ${store.transport.kind}:\n${applied.map((name) => `  ${name}`).join('\n')}`
+              ? `Applied ${applied.length} migration(s) on ${store.kind}:\n${applied.map((name) => `  ${name}`).join('\n')}`
               : `Database is up to date (${result.alreadyApplied.length} migrations applied earlier).`),
         };
       } finally {

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, readEnv } from '../../config/index.ts';
-import { type RunningGateway, startGateway } from '../../main.ts';
+import { type RunningGateway, startGateway } from '../../main/index.ts';
 import { createLogger } from '../../metrics/index.ts';
 import { createStore, type Store } from '../../store/index.ts';
 import {

@@ -9,13 +9,10 @@ import {
   type RequestContext,
   splitSubjectLine,
 } from '../chat/request-context.ts';
-import {
-  markCounted,
-  recordChatRequest,
-  recordRejectedChatRequest,
-} from '../chat/request-metrics.ts';
+import { chatCompletionsPath, chatRequestFacts } from '../chat/request-metrics.ts';
 import { toGatewayError } from '../error-handler.ts';
-import type { GatewayDependencies, GatewayEnv } from '../gateway-dependencies.ts';
+import type { GatewayEnv } from '../gateway-dependencies.ts';
+import type { GatewayServices } from '../gateway-services.ts';
 import {
   type ChatCompletionRequest,
   errorFrame,
@@ -34,30 +31,26 @@ interface Completion {
   latencyMs: number;
 }
 
-export function registerChatCompletions(app: Hono<GatewayEnv>, deps: GatewayDependencies): void {
-  const now = deps.now ?? Date.now;
-  const { router, metrics } = deps;
+export function registerChatCompletions(
+  app: Hono<GatewayEnv>,
+  services: Pick<GatewayServices, 'config' | 'router' | 'metrics' | 'tracking' | 'now'>,
+): void {
+  const { router, now } = services;
 
-  app.post('/v1/chat/completions', async (context) => {
+  app.post(chatCompletionsPath, async (context) => {
     const startedAt = context.get('startedAt');
     const requestId = context.get('requestId');
+    // Counted once by countChatRequests from what is recorded here; nothing below counts.
+    const facts = chatRequestFacts(context);
     const body = parseChatCompletionRequest(await context.req.text());
-    const request = buildRequestContext(body, (name) => context.req.header(name), requestId);
-    let plan: RoutePlan;
-    try {
-      plan = router.plan(body.model, request.features);
-    } catch (error) {
-      // Refused before routing (404 model_not_found, 503 no model available): counted here, where
-      // the route is known; parse, auth and rate-limit refusals are counted by the error handler.
-      throw recordRejectedChatRequest(
-        metrics,
-        toGatewayError(error),
-        now() - startedAt,
-        Object.hasOwn(deps.config.routes, body.model) ? body.model : undefined,
-        body.stream === true,
-      );
+    facts.stream = body.stream === true;
+    if (Object.hasOwn(services.config.routes, body.model)) {
+      facts.namedRoute = body.model;
     }
-    const outcomeId = request.leadId !== null && deps.tracking ? newOutcomeId() : null;
+    const request = buildRequestContext(body, (name) => context.req.header(name), requestId);
+    const plan = router.plan(body.model, request.features);
+    facts.plan = plan;
+    const outcomeId = request.leadId !== null ? newOutcomeId() : null;
     const signal = clientAbortSignal(context);
     // Validated above for the fields the gateway reads; the rest is the client's, passed through.
     const forward = body as unknown as ChatRequestBody;
@@ -72,62 +65,49 @@ export function registerChatCompletions(app: Hono<GatewayEnv>, deps: GatewayDepe
     }
     const finish = (completion: Completion) => {
       if (outcomeId) {
-        track(deps, context, plan, request, body, outcomeId, completion, now);
+        track(services, context, plan, request, body, outcomeId, completion);
       }
     };
 
-    try {
-      if (body.stream === true) {
-        const routed = await router.stream(plan, forward, signal);
-        headers['x-rekindle-model'] = routed.target.name;
-        headers['x-rekindle-provider'] = routed.target.provider;
-        headers['content-type'] = 'text/event-stream; charset=utf-8';
-        headers['cache-control'] = 'no-cache';
-        headers['x-accel-buffering'] = 'no';
-        const includeUsage = body.stream_options?.include_usage === true;
-        const stream = relayStream(routed.parts, includeUsage, (outcome) => {
-          const status =
-            outcome.kind === 'finish' ? 200 : outcome.kind === 'error' ? outcome.error.status : 499;
-          recordChatRequest(metrics, plan, routed.target, status, true, now() - startedAt);
-          if (outcome.kind === 'finish') {
-            finish({
-              target: routed.target,
-              text: outcome.text,
-              usage: outcome.usage,
-              costUsd: costUsd(routed.target, outcome.usage),
-              latencyMs: now() - startedAt,
-            });
-          }
-        });
-        return respond(context, stream, 200, headers);
-      }
-
-      const routed = await router.generate(plan, forward, signal);
-      const { result, target } = routed;
-      const cost = costUsd(target, result.usage);
-      headers['x-rekindle-model'] = target.name;
-      headers['x-rekindle-provider'] = target.provider;
-      headers['content-type'] = 'application/json';
-      if (cost !== null) {
-        headers['x-rekindle-cost-usd'] = cost.toFixed(8);
-      }
-      const latencyMs = now() - startedAt;
-      recordChatRequest(metrics, plan, target, 200, false, latencyMs);
-      finish({ target, text: result.text, usage: result.usage, costUsd: cost, latencyMs });
-      return respond(context, result.body, 200, headers);
-    } catch (error) {
-      const failure = toGatewayError(error);
-      const latencyMs = now() - startedAt;
-      recordChatRequest(
-        metrics,
-        plan,
-        plan.candidates[0],
-        failure.status,
-        body.stream === true,
-        latencyMs,
-      );
-      throw markCounted(failure);
+    if (body.stream === true) {
+      const routed = await router.stream(plan, forward, signal);
+      facts.target = routed.target;
+      headers['x-rekindle-model'] = routed.target.name;
+      headers['x-rekindle-provider'] = routed.target.provider;
+      headers['content-type'] = 'text/event-stream; charset=utf-8';
+      headers['cache-control'] = 'no-cache';
+      headers['x-accel-buffering'] = 'no';
+      const includeUsage = body.stream_options?.include_usage === true;
+      const { stream, ended } = relayStream(routed.parts, includeUsage);
+      facts.streamEnded = ended.then((outcome) => {
+        if (outcome.kind === 'finish') {
+          finish({
+            target: routed.target,
+            text: outcome.text,
+            usage: outcome.usage,
+            costUsd: costUsd(routed.target, outcome.usage),
+            latencyMs: now() - startedAt,
+          });
+          return 200;
+        }
+        return outcome.kind === 'error' ? outcome.error.status : 499;
+      });
+      return respond(context, stream, 200, headers);
     }
+
+    const routed = await router.generate(plan, forward, signal);
+    const { result, target } = routed;
+    facts.target = target;
+    const cost = costUsd(target, result.usage);
+    headers['x-rekindle-model'] = target.name;
+    headers['x-rekindle-provider'] = target.provider;
+    headers['content-type'] = 'application/json';
+    if (cost !== null) {
+      headers['x-rekindle-cost-usd'] = cost.toFixed(8);
+    }
+    const latencyMs = now() - startedAt;
+    finish({ target, text: result.text, usage: result.usage, costUsd: cost, latencyMs });
+    return respond(context, result.body, 200, headers);
   });
 }
 
@@ -138,22 +118,20 @@ type StreamOutcome =
 
 /**
  * Relays the provider's parts as SSE, one upstream chunk per pull so back-pressure reaches the
- * upstream. Ends with `[DONE]` after a finish, or with an error frame and no `[DONE]`.
+ * upstream. Ends with `[DONE]` after a finish, or with an error frame and no `[DONE]`; `ended`
+ * settles with the first of finish, error or cancellation.
  */
 function relayStream(
   parts: AsyncIterable<ChatStreamPart>,
   includeUsage: boolean,
-  onEnd: (outcome: StreamOutcome) => void,
-): ReadableStream<Uint8Array> {
+): { stream: ReadableStream<Uint8Array>; ended: Promise<StreamOutcome> } {
   const iterator = parts[Symbol.asyncIterator]();
   let text = '';
-  let ended = false;
-  const end = (outcome: StreamOutcome) => {
-    if (!ended) {
-      ended = true;
-      onEnd(outcome);
-    }
-  };
+  let end: (outcome: StreamOutcome) => void = () => {};
+  // A promise settles once: later calls of `end` (a cancel after the finish) change nothing.
+  const ended = new Promise<StreamOutcome>((resolve) => {
+    end = resolve;
+  });
   // Each pull must enqueue or close: a pull that returns empty-handed is not called again.
   const pullOnce = async (
     controller: ReadableStreamDefaultController<Uint8Array>,
@@ -201,7 +179,7 @@ function relayStream(
         return true;
     }
   };
-  return new ReadableStream<Uint8Array>({
+  const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       while (!(await pullOnce(controller))) {
         // a part the client does not get (an unrequested usage chunk): read the next one
@@ -212,21 +190,21 @@ function relayStream(
       await iterator.return?.();
     },
   });
+  return { stream, ended };
 }
 
 function track(
-  deps: GatewayDependencies,
+  services: Pick<GatewayServices, 'tracking' | 'metrics' | 'now'>,
   context: Context<GatewayEnv>,
   plan: RoutePlan,
   request: RequestContext,
   body: ChatCompletionRequest,
   outcomeId: string,
   completion: Completion,
-  now: () => number,
 ): void {
   const tenant = context.get('tenant');
   const { subject, body: messageBody } = splitSubjectLine(completion.text);
-  const accepted = deps.tracking?.push({
+  const accepted = services.tracking.push({
     id: outcomeId,
     organization_id: tenant.organizationId,
     campaign_id: request.campaignId,
@@ -249,10 +227,10 @@ function track(
     latency_ms: Math.round(completion.latencyMs),
     prompt_tokens: completion.usage.promptTokens,
     completion_tokens: completion.usage.completionTokens,
-    created_at: new Date(now()).toISOString(),
+    created_at: new Date(services.now()).toISOString(),
   });
   if (accepted) {
-    deps.metrics.messagesSentTotal.inc({
+    services.metrics.messagesSentTotal.inc({
       route: plan.route ?? 'direct',
       model_version: plan.modelVersion,
     });

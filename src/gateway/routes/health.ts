@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { GatewayDependencies, GatewayEnv } from '../gateway-dependencies.ts';
+import type { GatewayEnv, Readiness } from '../gateway-dependencies.ts';
 
 export interface HealthState {
   /** Set on SIGTERM: readiness fails so load balancers stop sending, liveness stays up. */
@@ -8,16 +8,16 @@ export interface HealthState {
 
 export function registerHealth(
   app: Hono<GatewayEnv>,
-  deps: GatewayDependencies,
-  state: HealthState,
+  options: { readiness: Readiness; state: HealthState },
 ): void {
+  const { readiness: probe, state } = options;
   app.get('/healthz', (context) => context.json({ status: 'ok' }));
   app.get('/readyz', async (context) => {
     if (state.draining) {
       // No store round trip while draining: the answer is 503 whatever the checks say.
       return context.json({ status: 'draining' }, 503);
     }
-    const readiness = await deps.readiness.ready();
+    const readiness = await probe.ready();
     const failed = Object.keys(readiness.checks).filter((name) => readiness.checks[name] !== true);
     return readiness.ready
       ? context.json({ status: 'ready', checks: readiness.checks }, 200)

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { ModelNotFoundError } from '../../router/index.ts';
-import type { GatewayDependencies, GatewayEnv } from '../gateway-dependencies.ts';
+import type { GatewayEnv } from '../gateway-dependencies.ts';
+import type { GatewayServices } from '../gateway-services.ts';
 
 /**
  * OpenAI's model list: route aliases first (owned_by `rekindle-route`), then catalog models of
@@ -8,14 +9,16 @@ import type { GatewayDependencies, GatewayEnv } from '../gateway-dependencies.ts
  * model (the SDK's `models.retrieve`) is looked up in the same list, so both always agree; ids may
  * hold slashes (`together/meta-llama/…`).
  */
-export function registerModels(app: Hono<GatewayEnv>, deps: GatewayDependencies): void {
-  const created = Math.floor((deps.now ?? Date.now)() / 1000);
+type ModelListSources = Pick<GatewayServices, 'config' | 'router' | 'now'>;
+
+export function registerModels(app: Hono<GatewayEnv>, sources: ModelListSources): void {
+  const created = Math.floor(sources.now() / 1000);
   app.get('/v1/models', (context) =>
-    context.json({ object: 'list', data: listModels(deps, created) }),
+    context.json({ object: 'list', data: listModels(sources, created) }),
   );
   app.get('/v1/models/:id{.+}', (context) => {
     const id = context.req.param('id');
-    const model = listModels(deps, created).find((entry) => entry.id === id);
+    const model = listModels(sources, created).find((entry) => entry.id === id);
     if (!model) {
       throw new ModelNotFoundError(id);
     }
@@ -31,8 +34,8 @@ interface ListedModel {
   readonly rekindle: Record<string, unknown>;
 }
 
-function listModels(deps: GatewayDependencies, created: number): ListedModel[] {
-  const { config, router } = deps;
+function listModels(sources: ModelListSources, created: number): ListedModel[] {
+  const { config, router } = sources;
   const routes = Object.entries(config.routes).map(([name, route]) => ({
     id: name,
     object: 'model' as const,

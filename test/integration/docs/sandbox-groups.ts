@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore } from '../../../src/store/index.ts';
-import { ModelRegistryStore } from '../../../src/store/model-registry-store.ts';
 import { createOpenAIFineTuningRoutes } from '../../fakes/fine-tuning-fake.ts';
 import { startOpenAIFake } from '../../fakes/openai-fake.ts';
 import { startPostgrestFake } from '../../fakes/postgrest-fake.ts';
@@ -168,7 +167,7 @@ async function registerArmsInStore(databaseUrl: string): Promise<void> {
     { autoMigrate: true },
   );
   try {
-    const registry = new ModelRegistryStore(store.transport);
+    const registry = store.registry;
     const arm = { route: 'outreach', model_id: 'sandbox/outreach-v1', provider: 'sandbox' };
     await registry.register({ ...arm, model_version: 'baseline-2026-11' });
     await registry.setBaseline('outreach', 'baseline-2026-11');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RunningGateway } from '../../../src/main.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
 import { createStore, type Store } from '../../../src/store/index.ts';
 import { type PostgresServer, startPostgresServer } from '../../helpers/postgres-server.ts';
 import { describeWithServices, postgresService } from '../../helpers/services.ts';
@@ -38,7 +38,7 @@ describeWithServices([postgresService()], 'readiness follows the store', () => {
   };
 
   it('is 200 while PostgreSQL answers, 503 with the failed store check once it is stopped', async () => {
-    expect(gateway.store.transport.kind).toBe('postgres');
+    expect(gateway.store.kind).toBe('postgres');
     expect(await readyz()).toEqual({
       status: 200,
       body: { status: 'ready', checks: { registry: true, api_keys: true, store: true } },

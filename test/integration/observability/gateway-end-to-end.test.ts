@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RunningGateway } from '../../../src/main.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
 import { type OpenAIFake, startOpenAIFake } from '../../fakes/openai-fake.ts';
 import { closeSharedPglite } from '../../helpers/pglite.ts';
 import { prometheusService } from '../../helpers/prometheus-server.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../../../src/main.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
 import { type OpenAIFake, startOpenAIFake } from '../../fakes/openai-fake.ts';
 import { closeSharedPglite } from '../../helpers/pglite.ts';
 import { sharedStore, startTestGateway } from '../../helpers/test-gateway.ts';

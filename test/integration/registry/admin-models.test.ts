@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../../../src/main.ts';
-import { ModelRegistryStore } from '../../../src/store/model-registry-store.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
+import type { ModelRegistryStore } from '../../../src/store/model-registry-store.ts';
 import { type OpenAIFake, startOpenAIFake } from '../../fakes/openai-fake.ts';
 import { closeSharedPglite } from '../../helpers/pglite.ts';
 import { startTestGateway } from '../../helpers/test-gateway.ts';
@@ -38,7 +38,7 @@ describe('registry admin API over HTTP', () => {
         rate_limit: { default_rpm: 100_000 },
       },
     });
-    registryStore = new ModelRegistryStore(gateway.store.transport);
+    registryStore = gateway.store.registry;
   });
 
   afterAll(async () => {

@@ -6,9 +6,8 @@ import type { CliCommand } from '../../../src/cli/cli-command.ts';
 import { createModelsCommands } from '../../../src/cli/commands/models.ts';
 import { runCli } from '../../../src/cli/run-cli.ts';
 import { readEnv } from '../../../src/config/index.ts';
-import type { RunningGateway } from '../../../src/main.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
 import { type Store, storeOverTransport } from '../../../src/store/index.ts';
-import { ModelRegistryStore } from '../../../src/store/model-registry-store.ts';
 import { closeSharedPglite, sharedPglite } from '../../helpers/pglite.ts';
 import { startTestGateway } from '../../helpers/test-gateway.ts';
 
@@ -160,7 +159,7 @@ describe('rekindle models, store-direct (the default)', () => {
       status: 'deprecated',
     });
 
-    const events = await new ModelRegistryStore(store.transport).events('cli');
+    const events = await store.registry.events('cli');
     expect(events.map((event) => event.action).reverse()).toEqual([
       'register',
       'register',
@@ -298,7 +297,7 @@ describe('rekindle models via a running gateway (REKINDLE_GATEWAY_URL)', () => {
       { modelVersion: 'api-v1', share: 0.75 },
       { modelVersion: 'api-v2', share: 0.25 },
     ]);
-    const events = await new ModelRegistryStore(store.transport).events('outreach', 1);
+    const events = await store.registry.events('outreach', 1);
     expect(events[0]).toMatchObject({ action: 'deploy', actor: 'cli' });
 
     const list = onlyJson((await cli(['models', 'list', '--json'], commands(), env())).stdout);

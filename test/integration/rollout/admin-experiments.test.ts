@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { commands } from '../../../src/cli/commands/index.ts';
 import { runCli } from '../../../src/cli/run-cli.ts';
 import { readEnv } from '../../../src/config/index.ts';
-import type { RunningGateway } from '../../../src/main.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
 import type { SqlExecutor } from '../../../src/store/sql-executor.ts';
 import { closeSharedPglite, sharedPglite } from '../../helpers/pglite.ts';
 import { startTestGateway } from '../../helpers/test-gateway.ts';

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, readEnv } from '../../../src/config/index.ts';
-import type { RunningGateway } from '../../../src/main.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
 import { createLogger, createMetrics } from '../../../src/metrics/index.ts';
 import { createRolloutExperiments } from '../../../src/pipeline/rollout/index.ts';
 import { RegistryService } from '../../../src/pipeline/rollout/registry/index.ts';
-import { LeaderboardStore } from '../../../src/store/leaderboard-store.ts';
-import {
+import type { Store } from '../../../src/store/index.ts';
+import type {
   ModelRegistryStore,
-  type RegistryRow,
-  type RolloutEvent,
+  RegistryRow,
+  RolloutEvent,
 } from '../../../src/store/model-registry-store.ts';
 import type { PgliteTransport } from '../../../src/store/transports/pglite-transport.ts';
-import { closeSharedPglite, sharedPglite } from '../../helpers/pglite.ts';
+import { closeSharedPglite, sharedPglite, sharedStore } from '../../helpers/pglite.ts';
 import { startTestGateway } from '../../helpers/test-gateway.ts';
 import { type ArmSeed, seedExperiment } from './seed-experiment.ts';
 
@@ -22,6 +22,7 @@ import { type ArmSeed, seedExperiment } from './seed-experiment.ts';
  */
 const logger = createLogger({ level: 'error', write: () => {} });
 let transport: PgliteTransport;
+let store: Store;
 let registryStore: ModelRegistryStore;
 
 const baselineArm = (version: string): ArmSeed => ({
@@ -63,7 +64,8 @@ async function seed(route: string, baseline: ArmSeed, variant: ArmSeed): Promise
 
 beforeAll(async () => {
   transport = await sharedPglite();
-  registryStore = new ModelRegistryStore(transport);
+  store = await sharedStore();
+  registryStore = store.registry;
   await seed('auto_win', baselineArm('win-v1'), winningArm('win-v2'));
   await seed('auto_harm', baselineArm('harm-v1'), harmfulArm('harm-v2'));
 }, 60_000);
@@ -79,7 +81,7 @@ async function instance(rollout: Record<string, unknown>, instanceId: string) {
   });
   const registry = new RegistryService({
     store: registryStore,
-    transport,
+    notifications: store,
     logger,
     onChange: () => {},
   });
@@ -87,7 +89,7 @@ async function instance(rollout: Record<string, unknown>, instanceId: string) {
   const metrics = createMetrics({ defaultMetrics: false });
   const parts = createRolloutExperiments({
     config,
-    transport,
+    store,
     registry,
     metrics,
     logger,
@@ -222,7 +224,7 @@ describe('through a running gateway with auto_promote and auto_rollback', () => 
     });
     const body = (await response.json()) as { data: RolloutEvent[] };
     expect(body.data[0]).toMatchObject({ action: 'promote', automatic: true });
-    const claims = await new LeaderboardStore(transport).claims();
+    const claims = await store.leaderboard.claims();
     expect(
       claims.map((claim) => [claim.route, claim.action, claim.status, claim.attempts]),
     ).toEqual(

@@ -7,9 +7,8 @@ import {
   defaultDecisionOptions,
   statistics,
 } from '../../../src/pipeline/rollout/index.ts';
+import { transportOf } from '../../../src/store/create-store.ts';
 import { createStore, type Store } from '../../../src/store/index.ts';
-import { LeaderboardStore } from '../../../src/store/leaderboard-store.ts';
-import { ModelRegistryStore } from '../../../src/store/model-registry-store.ts';
 import type { SqlExecutor } from '../../../src/store/sql-executor.ts';
 
 /**
@@ -148,7 +147,7 @@ const emptyCohort = {
 
 describe('rollout_daily_cohorts', () => {
   it('counts per version and UTC day what was worked out by hand', async () => {
-    const cohorts = await new LeaderboardStore(store.transport).dailyCohorts({
+    const cohorts = await store.leaderboard.dailyCohorts({
       route: 'cohorts',
       now,
       windows,
@@ -220,7 +219,7 @@ describe('rollout_daily_cohorts', () => {
   });
 
   it('takes the windows as arguments and leaves out messages sent before `since`', async () => {
-    const cohorts = await new LeaderboardStore(store.transport).dailyCohorts({
+    const cohorts = await store.leaderboard.dailyCohorts({
       route: 'cohorts',
       now,
       since: new Date(ago(20)),
@@ -235,17 +234,17 @@ describe('rollout_daily_cohorts', () => {
   });
 
   it('refuses a call without a route', async () => {
-    await expect(store.transport.rpc('rollout_daily_cohorts', { p_route: null })).rejects.toThrow(
-      /route is required/,
-    );
+    await expect(
+      transportOf(store).rpc('rollout_daily_cohorts', { p_route: null }),
+    ).rejects.toThrow(/route is required/);
   });
 });
 
 describe('the store-backed leaderboard source', () => {
   it('counts each metric only over messages whose window has closed', async () => {
-    const registry = new ModelRegistryStore(store.transport);
+    const registry = store.registry;
     const source = createStoreLeaderboardSource({
-      cohorts: new LeaderboardStore(store.transport),
+      cohorts: store.leaderboard,
       listModels: (route) => registry.list(route),
       windows,
     });
@@ -356,7 +355,7 @@ describe('model_leaderboard', () => {
   });
 
   it('is readable over rpc for one route', async () => {
-    const rows = await new LeaderboardStore(store.transport).leaderboardView('view_route');
+    const rows = await store.leaderboard.leaderboardView('view_route');
     expect(rows.map((row) => [row.model_version, row.is_baseline])).toEqual([
       ['vw_v1', true],
       ['vw_v2', false],

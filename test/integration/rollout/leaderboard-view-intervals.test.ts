@@ -4,11 +4,9 @@ import {
   createStoreLeaderboardSource,
   defaultDecisionOptions,
 } from '../../../src/pipeline/rollout/index.ts';
-import { LeaderboardStore } from '../../../src/store/leaderboard-store.ts';
+import { type Store, storeOverTransport } from '../../../src/store/create-store.ts';
 import { migrate } from '../../../src/store/migrate.ts';
-import { ModelRegistryStore } from '../../../src/store/model-registry-store.ts';
 import type { SqlExecutor } from '../../../src/store/sql-executor.ts';
-import type { StoreTransport } from '../../../src/store/store-transport.ts';
 import { PostgresTransport } from '../../../src/store/transports/postgres-transport.ts';
 import { closeSharedPglite, sharedPglite } from '../../helpers/pglite.ts';
 import { type PostgresServer, startPostgresServer } from '../../helpers/postgres-server.ts';
@@ -150,7 +148,7 @@ const valueMetrics: readonly ValueMetric[] = [
 ];
 
 interface Target {
-  readonly transport: StoreTransport;
+  readonly store: Store;
   readonly executor: SqlExecutor;
   close(): Promise<void>;
 }
@@ -233,9 +231,9 @@ function viewIntervalChecks(open: () => Promise<Target>) {
   });
 
   it('agrees with the intervals of the API (store leaderboard source) on the same rows', async () => {
-    const registry = new ModelRegistryStore(target.transport);
+    const registry = target.store.registry;
     const source = createStoreLeaderboardSource({
-      cohorts: new LeaderboardStore(target.transport),
+      cohorts: target.store.leaderboard,
       listModels: (route) => registry.list(route),
       windows: defaultDecisionOptions.windows,
     });
@@ -287,7 +285,11 @@ function viewIntervalChecks(open: () => Promise<Target>) {
 describe('model_leaderboard value intervals on PGlite', () => {
   viewIntervalChecks(async () => {
     const transport = await sharedPglite();
-    return { transport, executor: transport.executor, close: closeSharedPglite };
+    return {
+      store: storeOverTransport(transport, transport.executor),
+      executor: transport.executor,
+      close: closeSharedPglite,
+    };
   });
 });
 
@@ -301,7 +303,7 @@ describeWithServices(
       const transport = new PostgresTransport({ connectionString: server.url });
       await migrate(transport.executor);
       return {
-        transport,
+        store: storeOverTransport(transport, transport.executor),
         executor: transport.executor,
         async close() {
           await transport.close();

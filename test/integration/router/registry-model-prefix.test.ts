@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../../../src/main.ts';
-import { ModelRegistryStore } from '../../../src/store/model-registry-store.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
 import { type OpenAIFake, startOpenAIFake } from '../../fakes/openai-fake.ts';
 import { closeSharedPglite } from '../../helpers/pglite.ts';
 import { startTestGateway } from '../../helpers/test-gateway.ts';
@@ -111,7 +110,7 @@ describe('registering provider/model', () => {
   });
 
   it('a row stored with the prefix (not through the admin API) routes without doubling it', async () => {
-    await new ModelRegistryStore(gateway.store.transport).register({
+    await gateway.store.registry.register({
       route: 'p-legacy',
       model_id: 'together/acme/legacy-1',
       provider: 'together',

@@ -1,12 +1,7 @@
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RunningGateway } from '../../../src/main.ts';
-import {
-  createStore,
-  type Store,
-  type StoreTransport,
-  storeOverTransport,
-} from '../../../src/store/index.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
+import { createStore, type Store } from '../../../src/store/index.ts';
 import { type OpenAIFake, startOpenAIFake } from '../../fakes/openai-fake.ts';
 import { type PostgresServer, startPostgresServer } from '../../helpers/postgres-server.ts';
 import { describeWithServices, postgresService } from '../../helpers/services.ts';
@@ -55,11 +50,8 @@ describeWithServices([postgresService()], 'sticky A/B split over PostgreSQL', ()
     stores.push(await createStore(settings, { autoMigrate: true }), await createStore(settings));
     const listening = await createStore(settings);
     stores.push(listening);
-    const withoutListen: StoreTransport = {
-      kind: listening.transport.kind,
-      rpc: (name, args) => listening.transport.rpc(name, args),
-      close: () => listening.transport.close(),
-    };
+    // The same store without LISTEN: its gateway has to poll.
+    const { listen: _listen, ...withoutListen } = listening;
     const start = (store: Store) =>
       startTestGateway({
         store,
@@ -75,7 +67,7 @@ describeWithServices([postgresService()], 'sticky A/B split over PostgreSQL', ()
       });
     gatewayA = await start(stores[0] as Store);
     gatewayB = await start(stores[1] as Store);
-    gatewayPolling = await start(storeOverTransport(withoutListen, listening.executor));
+    gatewayPolling = await start(withoutListen);
     clients = [openaiClient(gatewayA.url), openaiClient(gatewayB.url)];
   }, 60_000);
 

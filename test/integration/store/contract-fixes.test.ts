@@ -11,10 +11,8 @@ import {
   exportTrainingJsonl,
   type OutcomeRow,
 } from '../../../src/pipeline/training/export/index.ts';
-import type { Store } from '../../../src/store/create-store.ts';
-import { LeaderboardStore } from '../../../src/store/leaderboard-store.ts';
-import { ModelRegistryStore, type RegistryRow } from '../../../src/store/model-registry-store.ts';
-import { WebhookEventsStore } from '../../../src/store/webhook-events-store.ts';
+import { type Store, transportOf } from '../../../src/store/create-store.ts';
+import type { ModelRegistryStore, RegistryRow } from '../../../src/store/model-registry-store.ts';
 import { describeWithServices } from '../../helpers/services.ts';
 import { stopTransportServices, type TransportCase, transportCases } from './store-transports.ts';
 
@@ -52,7 +50,7 @@ function contractSuite(transportCase: TransportCase) {
 
   beforeAll(async () => {
     store = await transportCase.open();
-    registry = new ModelRegistryStore(store.transport);
+    registry = store.registry;
   });
   afterAll(async () => {
     await store?.close();
@@ -150,10 +148,7 @@ function contractSuite(transportCase: TransportCase) {
         },
       ]),
     );
-    const result = await new WebhookEventsStore(store.transport).ingest(
-      'sendgrid',
-      events.map(toWebhookEventInput),
-    );
+    const result = await store.webhookEvents.ingest('sendgrid', events.map(toWebhookEventInput));
     expect(result).toMatchObject({ applied: 1, unmatched: 0 });
     expect(await store.outcomes.get(organization, sent.id)).toMatchObject({
       opened: true,
@@ -162,7 +157,7 @@ function contractSuite(transportCase: TransportCase) {
   });
 
   it('registry operations default the route and leave the baseline the rest of the traffic', async () => {
-    const rpc = (name: string, args: Record<string, unknown>) => store.transport.rpc(name, args);
+    const rpc = (name: string, args: Record<string, unknown>) => transportOf(store).rpc(name, args);
     for (const version of ['cf-out-v1', 'cf-out-v2', 'cf-out-v3']) {
       await rpc('register_model', {
         p_model_id: `gpt-${version}`,
@@ -205,7 +200,7 @@ function contractSuite(transportCase: TransportCase) {
       { modelVersion: 'cf-out-v1', share: 0.7 },
       { modelVersion: 'cf-out-v3', share: 0.3 },
     ]);
-    const board = await new LeaderboardStore(store.transport).leaderboardView('outreach');
+    const board = await store.leaderboard.leaderboardView('outreach');
     expect(
       board
         .filter((row) => row.status === 'active' || row.status === 'testing')
@@ -243,11 +238,11 @@ function contractSuite(transportCase: TransportCase) {
       sentiment_label: 'positive',
       replied_at: daysAgo(39),
     });
-    const board = await new LeaderboardStore(store.transport).leaderboardView('cf_board');
+    const board = await store.leaderboard.leaderboardView('cf_board');
     expect(board).toHaveLength(1);
     expect(board[0]).toMatchObject({ model_version: 'cf-board-v1', total_messages_sent: 4 });
     expect(Number(board[0]?.reply_rate)).toBe(0.25);
-    const cohorts = await new LeaderboardStore(store.transport).dailyCohorts({
+    const cohorts = await store.leaderboard.dailyCohorts({
       route: 'cf_board',
       organizationId: organization,
     });

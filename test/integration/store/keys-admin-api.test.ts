@@ -10,9 +10,14 @@ import { runCli } from '../../../src/cli/run-cli.ts';
 import { readEnv } from '../../../src/config/index.ts';
 import type { GatewayEnv } from '../../../src/gateway/gateway-dependencies.ts';
 import { registerAdminKeys } from '../../../src/gateway/routes/admin-keys.ts';
-import type { RunningGateway } from '../../../src/main.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
 import { createLogger } from '../../../src/metrics/index.ts';
-import { ApiKeyCache, type Store, storeOverTransport } from '../../../src/store/index.ts';
+import {
+  ApiKeyCache,
+  type PgliteTransport,
+  type Store,
+  storeOverTransport,
+} from '../../../src/store/index.ts';
 import { gatewayEnvironment } from '../../helpers/gateway-process.ts';
 import { closeSharedPglite, sharedPglite } from '../../helpers/pglite.ts';
 import { startTestGateway } from '../../helpers/test-gateway.ts';
@@ -27,9 +32,10 @@ const cliEntry = join(import.meta.dirname, '../../../bin/rekindle.mjs');
 const token = 'admin-token-for-keys-tests';
 let store: Store;
 let gateway: RunningGateway;
+let transport: PgliteTransport;
 
 beforeAll(async () => {
-  const transport = await sharedPglite();
+  transport = await sharedPglite();
   // The commands close the store they open; this one is shared by the file, so keep it open.
   store = { ...storeOverTransport(transport, transport.executor), close: async () => {} };
   gateway = await startTestGateway({ store, env: { REKINDLE_ADMIN_TOKEN: token } });
@@ -316,7 +322,7 @@ describe('/admin/keys', () => {
 
   it('refuses to revoke by a prefix two keys share (400, revoke by id)', async () => {
     for (const hash of ['kga-dup-hash-1', 'kga-dup-hash-2']) {
-      await store.transport.rpc('create_api_key', {
+      await transport.rpc('create_api_key', {
         p_organization_id: 'kga_dup',
         p_key_hash: hash,
         p_key_prefix: 'rk_dupdup00',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { commands } from '../../../src/cli/commands/index.ts';
 import { runCli } from '../../../src/cli/run-cli.ts';
 import { readEnv } from '../../../src/config/index.ts';
+import { transportOf } from '../../../src/store/create-store.ts';
 import { createStore, type Store } from '../../../src/store/index.ts';
 import { listMigrations } from '../../../src/store/migrate.ts';
 import type { PostgresTransport } from '../../../src/store/transports/postgres-transport.ts';
@@ -55,7 +56,7 @@ describeWithServices(services, 'PostgreSQL connection settings', () => {
         [settings.application_name],
       );
       expect(row).toEqual({ connections: 3, timeout: '300ms' });
-      expect((store.transport as PostgresTransport).pool.options.max).toBe(3);
+      expect((transportOf(store) as PostgresTransport).pool.options.max).toBe(3);
       await expect(executor.query('select pg_sleep(1)')).rejects.toMatchObject({ code: '57014' });
     },
   );
@@ -90,7 +91,7 @@ describeWithServices(services, 'PostgreSQL connection settings', () => {
     try {
       // Queries use database_url; the LISTEN connection is the unreachable one.
       await expect(other.executor?.query('select 1 as one')).resolves.toEqual([{ one: 1 }]);
-      await expect(other.transport.listen?.('rekindle_test', () => undefined)).rejects.toThrow(
+      await expect(other.listen?.('rekindle_test', () => undefined)).rejects.toThrow(
         /ECONNREFUSED/,
       );
     } finally {

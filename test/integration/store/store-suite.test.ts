@@ -66,6 +66,19 @@ function storeSuite(transportCase: TransportCase) {
     await store?.close();
   });
 
+  it('says which transport it is, answers ping, and reaches every typed store as a property', async () => {
+    expect(store.kind).toBe(transportCase.name === 'pglite_worker' ? 'pglite' : transportCase.name);
+    await expect(store.ping()).resolves.toBeUndefined();
+    expect(await store.registry.list(`no_route_${transportCase.name}`)).toEqual([]);
+    expect(await store.trainingRuns.list({ route: `no_route_${transportCase.name}` })).toEqual([]);
+    expect(await store.leaderboard.leaderboardView(`no_route_${transportCase.name}`)).toEqual([]);
+    expect(await store.webhookEvents.reconcileUnmatched()).toMatchObject({
+      reconciled: expect.any(Number),
+    });
+    // LISTEN where Postgres is reached directly; Supabase's rpc has none (caches poll instead).
+    expect(typeof store.listen).toBe(transportCase.name === 'supabase' ? 'undefined' : 'function');
+  });
+
   it('ensures organizations idempotently and lists them', async () => {
     const created = await store.organizations.ensure(orgA);
     expect(created).toMatchObject({ id: orgA, name: null });
@@ -110,11 +123,11 @@ function storeSuite(transportCase: TransportCase) {
   });
 
   it('authenticates keys from memory and drops a revoked key after the change is announced', async () => {
-    const cache = new ApiKeyCache({ apiKeys: store.apiKeys, transport: store.transport });
+    const cache = new ApiKeyCache({ apiKeys: store.apiKeys, notifications: store });
     await cache.start(60_000);
     try {
       const { key, record } = await store.apiKeys.create({ organizationId: orgA, rpmLimit: 7 });
-      if (store.transport.listen) {
+      if (store.listen) {
         await waitFor(() => cache.authenticate(key) !== null);
       } else {
         await cache.refresh();
@@ -130,7 +143,7 @@ function storeSuite(transportCase: TransportCase) {
       expect(cache.hasKeys()).toBe(true);
 
       await store.apiKeys.revoke(record.id);
-      if (store.transport.listen) {
+      if (store.listen) {
         await waitFor(() => cache.authenticate(key) === null);
       } else {
         await cache.refresh();

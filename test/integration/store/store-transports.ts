@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { createStore, type Store, storeOverTransport } from '../../../src/store/create-store.ts';
+import {
+  createStore,
+  type Store,
+  storeOverTransport,
+  transportOf,
+} from '../../../src/store/create-store.ts';
 import { migrate } from '../../../src/store/migrate.ts';
 import { PostgresTransport } from '../../../src/store/transports/postgres-transport.ts';
 import { SupabaseTransport } from '../../../src/store/transports/supabase-transport.ts';
@@ -61,7 +66,7 @@ export function transportCases(): TransportCase[] {
         const dataDir = mkdtempSync(join(tmpdir(), 'rekindle-store-worker-'));
         dataDirs.push(dataDir);
         const store = await createStore({ data_dir: dataDir });
-        expect(store.transport.constructor.name).toBe('PgliteWorkerTransport');
+        expect(transportOf(store).constructor.name).toBe('PgliteWorkerTransport');
         return store;
       },
     },

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../../../src/main.ts';
-import { ModelRegistryStore } from '../../../src/store/model-registry-store.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
 import { closeSharedPglite } from '../../helpers/pglite.ts';
 import { sharedStore, startTestGateway } from '../../helpers/test-gateway.ts';
 
@@ -14,7 +13,7 @@ describe('the tracking API with the registry and SendGrid message ids', () => {
 
   beforeAll(async () => {
     const store = await sharedStore();
-    const registry = new ModelRegistryStore(store.transport);
+    const registry = store.registry;
     await registry.register({
       route: 'cf_http',
       model_id: 'ft:gpt-4o-mini:acme:http',

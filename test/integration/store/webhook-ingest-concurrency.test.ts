@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Store, storeOverTransport } from '../../../src/store/create-store.ts';
 import { migrate } from '../../../src/store/migrate.ts';
-import { OutcomesStore } from '../../../src/store/outcomes/outcomes-store.ts';
 import { PostgresTransport } from '../../../src/store/transports/postgres-transport.ts';
-import { WebhookEventsStore } from '../../../src/store/webhook-events-store.ts';
 import { type PostgresServer, startPostgresServer } from '../../helpers/postgres-server.ts';
 import { describeWithServices, postgresService } from '../../helpers/services.ts';
 import {
@@ -25,15 +24,17 @@ const postgres = postgresService();
 describeWithServices([postgres], 'ingest_webhook_events under concurrency (PostgreSQL)', () => {
   let server: PostgresServer;
   let transport: PostgresTransport;
+  let store: Store;
 
   beforeAll(async () => {
     server = await startPostgresServer();
     transport = new PostgresTransport({ connectionString: server.url, maxConnections: 30 });
+    store = storeOverTransport(transport, transport.executor);
     await migrate(transport.executor);
   }, 60_000);
 
   afterAll(async () => {
-    await transport?.close();
+    await store?.close();
     await server?.stop();
   });
 
@@ -41,7 +42,7 @@ describeWithServices([postgres], 'ingest_webhook_events under concurrency (Postg
     const random = seededRandom(7);
     const outcomeCount = 100;
     const ids = Array.from({ length: outcomeCount }, () => randomUUID());
-    await new OutcomesStore(transport).trackMessages(
+    await store.outcomes.trackMessages(
       ids.map((id, index) => ({
         id,
         organization_id: 'org_load',
@@ -57,7 +58,7 @@ describeWithServices([postgres], 'ingest_webhook_events under concurrency (Postg
       batches.push(inputs.slice(start, start + 50));
     }
     const deliveries = shuffle([...batches, ...batches], random);
-    const webhooks = new WebhookEventsStore(transport);
+    const webhooks = store.webhookEvents;
     let applied = 0;
     let duplicates = 0;
     let next = 0;

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../../../src/main.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
 import { sharedStore, startTestGateway } from '../../helpers/test-gateway.ts';
 
 /** Issue 3, Must show 2: no key → 401; a key → 200; past its limit → 429 with Retry-After. */

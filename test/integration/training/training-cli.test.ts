@@ -7,8 +7,6 @@ import { createTrainCommands } from '../../../src/cli/commands/train.ts';
 import { runCli } from '../../../src/cli/run-cli.ts';
 import { readEnv } from '../../../src/config/index.ts';
 import { type Store, storeOverTransport } from '../../../src/store/create-store.ts';
-import { OutcomesStore } from '../../../src/store/outcomes/outcomes-store.ts';
-import { TrainingRunsStore } from '../../../src/store/training-runs-store.ts';
 import { type RunningFineTuningFake, startFineTuningFake } from '../../fakes/fine-tuning-fake.ts';
 import { closeSharedPglite, sharedPglite } from '../../helpers/pglite.ts';
 
@@ -35,7 +33,7 @@ describe('rekindle train over the store', () => {
     // The commands close what they open; this store is the file's, so keep it open.
     store = { ...storeOverTransport(transport, transport.executor), close: async () => {} };
     fake = await startFineTuningFake({ vendor: 'openai' });
-    const outcomes = new OutcomesStore(transport);
+    const outcomes = store.outcomes;
     for (let index = 0; index < 60; index += 1) {
       const sent = await outcomes.recordMessageSent('org_cli', {
         lead_id: `cli-lead-${index}`,
@@ -161,7 +159,7 @@ describe('rekindle train over the store', () => {
   });
 
   it('train status --wait finishes a run a killed process left leased in the embedded store', async () => {
-    const runs = new TrainingRunsStore(store.transport);
+    const runs = store.trainingRuns;
     const { run } = await runs.create({
       provider: 'openai',
       baseModel: 'gpt-4o-mini-2024-07-18',

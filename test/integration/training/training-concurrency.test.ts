@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type GatewayConfig, loadConfig, readEnv } from '../../../src/config/index.ts';
 import { TrainingOrchestrator } from '../../../src/pipeline/training/index.ts';
+import { type Store, storeOverTransport } from '../../../src/store/create-store.ts';
 import { migrate } from '../../../src/store/migrate.ts';
-import { ModelRegistryStore } from '../../../src/store/model-registry-store.ts';
-import { OutcomesStore } from '../../../src/store/outcomes/outcomes-store.ts';
-import { TrainingRunsStore } from '../../../src/store/training-runs-store.ts';
+import type { TrainingRunsStore } from '../../../src/store/training-runs-store.ts';
 import { PostgresTransport } from '../../../src/store/transports/postgres-transport.ts';
 import { type RunningFineTuningFake, startFineTuningFake } from '../../fakes/fine-tuning-fake.ts';
 import { type PostgresServer, startPostgresServer } from '../../helpers/postgres-server.ts';
@@ -24,7 +23,8 @@ const organizationId = 'org_training_concurrency';
 
 describeWithServices([postgres], 'training runs under two orchestrators (PostgreSQL)', () => {
   let server: PostgresServer;
-  let transports: PostgresTransport[];
+  /** Two stores, each over its own pool, as two gateway instances have. */
+  let stores: [Store, Store];
   let fake: RunningFineTuningFake<'openai'>;
   let config: GatewayConfig;
   const directories: string[] = [];
@@ -32,17 +32,19 @@ describeWithServices([postgres], 'training runs under two orchestrators (Postgre
   beforeAll(async () => {
     server = await startPostgresServer();
     const url = await server.database('training_concurrency');
-    transports = [
-      new PostgresTransport({ connectionString: url, maxConnections: 6 }),
-      new PostgresTransport({ connectionString: url, maxConnections: 6 }),
+    const pool = () => new PostgresTransport({ connectionString: url, maxConnections: 6 });
+    const transports = [pool(), pool()] as const;
+    stores = [
+      storeOverTransport(transports[0], transports[0].executor),
+      storeOverTransport(transports[1], transports[1].executor),
     ];
-    await migrate((transports[0] as PostgresTransport).executor);
+    await migrate(transports[0].executor);
     fake = await startFineTuningFake({ vendor: 'openai' });
     config = loadConfig({
       env: readEnv({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.url }),
       file: { training: { poll_interval_ms: 10, min_examples: 10, validation_fraction: 0 } },
     });
-    const outcomes = new OutcomesStore(transports[0] as PostgresTransport);
+    const outcomes = stores[0].outcomes;
     for (let index = 0; index < 24; index += 1) {
       const sent = await outcomes.recordMessageSent(organizationId, {
         lead_id: `lead-${index}`,
@@ -54,7 +56,7 @@ describeWithServices([postgres], 'training runs under two orchestrators (Postgre
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all((transports ?? []).map((transport) => transport.close()));
+    await Promise.all((stores ?? []).map((store) => store.close()));
     await fake?.close();
     await server?.stop();
     for (const directory of directories) {
@@ -63,14 +65,14 @@ describeWithServices([postgres], 'training runs under two orchestrators (Postgre
   });
 
   function orchestrator(index: number, overrides: Partial<GatewayConfig['training']> = {}) {
-    const transport = transports[index] as PostgresTransport;
+    const store = stores[index] as Store;
     const workDir = mkdtempSync(join(tmpdir(), `rekindle-worker-${index}-`));
     directories.push(workDir);
     return new TrainingOrchestrator({
       config: { ...config, training: { ...config.training, ...overrides } },
-      runs: new TrainingRunsStore(transport),
-      outcomes: new OutcomesStore(transport),
-      registry: new ModelRegistryStore(transport),
+      runs: store.trainingRuns,
+      outcomes: store.outcomes,
+      registry: store.registry,
       workerId: `worker-${index}`,
       concurrency: 3,
       // Separate temp dirs: a run exported by one worker and uploaded by the other is exported again.
@@ -94,7 +96,7 @@ describeWithServices([postgres], 'training runs under two orchestrators (Postgre
       'v1.6.0',
       'v1.7.0',
     ]);
-    const runs = new TrainingRunsStore(transports[0] as PostgresTransport);
+    const runs = stores[0].trainingRuns;
     const deadline = Date.now() + 60_000;
     while ((await runs.list({ status: 'active' })).length > 0) {
       expect(Date.now()).toBeLessThan(deadline);
@@ -124,9 +126,7 @@ describeWithServices([postgres], 'training runs under two orchestrators (Postgre
     expect(fake.routes.jobs.size).toBe(8);
     const jobFiles = [...fake.routes.jobs.values()].map((record) => record.job.training_file);
     expect(new Set(jobFiles).size).toBe(8);
-    const registry = await new ModelRegistryStore(transports[1] as PostgresTransport).list(
-      'outreach',
-    );
+    const registry = await stores[1].registry.list('outreach');
     expect(registry.map((row) => row.model_version).sort()).toEqual(
       created.map((run) => run.model_version).sort(),
     );
@@ -134,7 +134,7 @@ describeWithServices([postgres], 'training runs under two orchestrators (Postgre
   }, 90_000);
 
   it('of 20 concurrent claims on one due run exactly one wins', async () => {
-    const runs = transports.map((transport) => new TrainingRunsStore(transport));
+    const runs = stores.map((store) => store.trainingRuns);
     const { run } = await (runs[0] as TrainingRunsStore).create({
       provider: 'openai',
       baseModel: 'gpt-4o-mini-2024-07-18',
@@ -152,7 +152,7 @@ describeWithServices([postgres], 'training runs under two orchestrators (Postgre
   });
 
   it('a worker whose lease was taken over can no longer move the run', async () => {
-    const runs = new TrainingRunsStore(transports[0] as PostgresTransport);
+    const runs = stores[0].trainingRuns;
     const { run } = await runs.create({
       provider: 'openai',
       baseModel: 'gpt-4o-mini-2024-07-18',
@@ -187,12 +187,12 @@ describeWithServices([postgres], 'training runs under two orchestrators (Postgre
       abTestTraffic: null,
     };
     const instances = [0, 1].map((index) => {
-      const transport = transports[index] as PostgresTransport;
+      const store = stores[index] as Store;
       return new TrainingOrchestrator({
         config: { ...config, training: { ...config.training, route: 'scheduled' } },
-        runs: new TrainingRunsStore(transport),
-        outcomes: new OutcomesStore(transport),
-        registry: new ModelRegistryStore(transport),
+        runs: store.trainingRuns,
+        outcomes: store.outcomes,
+        registry: store.registry,
         workerId: `scheduler-${index}`,
         schedule,
       });
@@ -202,7 +202,7 @@ describeWithServices([postgres], 'training runs under two orchestrators (Postgre
       instances.map((instance) => instance.runScheduledCycle(firing)),
     );
     expect(started.filter((run) => run !== null)).toHaveLength(1);
-    const runs = await new TrainingRunsStore(transports[0] as PostgresTransport).list({
+    const runs = await stores[0].trainingRuns.list({
       route: 'scheduled',
     });
     expect(runs).toHaveLength(1);

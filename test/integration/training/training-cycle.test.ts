@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrainCommands } from '../../../src/cli/commands/train.ts';
 import { runCli } from '../../../src/cli/run-cli.ts';
 import { loadConfig, readEnv } from '../../../src/config/index.ts';
-import { type RunningGateway, startGateway } from '../../../src/main.ts';
+import { type RunningGateway, startGateway } from '../../../src/main/index.ts';
 import { silentLogger } from '../../../src/metrics/index.ts';
 import { assignmentBucket } from '../../../src/router/registry-snapshot.ts';
 import {

@@ -7,7 +7,7 @@ import { createExportCommand } from '../../../src/cli/commands/export.ts';
 import { runCli } from '../../../src/cli/run-cli.ts';
 import { validateOpenAIChatFile, validateTogetherFile } from '../../../src/cli/simulators/index.ts';
 import { loadConfig, readEnv } from '../../../src/config/index.ts';
-import { type RunningGateway, startGateway } from '../../../src/main.ts';
+import { type RunningGateway, startGateway } from '../../../src/main/index.ts';
 import { silentLogger } from '../../../src/metrics/index.ts';
 import {
   adminHeaders,

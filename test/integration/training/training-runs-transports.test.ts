@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/create-store.ts';
-import { TrainingRunsStore } from '../../../src/store/training-runs-store.ts';
+import type { TrainingRunsStore } from '../../../src/store/training-runs-store.ts';
 import { describeWithServices } from '../../helpers/services.ts';
 import { stopTransportServices, transportCases } from '../store/store-transports.ts';
 
@@ -19,7 +19,7 @@ for (const transportCase of transportCases()) {
 
     beforeAll(async () => {
       store = await transportCase.open();
-      runs = new TrainingRunsStore(store.transport);
+      runs = store.trainingRuns;
     }, 120_000);
 
     it('creates, leases, advances, cancels, reads and counts runs', async () => {

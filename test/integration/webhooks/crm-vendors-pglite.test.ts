@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import type { RunningGateway } from '../../../src/main.ts';
+import type { RunningGateway } from '../../../src/main/index.ts';
 import { closeSharedPglite, sharedPglite } from '../../helpers/pglite.ts';
 import { sharedStore, startTestGateway } from '../../helpers/test-gateway.ts';
 import { type CrmTestBackend, crmTestEnv, crmTestFile } from './crm-vendor-backend.ts';

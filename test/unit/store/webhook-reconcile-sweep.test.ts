@@ -4,10 +4,10 @@ import {
   normalizeCrmEvents,
   toWebhookEventInput,
 } from '../../../src/pipeline/outcomes/events/index.ts';
-import { OutcomesStore } from '../../../src/store/outcomes/outcomes-store.ts';
+import type { OutcomesStore } from '../../../src/store/outcomes/outcomes-store.ts';
 import type { PgliteTransport } from '../../../src/store/transports/pglite-transport.ts';
-import { WebhookEventsStore } from '../../../src/store/webhook-events-store.ts';
-import { closeSharedPglite, sharedPglite } from '../../helpers/pglite.ts';
+import type { WebhookEventsStore } from '../../../src/store/webhook-events-store.ts';
+import { closeSharedPglite, sharedPglite, sharedStore } from '../../helpers/pglite.ts';
 
 let transport: PgliteTransport;
 let webhooks: WebhookEventsStore;
@@ -15,8 +15,7 @@ let outcomes: OutcomesStore;
 
 beforeAll(async () => {
   transport = await sharedPglite();
-  webhooks = new WebhookEventsStore(transport);
-  outcomes = new OutcomesStore(transport);
+  ({ webhookEvents: webhooks, outcomes } = await sharedStore());
 });
 
 afterAll(async () => {

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { GatewayConfig } from '../../../config/index.ts';
 import type { GatewayMetrics, Logger } from '../../../metrics/index.ts';
-import { LeaderboardStore } from '../../../store/leaderboard-store.ts';
-import { ModelRegistryStore, type RolloutEvent } from '../../../store/model-registry-store.ts';
-import type { StoreTransport } from '../../../store/store-transport.ts';
+import type { Store } from '../../../store/index.ts';
+import type { LeaderboardStore } from '../../../store/leaderboard-store.ts';
+import type { RolloutEvent } from '../../../store/model-registry-store.ts';
 import { RolloutAutomation } from '../automation/index.ts';
 import { createStoreLeaderboardSource } from '../leaderboard/index.ts';
 import type { RegistryService } from '../registry/index.ts';
@@ -26,7 +26,7 @@ export interface RolloutExperiments {
  */
 export function createRolloutExperiments(parts: {
   config: GatewayConfig;
-  transport: StoreTransport;
+  store: Pick<Store, 'leaderboard' | 'registry'>;
   registry: RegistryService;
   metrics: Pick<GatewayMetrics, 'experimentRate'>;
   logger: Logger;
@@ -34,8 +34,8 @@ export function createRolloutExperiments(parts: {
   clock?: () => Date;
 }): RolloutExperiments {
   const { config, registry } = parts;
-  const leaderboardStore = new LeaderboardStore(parts.transport);
-  const registryStore = new ModelRegistryStore(parts.transport);
+  const leaderboardStore = parts.store.leaderboard;
+  const registryStore = parts.store.registry;
   const source = createStoreLeaderboardSource({
     cohorts: leaderboardStore,
     listModels: (route) => registry.list(route),

@@ -5,7 +5,7 @@ import type {
   RegisterModelInput,
   RegistryRow,
 } from '../../../store/model-registry-store.ts';
-import type { StoreTransport } from '../../../store/store-transport.ts';
+import type { ChannelListener } from '../../../store/store-transport.ts';
 
 export const registryChannel = 'rekindle_registry';
 
@@ -24,7 +24,8 @@ export class RegistryService {
   constructor(
     private readonly options: {
       store: ModelRegistryStore;
-      transport: StoreTransport;
+      /** LISTEN for changes made by other instances (the store); polling only without it. */
+      notifications: ChannelListener;
       logger: Logger;
       onChange: (rows: readonly RegistryRow[]) => void;
       /**
@@ -47,10 +48,10 @@ export class RegistryService {
 
   async start(): Promise<void> {
     await this.reload();
-    const { transport, logger } = this.options;
-    if (transport.listen) {
+    const { notifications, logger } = this.options;
+    if (notifications.listen) {
       try {
-        this.unlisten = await transport.listen(registryChannel, () => {
+        this.unlisten = await notifications.listen(registryChannel, () => {
           this.reload().catch((error: unknown) => logger.warn('registry reload failed', { error }));
         });
       } catch (error) {

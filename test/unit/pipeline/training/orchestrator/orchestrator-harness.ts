@@ -13,9 +13,9 @@ import {
   TrainingOrchestrator,
   type TrainingOrchestratorOptions,
 } from '../../../../../src/pipeline/training/index.ts';
-import { ModelRegistryStore } from '../../../../../src/store/model-registry-store.ts';
-import { OutcomesStore } from '../../../../../src/store/outcomes/outcomes-store.ts';
-import { TrainingRunsStore } from '../../../../../src/store/training-runs-store.ts';
+import { storeOverTransport } from '../../../../../src/store/create-store.ts';
+import type { ModelRegistryStore } from '../../../../../src/store/model-registry-store.ts';
+import type { TrainingRunsStore } from '../../../../../src/store/training-runs-store.ts';
 import type { PgliteTransport } from '../../../../../src/store/transports/pglite-transport.ts';
 import type { RunningFineTuningFake } from '../../../../fakes/fine-tuning-fake.ts';
 
@@ -50,13 +50,14 @@ export function harness(
   let now = Date.parse('2026-11-30T09:00:00.000Z');
   const workDir = mkdtempSync(join(tmpdir(), 'rekindle-orchestrator-'));
   const metrics = createMetrics();
-  const runs = new TrainingRunsStore(transport);
-  const registry = new ModelRegistryStore(transport);
+  const store = storeOverTransport(transport, transport.executor);
+  const runs = store.trainingRuns;
+  const registry = store.registry;
   const { wrapFineTuner, ...rest } = options;
   const orchestrator = new TrainingOrchestrator({
     config,
     runs,
-    outcomes: new OutcomesStore(transport),
+    outcomes: store.outcomes,
     registry,
     metrics,
     clock: () => now,
@@ -89,7 +90,7 @@ export async function seedDeals(
   organizationId: string,
   count: number,
 ): Promise<void> {
-  const outcomes = new OutcomesStore(transport);
+  const { outcomes } = storeOverTransport(transport, transport.executor);
   for (let index = 0; index < count; index += 1) {
     const sent = await outcomes.recordMessageSent(organizationId, {
       lead_id: `${organizationId}-lead-${index}`,

@@ -1,0 +1,77 @@
+import type { Hono } from 'hono';
+import { chatCompletionsPath, countChatRequests } from './chat/request-metrics.ts';
+import type { GatewayEnv } from './gateway-dependencies.ts';
+import type { GatewayServices } from './gateway-services.ts';
+import { adminAuth } from './middleware/admin-auth.ts';
+import { limitBody } from './middleware/body-limit.ts';
+import { metricsAuth } from './middleware/metrics-auth.ts';
+import { requestContext } from './middleware/request-context.ts';
+import { tenantAuth } from './middleware/tenant-auth.ts';
+import { registerAdminExperiments } from './routes/admin-experiments.ts';
+import { registerAdminKeys } from './routes/admin-keys.ts';
+import { registerAdminModels } from './routes/admin-models.ts';
+import { registerAdminTraining } from './routes/admin-training.ts';
+import { registerChatCompletions } from './routes/chat-completions.ts';
+import { type HealthState, registerHealth } from './routes/health.ts';
+import { registerMetrics } from './routes/metrics.ts';
+import { registerModels } from './routes/models.ts';
+import { registerOutcomes } from './routes/outcomes.ts';
+import { registerWebhooks } from './routes/webhooks.ts';
+
+/**
+ * Every path the gateway serves, in one table, each group behind the middleware that guards it.
+ * Order matters in Hono — middleware runs in the order it is added — so read top to bottom:
+ *
+ *   *                          request id, start time, common response headers
+ *   POST /v1/chat/completions  counted once, whatever ends it (before the limit and auth below)
+ *   POST|PUT|PATCH *           body limit (413)
+ *   /healthz, /readyz          open
+ *   /metrics                   open, or the metrics token
+ *   /v1/*                      tenant key + the organization's rate limit:
+ *                              chat/completions, models, outcomes (tracking API)
+ *   /webhooks/*                each provider's signature, checked by the route
+ *   /admin/*                   admin token: models, experiments, training, keys
+ */
+export function registerRoutes(
+  app: Hono<GatewayEnv>,
+  services: GatewayServices,
+  health: HealthState,
+): void {
+  const { config, metrics, now } = services;
+
+  app.use('*', requestContext(now));
+  app.on('POST', chatCompletionsPath, countChatRequests({ metrics, now }));
+  app.on(['POST', 'PUT', 'PATCH'], '*', limitBody(config.server.body_limit_bytes));
+
+  registerHealth(app, { readiness: services.readiness, state: health });
+  app.use('/metrics', metricsAuth({ token: config.server.metrics_token }));
+  registerMetrics(app, { metrics });
+
+  app.use('/v1/*', tenantAuth({ auth: services.auth, rateLimiter: services.rateLimiter, metrics }));
+  registerChatCompletions(app, services);
+  registerModels(app, services);
+  registerOutcomes(app, { tracker: services.tracker, metrics });
+
+  registerWebhooks(app, {
+    config,
+    store: services.webhookEvents,
+    metrics,
+    logger: services.logger,
+    now,
+  });
+
+  app.use('/admin/*', adminAuth({ token: config.server.admin_token, metrics }));
+  registerAdminModels(app, {
+    registry: services.registry,
+    router: services.router,
+    defaultRoute: config.default_route,
+  });
+  registerAdminExperiments(app, services.experiments);
+  registerAdminTraining(app, { training: services.training, outcomes: services.outcomes, config });
+  registerAdminKeys(app, {
+    apiKeys: services.apiKeys,
+    keys: services.keys,
+    defaultRpm: config.rate_limit.default_rpm,
+    logger: services.logger,
+  });
+}

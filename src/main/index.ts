@@ -1,0 +1,5 @@
+export {
+  type RunningGateway,
+  type StartGatewayOptions,
+  startGateway,
+} from './start-gateway.ts';
