@@ -64,6 +64,15 @@ export interface ProviderErrorOptions {
   upstreamCode?: string | null;
   upstreamType?: string | null;
   upstreamParam?: string | null;
+  /** What the client sees instead, from the provider's error-mapping table. */
+  mapped?: {
+    readonly status: number;
+    readonly type: OpenAIErrorType;
+    readonly code: string;
+    readonly param?: string;
+    readonly isRetryable: boolean;
+    readonly retryAfterSeconds?: number;
+  };
   cause?: unknown;
 }
 
@@ -82,20 +91,24 @@ export class ProviderError extends GatewayError {
   readonly upstreamBody: string | undefined;
 
   constructor(message: string, options: ProviderErrorOptions) {
-    const status = statusFor(options);
+    const { mapped } = options;
+    const status = mapped?.status ?? statusFor(options);
     const headers: Record<string, string> = {};
     if (options.retryAfterMs !== undefined) {
       headers['retry-after'] = String(Math.max(1, Math.ceil(options.retryAfterMs / 1000)));
+    } else if (mapped?.retryAfterSeconds !== undefined) {
+      headers['retry-after'] = String(mapped.retryAfterSeconds);
     }
     super(message, {
       status,
-      type: typeFor(options, status),
-      code: options.upstreamCode ?? codeFor(options),
-      param: options.upstreamParam ?? null,
+      type: mapped?.type ?? typeFor(options, status),
+      code: mapped?.code ?? options.upstreamCode ?? codeFor(options),
+      param: mapped?.param ?? options.upstreamParam ?? null,
       isRetryable:
-        options.kind === 'aborted'
+        mapped?.isRetryable ??
+        (options.kind === 'aborted'
           ? false
-          : options.kind !== 'upstream' || isRetryableStatus(status),
+          : options.kind !== 'upstream' || isRetryableStatus(status)),
       headers,
       cause: options.cause,
     });

@@ -1,5 +1,6 @@
 import type { GatewayConfig, RouteConfig, RouteRule } from '../config/index.ts';
-import { fineTunedTarget, type ModelCatalog, withoutProviderPrefix } from './model-catalog.ts';
+import { type Refusal, UnsupportedForProviderError, unmetNeed } from './capability-check.ts';
+import { type ModelCatalog, withoutProviderPrefix } from './model-catalog.ts';
 import { type ModelTarget, targetKey } from './model-target.ts';
 import type { PerformanceTracker } from './performance-tracker.ts';
 import {
@@ -8,6 +9,7 @@ import {
   type RegistryEntry,
   type RegistrySnapshot,
 } from './registry-snapshot.ts';
+import { noNeeds, type RequestNeeds } from './request-needs.ts';
 import { ModelNotFoundError, NoModelAvailableError } from './router-errors.ts';
 
 /** What the planner may look at; built once per request by the gateway. */
@@ -18,6 +20,8 @@ export interface RequestFeatures {
   readonly hasTools: boolean;
   /** Lead id, else campaign id, else request id: the unit of sticky assignment. */
   readonly assignmentKey: string;
+  /** What the body asks of the model (deriveRequestNeeds); absent: nothing special. */
+  readonly needs?: RequestNeeds;
 }
 
 export interface RetryPolicy {
@@ -34,8 +38,13 @@ export interface RoutePlan {
   /** Registry version when one applies, else the primary model's name. */
   readonly modelVersion: string;
   readonly registryEntryId: string | null;
-  /** Attempt order: primary first, then fallbacks. Never empty. */
+  /** Attempt order: primary first, then fallbacks. Never empty; every one can serve the request. */
   readonly candidates: readonly ModelTarget[];
+  /**
+   * Models of the route left out because they cannot serve the request. When every candidate is
+   * behind an open breaker, the client learns why these were not tried (400, with the param).
+   */
+  readonly refused: readonly Refusal[];
   readonly retry: RetryPolicy;
   readonly attemptTimeoutMs: number | undefined;
   /** Covers a stream until its last chunk too. */
@@ -72,6 +81,10 @@ export class RoutePlanner {
     if (!target) {
       throw new ModelNotFoundError(model, this.whyUnavailable(model));
     }
+    const need = unmetNeed(features.needs ?? noNeeds, features.promptTokens, target);
+    if (need !== undefined) {
+      throw new UnsupportedForProviderError({ target, need });
+    }
     const entry = this.registry().findByModelId(target.upstreamModel);
     return {
       route: null,
@@ -79,6 +92,7 @@ export class RoutePlanner {
       modelVersion: entry?.modelVersion ?? target.name,
       registryEntryId: entry?.id ?? null,
       candidates: [target],
+      refused: [],
       retry: directRetry,
       attemptTimeoutMs: undefined,
       totalTimeoutMs: 300_000,
@@ -166,26 +180,30 @@ export class RoutePlanner {
     // are read as `model` on `provider`, so the name is not doubled and the upstream gets its own id.
     const modelId = withoutProviderPrefix(entry.modelId, entry.provider);
     const known = modelId.startsWith('ft:')
-      ? fineTunedTarget(modelId, entry.provider)
+      ? this.catalog.fineTuned(modelId, entry.provider, entry.baseModel)
       : this.catalog.find(`${entry.provider}/${modelId}`);
     return {
-      ...(known ?? this.fallbackTarget(entry.provider, modelId)),
+      ...(known ?? this.fallbackTarget(entry.provider, modelId, entry.baseModel)),
       modelVersion: entry.modelVersion,
     };
   }
 
   private planRoute(name: string, route: RouteConfig, features: RequestFeatures): RoutePlan {
-    const ruleIndex = route.rules.findIndex((rule) => matches(rule, features));
+    const able = new Capable(features);
+    // A rule whose models cannot serve the request is passed over like a rule that does not match.
+    const ruleIndex = route.rules.findIndex(
+      (rule) => matches(rule, features) && able.any(this.resolveAll(rule.models)),
+    );
     const rule = route.rules[ruleIndex];
     if (rule) {
       const ordered = this.order(
-        this.resolveAll(rule.models),
+        able.keep(this.resolveAll(rule.models)),
         rule.prefer ?? route.prefer,
         route,
         features,
       );
-      const candidates = this.withFallbacks(this.filter(ordered, route), route);
-      const primary = this.first(candidates, name);
+      const candidates = this.withFallbacks(this.filter(ordered, route), route, able);
+      const primary = this.first(candidates, name, able);
       return routePlan(
         name,
         route,
@@ -193,13 +211,20 @@ export class RoutePlanner {
         primary.modelVersion ?? primary.name,
         null,
         candidates,
+        able.refused,
       );
     }
     const assignment = this.registry().assign(name, features.assignmentKey);
     const assigned = assignment ? this.resolveEntry(assignment.entry) : undefined;
-    if (assignment && assigned) {
-      const rest = this.order(this.resolveAll(route.models), route.prefer, route, features);
-      const candidates = this.withFallbacks([assigned, ...this.filter(rest, route)], route);
+    // A variant that cannot serve this request leaves it to the route's own models.
+    if (assignment && assigned && able.any([assigned])) {
+      const rest = this.order(
+        able.keep(this.resolveAll(route.models)),
+        route.prefer,
+        route,
+        features,
+      );
+      const candidates = this.withFallbacks([assigned, ...this.filter(rest, route)], route, able);
       return routePlan(
         name,
         route,
@@ -207,11 +232,17 @@ export class RoutePlanner {
         assignment.entry.modelVersion,
         assignment.entry.id,
         candidates,
+        able.refused,
       );
     }
-    const ordered = this.order(this.resolveAll(route.models), route.prefer, route, features);
-    const candidates = this.withFallbacks(this.filter(ordered, route), route);
-    const primary = this.first(candidates, name);
+    const ordered = this.order(
+      able.keep(this.resolveAll(route.models)),
+      route.prefer,
+      route,
+      features,
+    );
+    const candidates = this.withFallbacks(this.filter(ordered, route), route, able);
+    const primary = this.first(candidates, name, able);
     return routePlan(
       name,
       route,
@@ -219,12 +250,21 @@ export class RoutePlanner {
       primary.modelVersion ?? primary.name,
       null,
       candidates,
+      able.refused,
     );
   }
 
-  private first(candidates: readonly ModelTarget[], route: string): ModelTarget {
+  /** The primary; with none left, the first refusal says which param no model can serve. */
+  private first(candidates: readonly ModelTarget[], route: string, able: Capable): ModelTarget {
     const primary = candidates[0];
     if (!primary) {
+      const refusal = able.refused[0];
+      if (refusal !== undefined) {
+        throw new UnsupportedForProviderError(
+          refusal,
+          `No model of route \`${route}\` can serve this request.`,
+        );
+      }
       throw new NoModelAvailableError(route);
     }
     return primary;
@@ -280,13 +320,13 @@ export class RoutePlanner {
     }
   }
 
-  private withFallbacks(primary: ModelTarget[], route: RouteConfig): ModelTarget[] {
+  private withFallbacks(primary: ModelTarget[], route: RouteConfig, able: Capable): ModelTarget[] {
     if (route.fallbacks.length === 0) {
       return primary;
     }
     const seen = new Set(primary.map(targetKey));
     const out = [...primary];
-    for (const target of this.resolveAll(route.fallbacks)) {
+    for (const target of able.keep(this.resolveAll(route.fallbacks))) {
       if (!seen.has(targetKey(target))) {
         seen.add(targetKey(target));
         out.push(target);
@@ -295,8 +335,19 @@ export class RoutePlanner {
     return out;
   }
 
-  private fallbackTarget(provider: string, modelId: string): ModelTarget {
-    return { name: modelId, provider, upstreamModel: modelId, pricing: null, contextWindow: null };
+  private fallbackTarget(
+    provider: string,
+    modelId: string,
+    baseModel: string | null | undefined,
+  ): ModelTarget {
+    return {
+      name: modelId,
+      provider,
+      upstreamModel: modelId,
+      pricing: null,
+      contextWindow: null,
+      capabilities: this.catalog.capabilitiesOf(provider, baseModel),
+    };
   }
 
   private whyUnavailable(model: string): string | undefined {
@@ -316,6 +367,7 @@ function routePlan(
   modelVersion: string,
   registryEntryId: string | null,
   candidates: readonly ModelTarget[],
+  refused: readonly Refusal[],
 ): RoutePlan {
   return {
     route: name,
@@ -323,11 +375,45 @@ function routePlan(
     modelVersion,
     registryEntryId,
     candidates,
+    refused,
     retry: route.retry,
     attemptTimeoutMs: route.attempt_timeout_ms,
     totalTimeoutMs: route.total_timeout_ms,
     streamIdleTimeoutMs: route.stream_idle_timeout_ms,
   };
+}
+
+/**
+ * Filters targets by what one request needs, remembering each target it left out (once) and why.
+ * A plain request (the usual case) is checked against each target's table too: the checks are a
+ * handful of comparisons, and the context window applies to every request.
+ */
+class Capable {
+  readonly refused: Refusal[] = [];
+  private readonly needs: RequestNeeds;
+  private readonly promptTokens: number;
+
+  constructor(features: RequestFeatures) {
+    this.needs = features.needs ?? noNeeds;
+    this.promptTokens = features.promptTokens;
+  }
+
+  keep(targets: ModelTarget[]): ModelTarget[] {
+    return targets.filter((target) => {
+      const need = unmetNeed(this.needs, this.promptTokens, target);
+      if (need === undefined) {
+        return true;
+      }
+      if (!this.refused.some((refusal) => refusal.target === target)) {
+        this.refused.push({ target, need });
+      }
+      return false;
+    });
+  }
+
+  any(targets: readonly ModelTarget[]): boolean {
+    return targets.some((target) => unmetNeed(this.needs, this.promptTokens, target) === undefined);
+  }
 }
 
 function matches(rule: RouteRule, features: RequestFeatures): boolean {

@@ -14,6 +14,7 @@ import {
   recordChatRequest,
   recordRejectedChatRequest,
 } from '../chat/request-metrics.ts';
+import { withoutNullUsage } from '../chat/without-null-usage.ts';
 import { toGatewayError } from '../error-handler.ts';
 import type { GatewayDependencies, GatewayEnv } from '../gateway-dependencies.ts';
 import {
@@ -146,6 +147,7 @@ function relayStream(
   onEnd: (outcome: StreamOutcome) => void,
 ): ReadableStream<Uint8Array> {
   const iterator = parts[Symbol.asyncIterator]();
+  const relay = includeUsage ? (raw: string) => raw : withoutNullUsage;
   let text = '';
   let ended = false;
   const end = (outcome: StreamOutcome) => {
@@ -177,11 +179,11 @@ function relayStream(
     switch (part.type) {
       case 'text-delta':
         text += part.delta;
-        controller.enqueue(encoder.encode(`data: ${part.raw}\n\n`));
+        controller.enqueue(encoder.encode(`data: ${relay(part.raw)}\n\n`));
         return true;
       case 'tool-call-delta':
       case 'chunk':
-        controller.enqueue(encoder.encode(`data: ${part.raw}\n\n`));
+        controller.enqueue(encoder.encode(`data: ${relay(part.raw)}\n\n`));
         return true;
       case 'usage':
         if (includeUsage) {

@@ -77,17 +77,25 @@ export interface ConvertedMessage {
   readonly model: string;
 }
 
-/** A non-streaming Anthropic `Message` → an OpenAI `chat.completion` JSON body and its fields. */
+/**
+ * A non-streaming Anthropic `Message` → an OpenAI `chat.completion` JSON body and its fields. With
+ * a `responseTool` (structured output through a forced tool) that tool's input is the content and
+ * the turn finishes with `stop`, unless the model called one of the client's own tools instead.
+ */
 export function convertAnthropicMessage(
   message: AnthropicMessageWire,
   requestedModel: string,
   createdSeconds: number,
+  responseTool: string | null = null,
 ): ConvertedMessage {
   let text = '';
+  let structured: string | undefined;
   const toolCalls: ToolCall[] = [];
   for (const block of message.content ?? []) {
     if (block.type === 'text' && typeof block.text === 'string') {
       text += block.text;
+    } else if (block.type === 'tool_use' && responseTool !== null && block.name === responseTool) {
+      structured ??= JSON.stringify(block.input ?? {});
     } else if (block.type === 'tool_use') {
       toolCalls.push({
         id: block.id ?? '',
@@ -96,7 +104,11 @@ export function convertAnthropicMessage(
       });
     }
   }
-  const finishReason = mapAnthropicStopReason(message.stop_reason);
+  let finishReason = mapAnthropicStopReason(message.stop_reason);
+  if (structured !== undefined && toolCalls.length === 0) {
+    text = structured;
+    finishReason = finishReason === 'tool_calls' ? 'stop' : finishReason;
+  }
   const usage = convertAnthropicUsage(message.usage);
   const model = typeof message.model === 'string' ? message.model : requestedModel;
   const assistant: Record<string, unknown> = {

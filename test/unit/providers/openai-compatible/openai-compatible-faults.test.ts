@@ -112,7 +112,7 @@ describe('upstream error statuses', () => {
     });
   });
 
-  it('401 does not echo the upstream message (it is about the gateway key)', async () => {
+  it('401 is a 502 upstream_auth_error that does not echo the upstream message (it is about the gateway key)', async () => {
     fake.enqueue({
       kind: 'status',
       status: 401,
@@ -125,7 +125,7 @@ describe('upstream error statuses', () => {
       },
     });
     const error = await rejectionOf(provider.generate(chatRequest({}), neverAborted()));
-    expect(error.status).toBe(401);
+    expect(error).toMatchObject({ status: 502, upstreamStatus: 401, code: 'upstream_auth_error' });
     expect(error.message).not.toContain('sk-te');
   });
 
