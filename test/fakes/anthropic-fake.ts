@@ -16,7 +16,9 @@
  *
  * Scripts (`delayMs` on any waits first):
  * - `{ kind: 'answer', content?, stopReason?, usage?, model?, frameDelayMs? }` — content blocks
- *   (`{type:'text',text}` / `{type:'tool_use',id?,name,input}`); default: text from the last user turn;
+ *   (`{type:'text',text}` / `{type:'tool_use',id?,name,input}`); default: text from the last user turn,
+ *   or, like the real API, a `tool_use` of the tool a `tool_choice: {type: "tool"}` forces, or JSON
+ *   text for `output_config.format` (both valid against their schema);
  * - `{ kind: 'error', status, errorType, message?, headers? }` — an error in Anthropic's envelope
  *   (e.g. 529 `overloaded_error`, 429 `rate_limit_error` with `retry-after`);
  * - `{ kind: 'error-event', afterFrames?, errorType?, message? }` — stream, then `event: error`;
@@ -35,6 +37,7 @@ import {
   startFakeServer,
   wordPieces,
 } from './fake-http-server.ts';
+import { structuredDefaultBlock } from './structured-answers.ts';
 
 export type FakeAnthropicBlock =
   | { type: 'text'; text: string }
@@ -224,8 +227,12 @@ export function defaultAnthropicAnswerText(model: string, messages: unknown): st
 function messageFor(body: Body, script: AnthropicFakeScript, sequence: number): FakeMessage {
   const answer = script.kind === 'answer' ? script : undefined;
   const model = answer?.model ?? String(body.model);
-  const blocks = answer?.content ?? [
-    { type: 'text', text: defaultAnthropicAnswerText(model, body.messages) },
+  // Unscripted, a forced tool or `output_config.format` is answered as the real API would.
+  const blocks: FakeAnthropicBlock[] = answer?.content ?? [
+    structuredDefaultBlock(body, sequence) ?? {
+      type: 'text',
+      text: defaultAnthropicAnswerText(model, body.messages),
+    },
   ];
   const content = blocks.map((block, index) =>
     block.type === 'text'

@@ -19,7 +19,8 @@
  *
  * Scripts (`delayMs` on any of them waits first):
  * - `{ kind: 'answer', content?, toolCalls?, finishReason?, usage?, model?, frameDelayMs?, endDelayMs? }` — a normal
- *   answer; by default the text is derived from the last user message and `model` echoes the request;
+ *   answer; by default the text is derived from the last user message (JSON valid against the schema
+ *   for `response_format: json_schema`) and `model` echoes the request;
  * - `{ kind: 'error-frame', afterFrames?, error? }` — stream some frames, then `data: {"error":…}`;
  * - every FaultScript of fake-http-server.ts: `status` (429 + retry-after, 500, 400 …), `hang`,
  *   `reset-before-headers`, `reset-after-first-chunk`, `cut-stream`, `stall`, `raw-stream`.
@@ -41,6 +42,7 @@ import {
   startFakeServer,
   wordPieces,
 } from './fake-http-server.ts';
+import { structuredDefaultContent } from './structured-answers.ts';
 
 export interface FakeToolCall {
   id?: string;
@@ -232,7 +234,11 @@ function answerFor(body: Body, script: OpenAIFakeScript, sequence: number): Fake
     arguments: call.arguments,
   }));
   const content =
-    answer?.content ?? (toolCalls.length > 0 ? '' : defaultOpenAIAnswerText(model, body.messages));
+    answer?.content ??
+    (toolCalls.length > 0
+      ? ''
+      : (structuredDefaultContent(body, sequence) ??
+        defaultOpenAIAnswerText(model, body.messages)));
   return {
     id: `chatcmpl-fake-${sequence}`,
     model,
