@@ -134,12 +134,28 @@ function statusFor(options: ProviderErrorOptions): number {
   }
 }
 
+const openAIErrorTypes: ReadonlySet<string> = new Set<OpenAIErrorType>([
+  'invalid_request_error',
+  'authentication_error',
+  'permission_error',
+  'not_found_error',
+  'rate_limit_error',
+  'api_error',
+  'timeout_error',
+  'server_error',
+]);
+
+/** The upstream's own type when it is one OpenAI clients know; else the type its status stands for. */
 function typeFor(options: ProviderErrorOptions, status: number): OpenAIErrorType {
   if (options.kind === 'timeout') {
     return 'timeout_error';
   }
   if (options.kind !== 'upstream') {
     return 'api_error';
+  }
+  const upstreamType = options.upstreamType;
+  if (typeof upstreamType === 'string' && openAIErrorTypes.has(upstreamType)) {
+    return upstreamType as OpenAIErrorType;
   }
   if (status === 400 || status === 404 || status === 409 || status === 422 || status === 413) {
     return status === 404 ? 'not_found_error' : 'invalid_request_error';

@@ -153,7 +153,8 @@ export function upstreamStatusError(
       : `: ${details.message.slice(0, 500)}`;
   const retryAfterMs = parseRetryAfter(headers);
   const message =
-    mapped?.message?.(providerId, status) ?? `${providerId} answered ${status}${upstreamMessage}`;
+    mapped?.message?.(providerId, status, details?.message ?? '') ??
+    `${providerId} answered ${status}${upstreamMessage}`;
   return new ProviderError(message, {
     provider: providerId,
     kind: 'upstream',

@@ -16,8 +16,11 @@ export interface MappedError {
   readonly isRetryable: boolean;
   /** `Retry-After` (seconds) to send when the upstream gave none. */
   readonly retryAfterSeconds?: number;
-  /** Replaces the message, e.g. when the upstream's describes the gateway's own key. */
-  readonly message?: (providerId: string, status: number) => string;
+  /**
+   * Replaces the message: the upstream's (`upstreamMessage`, may be empty) describes the gateway's
+   * own key, or needs the words clients match on.
+   */
+  readonly message?: (providerId: string, status: number, upstreamMessage: string) => string;
 }
 
 export interface ErrorMapRule {
@@ -45,13 +48,19 @@ export function mapUpstreamError(map: ErrorMap, failure: UpstreamFailure): Mappe
   return undefined;
 }
 
-/** 400 `context_length_exceeded`, param `messages`: the name OpenAI, its SDKs and LangChain know. */
+/**
+ * 400 `context_length_exceeded`, param `messages`: the name OpenAI, its SDKs and LangChain know.
+ * The message says "maximum context length" too: clients that only see the message (LangChain's
+ * `ContextOverflowError` check reads the openai SDK's error text) match on those words.
+ */
 export const contextLengthExceeded: MappedError = {
   status: 400,
   type: 'invalid_request_error',
   code: 'context_length_exceeded',
   param: 'messages',
   isRetryable: false,
+  message: (providerId, status, upstreamMessage) =>
+    `The prompt is over the model's maximum context length (context_length_exceeded): ${providerId} answered ${status}${upstreamMessage ? `: ${upstreamMessage.slice(0, 500)}` : ''}`,
 };
 
 /** 503 `overloaded` with a Retry-After: clients back off and retry as for any 503. */

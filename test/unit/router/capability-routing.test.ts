@@ -263,7 +263,7 @@ describe('running a plan', () => {
     const plan = router.plan('outreach', featuresOf({ n: 2 }));
     await expect(
       router.generate(plan, { model: 'outreach', messages, n: 2 }, signal),
-    ).rejects.toMatchObject({ status: 500, type: 'api_error', provider: 'openai' });
+    ).rejects.toMatchObject({ status: 500, type: 'server_error', provider: 'openai' });
     expect(calls).toEqual(['gpt-4o-mini']);
   });
 

@@ -70,7 +70,7 @@ describe('upstream error statuses', () => {
     expect(error.retryAfterMs).toBe(1_500);
   });
 
-  it('500 is retryable and keeps the upstream body, truncated', async () => {
+  it('500 is retryable and keeps the upstream body, truncated, and its type', async () => {
     fake.enqueue({
       kind: 'status',
       status: 500,
@@ -81,7 +81,7 @@ describe('upstream error statuses', () => {
       kind: 'upstream',
       status: 500,
       isRetryable: true,
-      type: 'api_error',
+      type: 'server_error',
     });
     expect(error.upstreamBody?.startsWith('{"error":{"message":"boom"')).toBe(true);
     expect(error.upstreamBody?.length).toBeLessThanOrEqual(2048);
