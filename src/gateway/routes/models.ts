@@ -4,7 +4,8 @@ import type { GatewayDependencies, GatewayEnv } from '../gateway-dependencies.ts
 
 /**
  * OpenAI's model list: route aliases first (owned_by `rekindle-route`), then catalog models of
- * enabled providers and registered fine-tuned models, with Rekindle extras under `rekindle`. One
+ * enabled providers and registered fine-tuned models, with Rekindle extras under `rekindle` (for
+ * catalog models their capability table: what the router lets them serve). One
  * model (the SDK's `models.retrieve`) is looked up in the same list, so both always agree; ids may
  * hold slashes (`together/meta-llama/…`).
  */
@@ -57,6 +58,7 @@ function listModels(deps: GatewayDependencies, created: number): ListedModel[] {
           input_usd_per_mtok: target.pricing?.input ?? null,
           output_usd_per_mtok: target.pricing?.output ?? null,
           context_window: target.contextWindow,
+          capabilities: target.capabilities,
         },
       });
     }
