@@ -74,7 +74,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
           message,
           request.upstreamModel,
           Math.floor(Date.now() / 1000),
-          converted.structured.responseTool,
+          converted.structured,
         );
         return {
           body: answer.body,
@@ -121,7 +121,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
           id,
           request.upstreamModel,
           exchange.startedAt,
-          converted.structured.responseTool,
+          converted.structured,
         );
         exchange.limitStream(request.streamTimeoutMs);
         return relaySseStream(

@@ -4,6 +4,7 @@ import type { StreamTranslator } from '../http/relay-sse-stream.ts';
 import type { SseEvent } from '../http/sse-parser.ts';
 import { mapUpstreamError } from '../http/upstream-error-map.ts';
 import { anthropicErrorMap } from './anthropic-error-map.ts';
+import { noStructuredOutput, type StructuredOutput } from './anthropic-structured-output.ts';
 import {
   type AnthropicStreamEventWire,
   type AnthropicUsageWire,
@@ -50,7 +51,7 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     requestedModel: string,
     private readonly startedAt: number,
     /** The structured output's response tool, whose input is the answer's content. */
-    private readonly responseTool: string | null = null,
+    private readonly structured: StructuredOutput = noStructuredOutput,
   ) {
     this.model = requestedModel;
     this.id = completionIdFor(undefined);
@@ -75,7 +76,7 @@ export class AnthropicStreamTranslator implements StreamTranslator {
       case 'content_block_delta': {
         const delta = data.delta ?? {};
         if (delta.type === 'text_delta' && typeof delta.text === 'string' && delta.text !== '') {
-          if (this.responseTool === null) {
+          if (this.structured.responseTool === null) {
             this.pushText(delta.text, parts);
           }
         } else if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
@@ -165,7 +166,11 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     parts: ChatStreamPart[],
   ): void {
     if (block.type === 'text') {
-      if (typeof block.text === 'string' && block.text.length > 0 && this.responseTool === null) {
+      if (
+        typeof block.text === 'string' &&
+        block.text.length > 0 &&
+        this.structured.responseTool === null
+      ) {
         this.pushText(block.text, parts);
       }
       return;
@@ -173,7 +178,8 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     if (block.type !== 'tool_use') {
       return;
     }
-    if (this.responseTool !== null && block.name === this.responseTool) {
+    const { responseTool, forced } = this.structured;
+    if (responseTool !== null && (forced || block.name === responseTool)) {
       this.blocks.set(index, { kind: 'response', sent: false });
       this.answeredStructured = true;
       return;

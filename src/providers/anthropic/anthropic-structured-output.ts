@@ -22,9 +22,14 @@ type Loose = Record<string, unknown>;
 export interface StructuredOutput {
   /** The response tool's name when the answer arrives as its input; null otherwise. */
   readonly responseTool: string | null;
+  /**
+   * `tool_choice` forces the response tool: whatever tool block comes back is the answer (the API
+   * cannot call another one), whatever name a proxy or a replay gives it.
+   */
+  readonly forced: boolean;
 }
 
-export const noStructuredOutput: StructuredOutput = { responseTool: null };
+export const noStructuredOutput: StructuredOutput = { responseTool: null, forced: false };
 
 export function applyResponseFormat(
   request: AnthropicRequest,
@@ -61,14 +66,15 @@ export function applyResponseFormat(
     description: spec.description,
     input_schema: spec.schema,
   };
+  // The client's tools stay declared even when they may not be called (`none`): earlier turns of
+  // the conversation may hold calls of them.
+  request.tools = [...clientTools, tool];
   if (clientTools.length > 0 && choice !== 'none') {
-    request.tools = [...clientTools, tool];
     request.tool_choice = { type: 'any', ...parallelOption(request) };
-  } else {
-    request.tools = [tool];
-    request.tool_choice = { type: 'tool', name, disable_parallel_tool_use: true };
+    return { responseTool: name, forced: false };
   }
-  return { responseTool: name };
+  request.tool_choice = { type: 'tool', name, disable_parallel_tool_use: true };
+  return { responseTool: name, forced: true };
 }
 
 interface ResponseSpec {

@@ -1,4 +1,5 @@
 import type { FinishReason, ToolCall, Usage } from '../chat-model.ts';
+import { noStructuredOutput, type StructuredOutput } from './anthropic-structured-output.ts';
 import type { AnthropicMessageWire, AnthropicUsageWire } from './anthropic-wire.ts';
 
 /**
@@ -86,16 +87,21 @@ export function convertAnthropicMessage(
   message: AnthropicMessageWire,
   requestedModel: string,
   createdSeconds: number,
-  responseTool: string | null = null,
+  structured: StructuredOutput = noStructuredOutput,
 ): ConvertedMessage {
+  const { responseTool, forced } = structured;
   let text = '';
-  let structured: string | undefined;
+  let answer: string | undefined;
   const toolCalls: ToolCall[] = [];
   for (const block of message.content ?? []) {
     if (block.type === 'text' && typeof block.text === 'string') {
       text += block.text;
-    } else if (block.type === 'tool_use' && responseTool !== null && block.name === responseTool) {
-      structured ??= JSON.stringify(block.input ?? {});
+    } else if (
+      block.type === 'tool_use' &&
+      responseTool !== null &&
+      (forced || block.name === responseTool)
+    ) {
+      answer ??= JSON.stringify(block.input ?? {});
     } else if (block.type === 'tool_use') {
       toolCalls.push({
         id: block.id ?? '',
@@ -105,8 +111,8 @@ export function convertAnthropicMessage(
     }
   }
   let finishReason = mapAnthropicStopReason(message.stop_reason);
-  if (structured !== undefined && toolCalls.length === 0) {
-    text = structured;
+  if (answer !== undefined && toolCalls.length === 0) {
+    text = answer;
     finishReason = finishReason === 'tool_calls' ? 'stop' : finishReason;
   }
   const usage = convertAnthropicUsage(message.usage);

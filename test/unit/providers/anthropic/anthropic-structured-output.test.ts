@@ -104,6 +104,13 @@ describe('response_format → Anthropic request', () => {
     expect(auto.structured.responseTool).toBe('draft_resp1');
     expect(auto.request.tools?.map((tool) => tool.name)).toEqual(['draft', 'draft_resp1']);
     expect(auto.request.tool_choice).toEqual({ type: 'any' });
+    const none = convert({ response_format: jsonSchema, tools, tool_choice: 'none' });
+    expect(none.request.tools?.map((tool) => tool.name)).toEqual(['draft', 'draft_resp1']);
+    expect(none.request.tool_choice).toEqual({
+      type: 'tool',
+      name: 'draft_resp1',
+      disable_parallel_tool_use: true,
+    });
     const required = convert({ response_format: jsonSchema, tools, tool_choice: 'required' });
     expect(required.structured.responseTool).toBeNull();
     expect(required.request.tools?.map((tool) => tool.name)).toEqual(['draft']);
@@ -168,6 +175,20 @@ describe('structured output through the Anthropic provider', () => {
     expect(fake.messageRequests().at(-1)?.body).toMatchObject({
       tool_choice: { type: 'tool', name: 'draft' },
     });
+  });
+
+  it('forced tool: whatever tool block answers the forced call is the content', async () => {
+    const input = { subject: 'Hi', score: 0.5, stage: 'new' };
+    fake.enqueue({
+      kind: 'answer',
+      content: [{ type: 'tool_use', name: 'renamed_by_a_proxy', input }],
+    });
+    const result = await provider.generate(
+      { ...chatRequest({ response_format: jsonSchema }, model), capabilities: forcedTool },
+      neverAborted(),
+    );
+    expect(JSON.parse(result.text)).toEqual(input);
+    expect(result.toolCalls).toEqual([]);
   });
 
   it('forced tool, streamed: the JSON arrives as content deltas, no tool call chunk', async () => {
