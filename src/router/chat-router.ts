@@ -301,7 +301,11 @@ export class ChatRouter {
           if (signal.aborted || (failure instanceof ProviderError && failure.kind === 'aborted')) {
             throw failure;
           }
-          this.accounting.failure(target, failure, this.now() - started);
+          // A request the provider refused before sending it (a field it cannot translate) says
+          // nothing about the model: only upstream failures are accounted.
+          if (failure instanceof ProviderError) {
+            this.accounting.failure(target, failure, this.now() - started);
+          }
           lastError = failure;
           if (countsAgainstBreaker(failure)) {
             this.breakers.recordFailure(key, this.now());
