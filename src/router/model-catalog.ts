@@ -97,9 +97,14 @@ export class ModelCatalog {
     }
   }
 
+  /** A catalog entry (or registered target) by name or `provider/upstream`; nothing synthesized. */
+  listed(name: string): ModelTarget | undefined {
+    return this.extra.get(name) ?? this.byName.get(name) ?? this.byUpstream.get(name);
+  }
+
   /** Undefined when the name is unknown; enabled-ness is checked by the caller. */
   find(name: string): ModelTarget | undefined {
-    const known = this.extra.get(name) ?? this.byName.get(name) ?? this.byUpstream.get(name);
+    const known = this.listed(name);
     if (known) {
       return known;
     }

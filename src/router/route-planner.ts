@@ -179,11 +179,23 @@ export class RoutePlanner {
     // Rows written as `provider/model` (older gateways, `rekindle models register` on the store)
     // are read as `model` on `provider`, so the name is not doubled and the upstream gets its own id.
     const modelId = withoutProviderPrefix(entry.modelId, entry.provider);
-    const known = modelId.startsWith('ft:')
-      ? this.catalog.fineTuned(modelId, entry.provider, entry.baseModel)
-      : this.catalog.find(`${entry.provider}/${modelId}`);
+    if (modelId.startsWith('ft:')) {
+      return {
+        ...this.catalog.fineTuned(modelId, entry.provider, entry.baseModel),
+        modelVersion: entry.modelVersion,
+      };
+    }
+    const listed = this.catalog.listed(`${entry.provider}/${modelId}`);
+    if (listed) {
+      return { ...listed, modelVersion: entry.modelVersion };
+    }
+    // Not in the catalog: the provider's `provider/model` target, able as its base model.
+    const target =
+      this.catalog.find(`${entry.provider}/${modelId}`) ??
+      this.fallbackTarget(entry.provider, modelId);
     return {
-      ...(known ?? this.fallbackTarget(entry.provider, modelId, entry.baseModel)),
+      ...target,
+      capabilities: this.catalog.capabilitiesOf(entry.provider, entry.baseModel),
       modelVersion: entry.modelVersion,
     };
   }
@@ -335,18 +347,14 @@ export class RoutePlanner {
     return out;
   }
 
-  private fallbackTarget(
-    provider: string,
-    modelId: string,
-    baseModel: string | null | undefined,
-  ): ModelTarget {
+  private fallbackTarget(provider: string, modelId: string): ModelTarget {
     return {
       name: modelId,
       provider,
       upstreamModel: modelId,
       pricing: null,
       contextWindow: null,
-      capabilities: this.catalog.capabilitiesOf(provider, baseModel),
+      capabilities: this.catalog.capabilitiesOf(provider, null),
     };
   }
 

@@ -221,6 +221,36 @@ describe('capability tables are inherited', () => {
     expect(router.plan('outreach', featuresOf({ logprobs: true })).variant).toBe('baseline');
   });
 
+  it('a registered model outside the catalog takes its base model’s table, on any provider', () => {
+    const { router } = build({
+      providers: { vllm: { type: 'openai-compatible', base_url: 'http://127.0.0.1:1/v1' } },
+    });
+    const row = {
+      id: 'r',
+      route: 'outreach',
+      modelId: 'outreach-distilled',
+      provider: 'vllm',
+      modelVersion: 'v4',
+      status: 'active' as const,
+      isBaseline: true,
+      trafficPercentage: 100,
+      abTestGroup: null,
+    };
+    router.setRegistry(
+      new RegistrySnapshot([{ ...row, baseModel: 'llama-3.1-8b-instruct-turbo' }]),
+    );
+    expect(router.plan('outreach', featuresOf({})).candidates[0]).toMatchObject({
+      provider: 'vllm',
+      capabilities: { logprobs: false, image_input: false },
+    });
+    // Without a known base, the wire's defaults: an OpenAI-compatible server decides for itself.
+    router.setRegistry(new RegistrySnapshot([row]));
+    expect(router.plan('outreach', featuresOf({})).candidates[0]?.capabilities).toMatchObject({
+      logprobs: true,
+      image_input: true,
+    });
+  });
+
   it('a catalog entry from the config inherits from its base_model and overrides what it names', () => {
     const { router } = build({
       models: [
