@@ -80,3 +80,17 @@ export class UnsupportedForProviderError extends GatewayError {
     this.name = 'UnsupportedForProviderError';
   }
 }
+
+/** The refusal when the models that could serve the request all have their breaker open. */
+export function refusedWhileCoolingDown(
+  refusal: Refusal,
+  coolingDown: readonly ModelTarget[],
+  route: string,
+): UnsupportedForProviderError {
+  const names = coolingDown.map((target) => `\`${target.name}\``).join(', ');
+  const plural = coolingDown.length > 1;
+  return new UnsupportedForProviderError(
+    refusal,
+    `The model${plural ? 's' : ''} of route \`${route}\` that can serve it (${names}) ${plural ? 'are' : 'is'} unavailable right now (circuit breaker open).`,
+  );
+}

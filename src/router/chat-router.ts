@@ -10,7 +10,7 @@ import type {
 import { GatewayError, ProviderError } from '../providers/errors.ts';
 import type { BreakerBroadcast } from './breaker-broadcast.ts';
 import { CallAccounting } from './call-accounting.ts';
-import { UnsupportedForProviderError } from './capability-check.ts';
+import { refusedWhileCoolingDown } from './capability-check.ts';
 import { CircuitBreakers } from './circuit-breaker.ts';
 import {
   abortableSleep,
@@ -349,11 +349,7 @@ export class ChatRouter {
     // the client learns which param keeps them out rather than a bare "no model available".
     const refusal = plan.refused[0];
     if (refusal !== undefined && skippedForBreaker > 0) {
-      const waiting = plan.candidates.map((target) => `\`${target.name}\``).join(', ');
-      throw new UnsupportedForProviderError(
-        refusal,
-        `The model${plan.candidates.length > 1 ? 's' : ''} of route \`${routeLabel}\` that can serve it (${waiting}) ${plan.candidates.length > 1 ? 'are' : 'is'} unavailable right now (circuit breaker open).`,
-      );
+      throw refusedWhileCoolingDown(refusal, plan.candidates, routeLabel);
     }
     throw new NoModelAvailableError(
       routeLabel,

@@ -1,5 +1,6 @@
 import type { GatewayConfig, RouteConfig, RouteRule } from '../config/index.ts';
 import { type Refusal, UnsupportedForProviderError, unmetNeed } from './capability-check.ts';
+import { CapableTargets } from './capable-targets.ts';
 import { type ModelCatalog, withoutProviderPrefix } from './model-catalog.ts';
 import { type ModelTarget, targetKey } from './model-target.ts';
 import type { PerformanceTracker } from './performance-tracker.ts';
@@ -201,7 +202,7 @@ export class RoutePlanner {
   }
 
   private planRoute(name: string, route: RouteConfig, features: RequestFeatures): RoutePlan {
-    const able = new Capable(features);
+    const able = new CapableTargets(features.needs ?? noNeeds, features.promptTokens);
     // A rule whose models cannot serve the request is passed over like a rule that does not match.
     const ruleIndex = route.rules.findIndex(
       (rule) => matches(rule, features) && able.any(this.resolveAll(rule.models)),
@@ -267,7 +268,11 @@ export class RoutePlanner {
   }
 
   /** The primary; with none left, the first refusal says which param no model can serve. */
-  private first(candidates: readonly ModelTarget[], route: string, able: Capable): ModelTarget {
+  private first(
+    candidates: readonly ModelTarget[],
+    route: string,
+    able: CapableTargets,
+  ): ModelTarget {
     const primary = candidates[0];
     if (!primary) {
       const refusal = able.refused[0];
@@ -332,7 +337,11 @@ export class RoutePlanner {
     }
   }
 
-  private withFallbacks(primary: ModelTarget[], route: RouteConfig, able: Capable): ModelTarget[] {
+  private withFallbacks(
+    primary: ModelTarget[],
+    route: RouteConfig,
+    able: CapableTargets,
+  ): ModelTarget[] {
     if (route.fallbacks.length === 0) {
       return primary;
     }
@@ -389,39 +398,6 @@ function routePlan(
     totalTimeoutMs: route.total_timeout_ms,
     streamIdleTimeoutMs: route.stream_idle_timeout_ms,
   };
-}
-
-/**
- * Filters targets by what one request needs, remembering each target it left out (once) and why.
- * A plain request (the usual case) is checked against each target's table too: the checks are a
- * handful of comparisons, and the context window applies to every request.
- */
-class Capable {
-  readonly refused: Refusal[] = [];
-  private readonly needs: RequestNeeds;
-  private readonly promptTokens: number;
-
-  constructor(features: RequestFeatures) {
-    this.needs = features.needs ?? noNeeds;
-    this.promptTokens = features.promptTokens;
-  }
-
-  keep(targets: ModelTarget[]): ModelTarget[] {
-    return targets.filter((target) => {
-      const need = unmetNeed(this.needs, this.promptTokens, target);
-      if (need === undefined) {
-        return true;
-      }
-      if (!this.refused.some((refusal) => refusal.target === target)) {
-        this.refused.push({ target, need });
-      }
-      return false;
-    });
-  }
-
-  any(targets: readonly ModelTarget[]): boolean {
-    return targets.some((target) => unmetNeed(this.needs, this.promptTokens, target) === undefined);
-  }
 }
 
 function matches(rule: RouteRule, features: RequestFeatures): boolean {
