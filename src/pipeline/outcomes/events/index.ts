@@ -70,16 +70,19 @@ export {
   soapFault,
 } from './salesforce-outbound-message.ts';
 export {
+  canonicalSendGridEventName,
   normalizeSendGridEvent,
   normalizeSendGridEvents,
   parseSendGridWebhook,
   type SendGridEvent,
+  type SendGridParseOptions,
   sendGridBodySchema,
   sendGridEventSchema,
   sendGridMessageIdPrefix,
   sendGridOrganizationArg,
   sendGridOutcomeArg,
 } from './sendgrid-events.ts';
+export { type IgnoredSendGridEvent, ignoredSendGridEvents } from './sendgrid-ignored-events.ts';
 export { toWebhookEventInput } from './to-webhook-event-input.ts';
 export { parseJsonBody, WebhookPayloadError } from './webhook-payload-error.ts';
 export {
