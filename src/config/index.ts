@@ -2,6 +2,7 @@ export {
   defaultCatalog,
   fineTunedPricing,
   providerTypeCapabilities,
+  togetherFineTunedPricing,
   vendorBaseUrls,
 } from './default-catalog.ts';
 export { type Env, envSchema, rawEnvironment, readEnv } from './env.ts';
