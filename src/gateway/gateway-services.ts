@@ -4,7 +4,7 @@ import type { OutcomeTracker } from '../pipeline/outcomes/outcome-tracker.ts';
 import type { RegistryService } from '../pipeline/rollout/registry/index.ts';
 import type { TrainingOrchestrator } from '../pipeline/training/orchestrator/index.ts';
 import type { ChatRouter } from '../router/index.ts';
-import type { ApiKeysStore, OutcomesStore, WebhookEventsStore } from '../store/index.ts';
+import type { ApiKeysStore, OutcomesStore, SqlResult, WebhookEventsStore } from '../store/index.ts';
 import type {
   Readiness,
   TenantAuthenticator,
@@ -46,4 +46,6 @@ export interface GatewayServices {
   readonly apiKeys: Pick<ApiKeysStore, 'create' | 'list' | 'revoke'>;
   /** The in-memory tenant keys, reloaded after an admin change. */
   readonly keys: { refresh(): Promise<void> };
+  /** `POST /admin/sql`: one statement against the store, read-only unless `write`. */
+  readonly sql: (query: string, options: { write: boolean }) => Promise<SqlResult>;
 }

@@ -10,6 +10,7 @@ import { tenantAuth } from './middleware/tenant-auth.ts';
 import { registerAdminExperiments } from './routes/admin-experiments.ts';
 import { registerAdminKeys } from './routes/admin-keys.ts';
 import { registerAdminModels } from './routes/admin-models.ts';
+import { registerAdminSql } from './routes/admin-sql.ts';
 import { registerAdminTraining } from './routes/admin-training.ts';
 import { registerChatCompletions } from './routes/chat-completions.ts';
 import { type HealthState, registerHealth } from './routes/health.ts';
@@ -30,7 +31,7 @@ import { registerWebhooks } from './routes/webhooks.ts';
  *   /v1/*                      tenant key + the organization's rate limit:
  *                              chat/completions, models, outcomes (tracking API)
  *   /webhooks/*                each provider's signature, checked by the route
- *   /admin/*                   admin token: models, experiments, training, keys
+ *   /admin/*                   admin token: models, experiments, training, keys, sql
  */
 export function registerRoutes(
   app: Hono<GatewayEnv>,
@@ -74,4 +75,5 @@ export function registerRoutes(
     defaultRpm: config.rate_limit.default_rpm,
     logger: services.logger,
   });
+  registerAdminSql(app, { run: services.sql });
 }

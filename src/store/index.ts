@@ -59,6 +59,7 @@ export {
   type TrainingExportPage,
 } from './outcomes/outcomes-store.ts';
 export * from './rate-limit/index.ts';
+export { type RunSqlOptions, runSql, type SqlResult, SqlRunError } from './run-sql.ts';
 export type { SqlExecutor } from './sql-executor.ts';
 export { StoreError, StoreInputError, StoreLockedError, toStoreError } from './store-errors.ts';
 export type { ChannelListener, StoreTransport } from './store-transport.ts';

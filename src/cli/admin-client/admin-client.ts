@@ -12,6 +12,7 @@ import type {
   TrainingFormat,
 } from '../../pipeline/training/index.ts';
 import type { CreatedApiKeyJson, PublicApiKey } from '../../store/api-keys/api-key-json.ts';
+import type { SqlResult } from '../../store/index.ts';
 import type {
   RegisterModelInput,
   RegistryRow,
@@ -32,7 +33,13 @@ export interface AdminClient {
   readonly models: ModelsAdmin;
   readonly training: TrainingAdmin;
   readonly experiments: ExperimentsAdmin;
+  readonly sql: SqlAdmin;
   close(): Promise<void>;
+}
+
+/** `rekindle sql`: one statement against the store, read-only unless `write`. */
+export interface SqlAdmin {
+  query(query: string, options: { write: boolean }): Promise<SqlResult>;
 }
 
 export interface KeysAdmin {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ExperimentEvaluation, Leaderboard } from '../../pipeline/rollout/index.ts';
 import { createdApiKeyJsonSchema, publicApiKeySchema } from '../../store/api-keys/api-key-json.ts';
+import type { SqlResult } from '../../store/index.ts';
 import type { RegistryRow, RolloutEvent } from '../../store/model-registry-store.ts';
 import type { AdminClient, ExperimentsAdmin, KeysAdmin, ModelsAdmin } from './admin-client.ts';
 import { type GatewayClient, GatewayClientError } from './gateway-client.ts';
@@ -23,6 +24,10 @@ export function createHttpAdminClient(
     models: httpModels(client),
     training: httpTrainingAdmin(client, options.pollIntervalMs ?? 1_000),
     experiments: httpExperiments(client),
+    sql: {
+      query: (query, { write }) =>
+        client.request<SqlResult>('POST', '/admin/sql', { body: { query, write } }),
+    },
     close: async () => {},
   };
 }

@@ -2,7 +2,7 @@ import type { GatewayConfig } from '../../config/index.ts';
 import { createStoreLeaderboardSource, outcomeWindows } from '../../pipeline/rollout/index.ts';
 import { ModelCatalog, withoutProviderPrefix } from '../../router/index.ts';
 import { createdApiKeyJson, publicApiKey } from '../../store/api-keys/api-key-json.ts';
-import type { Store } from '../../store/index.ts';
+import { runSql, type Store } from '../../store/index.ts';
 import type { ChangeOptions } from '../../store/model-registry-store.ts';
 import { CliError } from '../cli-command.ts';
 import type {
@@ -51,6 +51,7 @@ export function createInProcessAdminClient(options: InProcessAdminClientOptions)
       leaderboard: (route, choice) => overSource().leaderboard(route, choice),
       evaluate: (route, choice) => overSource().evaluate(route, choice),
     },
+    sql: { query: (query, options) => runSql(store.executor, query, options) },
     async close() {
       await training.stop();
       await store.close();
