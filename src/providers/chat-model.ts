@@ -3,7 +3,7 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import type { ModelCapabilities } from '../config/schema/capabilities-config.ts';
-import type { GatewayError } from './errors.ts';
+import type { GatewayError } from '../errors/index.ts';
 
 /**
  * The one provider interface. The wire format clients speak is OpenAI Chat Completions, so a provider

@@ -15,22 +15,17 @@ export {
   type ToolCall,
   type Usage,
 } from './chat-model.ts';
-export {
-  GatewayError,
-  type GatewayErrorOptions,
-  isRetryableStatus,
-  type OpenAIErrorType,
-  ProviderError,
-  type ProviderErrorKind,
-  type ProviderErrorOptions,
-  parseRetryAfter,
-} from './errors.ts';
 export { type SseEvent, SseParser } from './http/sse-parser.ts';
 export {
   createOpenAICompatibleProvider,
   type OpenAICompatibleProviderOptions,
 } from './openai-compatible/index.ts';
-export { costUsd, fineTunedPrice, type TokenPrice } from './pricing.ts';
+export { costUsd, type TokenPrice } from './pricing.ts';
+export {
+  ProviderError,
+  type ProviderErrorKind,
+  type ProviderErrorOptions,
+} from './provider-error.ts';
 export {
   type CreateProvidersOptions,
   createProviders,

@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '../config/index.ts';
+import { GatewayError } from '../errors/index.ts';
 import type { GatewayMetrics } from '../metrics/index.ts';
 import type {
   ChatModelProvider,
@@ -7,7 +8,7 @@ import type {
   ChatResult,
   ChatStreamPart,
 } from '../providers/chat-model.ts';
-import { GatewayError, ProviderError } from '../providers/errors.ts';
+import { ProviderError } from '../providers/index.ts';
 import type { BreakerBroadcast } from './breaker-broadcast.ts';
 import { CallAccounting } from './call-accounting.ts';
 import { refusedWhileCoolingDown } from './capability-check.ts';

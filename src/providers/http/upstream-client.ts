@@ -1,5 +1,6 @@
 import { type Dispatcher, Pool } from 'undici';
-import { ProviderError, parseRetryAfter } from '../errors.ts';
+import { parseRetryAfter } from '../../errors/index.ts';
+import { ProviderError } from '../provider-error.ts';
 import { mapUpstreamError, type UpstreamErrorWire } from './upstream-error-map.ts';
 import type { UpstreamExchange } from './upstream-exchange.ts';
 

@@ -1,4 +1,4 @@
-import type { OpenAIErrorType } from '../errors.ts';
+import type { OpenAIErrorType } from '../../errors/index.ts';
 import type { ErrorEnvelopeParser, UpstreamErrorDetails } from './upstream-client.ts';
 
 /** An upstream's non-2xx answer (or in-stream error event) as the error-mapping table sees it. */
