@@ -12,6 +12,7 @@ export type {
 } from './gateway-dependencies.ts';
 export type { GatewayServices } from './gateway-services.ts';
 export { registerRoutes } from './register-routes.ts';
+export { createRouterClassifier } from './router-sentiment-classifier.ts';
 export { cachedCheck } from './routes/health.ts';
 export { type RunningServer, startServer } from './start-server.ts';
 export {

@@ -1,5 +1,5 @@
 import { vendorBaseUrls } from '../config/index.ts';
-import { RegistryService, snapshotOfRegistry } from '../pipeline/rollout/registry/index.ts';
+import { RegistryService, snapshotOfRegistry } from '../pipeline/index.ts';
 import { createProviders } from '../providers/index.ts';
 import { ChatRouter, startRedisBreakerBroadcast } from '../router/index.ts';
 import type { Store } from '../store/index.ts';

@@ -2,7 +2,7 @@ import type {
   ChatCompletionCreateParams,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import type { ModelCapabilities } from '../config/schema/capabilities-config.ts';
+import type { ModelCapabilities } from '../config/index.ts';
 import type { GatewayError } from '../errors/index.ts';
 
 /**

@@ -1,5 +1,6 @@
 export {
   type AnthropicProviderOptions,
+  anthropicErrorMap,
   convertToAnthropicRequest,
   createAnthropicProvider,
 } from './anthropic/index.ts';
@@ -16,10 +17,12 @@ export {
   type Usage,
 } from './chat-model.ts';
 export { type SseEvent, SseParser } from './http/sse-parser.ts';
+export type { ErrorMap } from './http/upstream-error-map.ts';
 export {
   createOpenAICompatibleProvider,
   type OpenAICompatibleProviderOptions,
 } from './openai-compatible/index.ts';
+export { openAIErrorMap } from './openai-compatible/openai-error-map.ts';
 export { costUsd, type TokenPrice } from './pricing.ts';
 export {
   ProviderError,
@@ -41,3 +44,4 @@ export {
   type WritingStyle,
   writeOutreachEmail,
 } from './sandbox/index.ts';
+export { sampleJson } from './sandbox/json-schema-sample.ts';

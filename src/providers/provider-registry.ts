@@ -1,5 +1,4 @@
-import type { GatewayConfig } from '../config/schema/gateway-config.ts';
-import type { ProviderConfig } from '../config/schema/providers-config.ts';
+import type { GatewayConfig, ProviderConfig } from '../config/index.ts';
 import { createAnthropicProvider } from './anthropic/anthropic-provider.ts';
 import type { ChatModelProvider } from './chat-model.ts';
 import { createOpenAICompatibleProvider } from './openai-compatible/openai-compatible-provider.ts';

@@ -1,11 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { GatewayError } from '../../errors/index.ts';
-import type {
-  ExperimentEvaluation,
-  ExperimentService,
-  Leaderboard,
-} from '../../pipeline/rollout/index.ts';
-import type { RolloutEvent } from '../../store/model-registry-store.ts';
+import type { ExperimentEvaluation, ExperimentService, Leaderboard } from '../../pipeline/index.ts';
+import type { RolloutEvent } from '../../store/index.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 
 export interface AdminExperimentsOptions {

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { GatewayError } from '../../errors/index.ts';
-import type { RegistryService } from '../../pipeline/rollout/registry/index.ts';
+import type { RegistryService } from '../../pipeline/index.ts';
 import { type ChatRouter, withoutProviderPrefix } from '../../router/index.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import { readJsonBody } from '../read-json-body.ts';

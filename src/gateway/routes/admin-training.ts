@@ -11,9 +11,8 @@ import {
   exportOutcomesToFiles,
   exportStatsHeader,
   type TrainingOrchestrator,
-} from '../../pipeline/training/orchestrator/index.ts';
-import type { OutcomesStore } from '../../store/outcomes/outcomes-store.ts';
-import { trainingRunStatuses } from '../../store/training-runs-store.ts';
+} from '../../pipeline/index.ts';
+import { type OutcomesStore, trainingRunStatuses } from '../../store/index.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import { readJsonBody } from '../read-json-body.ts';
 

@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { errorFrame, type GatewayError } from '../../errors/index.ts';
-import type { ChatRequestBody, ChatStreamPart, Usage } from '../../providers/chat-model.ts';
+import type { ChatRequestBody, ChatStreamPart, Usage } from '../../providers/index.ts';
 import { costUsd, type ModelTarget, type RoutePlan } from '../../router/index.ts';
 import type { ChatCompletionRequest } from '../chat/chat-completion-request.ts';
 import { clientAbortSignal } from '../chat/client-abort-signal.ts';

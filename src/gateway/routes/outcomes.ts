@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { GatewayError } from '../../errors/index.ts';
 import type { GatewayMetrics } from '../../metrics/index.ts';
-import type { OutcomeTracker } from '../../pipeline/outcomes/outcome-tracker.ts';
+import type { OutcomeTracker } from '../../pipeline/index.ts';
 import {
   dealSchema,
   meetingSchema,

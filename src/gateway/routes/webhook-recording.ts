@@ -1,7 +1,7 @@
 import { type ErrorCode, GatewayError } from '../../errors/index.ts';
 import type { GatewayMetrics } from '../../metrics/index.ts';
-import { countStagesReached } from '../../pipeline/outcomes/stage-metrics.ts';
-import type { WebhookIngestResult } from '../../store/webhook-events-store.ts';
+import { countStagesReached } from '../../pipeline/index.ts';
+import type { WebhookIngestResult } from '../../store/index.ts';
 
 /** The `source` label of rekindle_webhook_events_total, and the `source` of webhook_events rows. */
 export type WebhookSourceLabel = 'sendgrid' | 'crm' | 'hubspot' | 'pipedrive' | 'salesforce';

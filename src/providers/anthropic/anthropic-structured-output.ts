@@ -1,4 +1,4 @@
-import type { StructuredOutputMode } from '../../config/schema/capabilities-config.ts';
+import type { StructuredOutputMode } from '../../config/index.ts';
 import { GatewayError } from '../../errors/index.ts';
 import type { ChatRequestBody } from '../chat-model.ts';
 import { toAnthropicOutputSchema } from './anthropic-output-schema.ts';

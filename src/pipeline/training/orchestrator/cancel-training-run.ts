@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { GatewayError } from '../../../errors/index.ts';
-import type { TrainingRun, TrainingRunsStore } from '../../../store/training-runs-store.ts';
+import type { TrainingRun, TrainingRunsStore } from '../../../store/index.ts';
 import type { FineTuner, FineTuningProvider } from '../fine-tuners/index.ts';
 import { TrainingRunNotFoundError } from './training-run-errors.ts';
 import { runFiles } from './training-step-context.ts';

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../../errors/index.ts';
-import type { StoredRunError } from '../../../store/training-runs-store.ts';
+import type { StoredRunError } from '../../../store/index.ts';
 import { InsufficientTrainingDataError } from '../export/index.ts';
 import { FineTuningError } from '../fine-tuners/index.ts';
 
