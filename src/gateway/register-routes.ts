@@ -20,7 +20,7 @@ import { registerWebhooks } from './routes/webhooks.ts';
 
 /**
  * Every method and path the gateway serves. The route files register them (the groups below say
- * which middleware guards each); test/unit/gateway/register-routes.test.ts fails when this table
+ * which middleware guards each); test/integration/gateway/register-routes.test.ts fails when this table
  * and the registered routes disagree.
  */
 export const gatewayRoutes = [

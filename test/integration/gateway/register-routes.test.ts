@@ -71,7 +71,8 @@ describe('the route table in src/gateway/register-routes.ts', () => {
     let gateway: RunningGateway;
     beforeAll(async () => {
       gateway = await startTestGateway({ env: { REKINDLE_ADMIN_TOKEN: adminToken } });
-    });
+      // The whole gateway on a migrated PGlite: slow to start on a loaded two-core machine.
+    }, 180_000);
     afterAll(async () => {
       await gateway?.shutdown();
     });
