@@ -1,3 +1,4 @@
+export { renderConfigReference } from './config-reference.ts';
 export {
   defaultCatalog,
   fineTunedPricing,
@@ -5,8 +6,8 @@ export {
   togetherFineTunedPricing,
   vendorBaseUrls,
 } from './default-catalog.ts';
-export { type Env, envSchema, rawEnvironment, readEnv } from './env.ts';
-export { ConfigError, type LoadConfigOptions, loadConfig } from './load-config.ts';
+export { type Env, rawEnvironment, readEnv } from './env.ts';
+export { ConfigError, loadConfig } from './load-config.ts';
 export {
   providerCapabilities,
   providerTypeOf,
@@ -14,7 +15,6 @@ export {
 } from './resolve-capabilities.ts';
 export type {
   ModelCapabilities,
-  ModelCapabilitiesOverride,
   StructuredOutputMode,
 } from './schema/capabilities-config.ts';
 export {

@@ -9,7 +9,7 @@ import { type CliCommand, CliError, type ParsedArguments } from '../cli-command.
  * machine holds the embedded PGlite (or REKINDLE_GATEWAY_URL is set), through that gateway's
  * `POST /admin/sql`. One statement, read-only unless --write.
  */
-export function createSqlCommand(dependencies: AdminClientDependencies = {}): CliCommand {
+function createSqlCommand(dependencies: AdminClientDependencies = {}): CliCommand {
   return {
     name: 'sql',
     summary: 'Run one SQL statement against the configured store (read-only unless --write)',

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
+import { GatewayError } from '../../errors/index.ts';
 import { type SqlResult, SqlRunError } from '../../store/index.ts';
-import { InvalidRequestError } from '../errors.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import { readJsonBody } from '../read-json-body.ts';
 
@@ -30,7 +30,7 @@ export function registerAdminSql(app: Hono<GatewayEnv>, options: AdminSqlOptions
       return context.json(await options.run(body.query, { write: body.write === true }));
     } catch (error) {
       if (error instanceof SqlRunError) {
-        throw new InvalidRequestError(error.message, 'query', error.code);
+        throw new GatewayError(error.code, error.message, { param: 'query' });
       }
       throw error;
     }

@@ -1,7 +1,8 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
+import { GatewayError } from '../../errors/index.ts';
 import type { GatewayMetrics } from '../../metrics/index.ts';
-import type { OutcomeTracker } from '../../pipeline/outcomes/outcome-tracker.ts';
+import type { OutcomeTracker } from '../../pipeline/index.ts';
 import {
   dealSchema,
   meetingSchema,
@@ -9,7 +10,6 @@ import {
   type OutcomeRecord,
   replySchema,
 } from '../../store/index.ts';
-import { InvalidRequestError, NotFoundError } from '../errors.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import { readJsonBody } from '../read-json-body.ts';
 
@@ -29,10 +29,10 @@ async function readTrackingBody<T extends z.ZodObject>(
   const keyOrganization = context.get('tenant').organizationId;
   const named = body.organization_id;
   if (named !== undefined && named !== null && named !== keyOrganization) {
-    throw new InvalidRequestError(
-      `The body's organization_id (${named}) is not the organization of this API key (${keyOrganization}); leave it out or send the key's own.`,
-      'organization_id',
+    throw new GatewayError(
       'organization_mismatch',
+      `The body's organization_id (${named}) is not the organization of this API key (${keyOrganization}); leave it out or send the key's own.`,
+      { param: 'organization_id' },
     );
   }
   const { organization_id: _organization, ...rest } = body;
@@ -50,7 +50,7 @@ export function registerOutcomes(
   const { tracker, metrics } = options;
   const scoped = (organizationId: string) => tracker.forOrganization(organizationId);
   const notFound = (id: string) =>
-    new NotFoundError(`No outcome ${id} in this organization.`, 'outcome_not_found');
+    new GatewayError('outcome_not_found', `No outcome ${id} in this organization.`);
 
   /**
    * Records a stage and counts it in rekindle_outcomes_total only when the outcome reaches it now:

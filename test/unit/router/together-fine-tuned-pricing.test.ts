@@ -4,10 +4,10 @@ import { createMetrics } from '../../../src/metrics/index.ts';
 import {
   ChatRouter,
   costUsd,
-  type RegistryEntry,
   RegistrySnapshot,
   type RequestFeatures,
 } from '../../../src/router/index.ts';
+import type { RegistryEntry } from '../../../src/router/registry-snapshot.ts';
 
 /**
  * Issue 16, item 9: a Together fine-tuned variant was routed with no price, so its cost was never
