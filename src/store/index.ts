@@ -18,12 +18,24 @@ export {
   type CreatedApiKey,
 } from './api-keys/api-keys-store.ts';
 export {
+  type IsolatedWrite,
+  isRowDataError,
+  type RefusedRow,
+  writeIsolating,
+} from './batch-isolation.ts';
+export {
   type CreateStoreOptions,
   createStore,
   type Store,
   type StoreSettings,
   storeOverTransport,
 } from './create-store.ts';
+export {
+  type DeadLetter,
+  type DeadLetterSource,
+  DeadLettersStore,
+  storableText,
+} from './dead-letters-store.ts';
 export type { LeaderboardStore } from './leaderboard-store.ts';
 export {
   defaultMigrationsDir,
@@ -48,6 +60,7 @@ export {
   sentimentLabels,
 } from './outcomes/outcome-inputs.ts';
 export {
+  type GenerationStatus,
   isUuid,
   type OutcomeRecord,
   outcomeRecordSchema,
@@ -81,4 +94,9 @@ export {
   SupabaseTransport,
   type SupabaseTransportOptions,
 } from './transports/supabase-transport.ts';
-export type { WebhookEventsStore } from './webhook-events-store.ts';
+export type {
+  RejectedWebhookEvent,
+  WebhookEventInput,
+  WebhookEventsStore,
+  WebhookIngestResult,
+} from './webhook-events-store.ts';
