@@ -2,7 +2,7 @@ import { createRouterClassifier } from '../gateway/router-sentiment-classifier.t
 import { OutcomeTracker } from '../pipeline/outcomes/outcome-tracker.ts';
 import { createSentimentAnalyzer } from '../pipeline/outcomes/sentiment/index.ts';
 import { startWebhookReconciliation } from '../pipeline/outcomes/stage-metrics.ts';
-import { TrackingBuffer } from '../pipeline/outcomes/tracking-buffer.ts';
+import type { TrackingBuffer } from '../pipeline/outcomes/tracking-buffer.ts';
 import { createRolloutExperiments, type RolloutExperiments } from '../pipeline/rollout/index.ts';
 import {
   scheduleFromConfig,
@@ -12,6 +12,7 @@ import type { ChatRouter } from '../router/index.ts';
 import type { Store } from '../store/index.ts';
 import type { BuildContext } from './build-context.ts';
 import type { RoutingParts } from './build-routing.ts';
+import { buildTracking } from './build-tracking.ts';
 
 export interface PipelineParts {
   /** Write-behind of generated messages into outcome_labels. */
@@ -33,15 +34,7 @@ export async function buildPipeline(
   routing: RoutingParts,
 ): Promise<PipelineParts> {
   const { config, logger, metrics, now } = context;
-  const tracking = new TrackingBuffer({
-    store: store.outcomes,
-    capacity: config.tracking.buffer_size,
-    batchSize: config.tracking.batch_size,
-    flushIntervalMs: config.tracking.flush_interval_ms,
-    metrics,
-    logger,
-  }).start();
-  context.onStop(() => tracking.close());
+  const tracking = await buildTracking(context, store);
 
   const rollout = createRolloutExperiments({
     config,

@@ -22,6 +22,7 @@ import {
   createWebhookRecorder,
   WebhookAuthenticationError,
   type WebhookSourceLabel,
+  webhookAnswer,
 } from './webhook-recording.ts';
 
 type Source = Extract<WebhookSourceLabel, 'sendgrid' | 'crm' | 'hubspot'>;
@@ -91,7 +92,9 @@ export function registerWebhooks(
     const events = parseSendGridWebhook(rawBody);
     const result = await store.ingest('sendgrid', events.map(toWebhookEventInput));
     record('sendgrid', result);
-    return context.json({ status: 'processed', events: events.length });
+    return context.json(
+      webhookAnswer({ status: 'processed', events: events.length }, events.length, result),
+    );
   });
 
   app.post('/webhooks/crm', async (context) => {
@@ -113,7 +116,7 @@ export function registerWebhooks(
       });
       const result = await store.ingest('hubspot', events.map(toWebhookEventInput));
       record('hubspot', result);
-      return context.json(crmAnswer);
+      return context.json(webhookAnswer(crmAnswer, events.length, result));
     }
     if (standard) {
       const verification = standard({ headers, rawBody });
@@ -130,7 +133,7 @@ export function registerWebhooks(
     });
     const result = await store.ingest('crm', events.map(toWebhookEventInput));
     record('crm', result);
-    return context.json(crmAnswer);
+    return context.json(webhookAnswer(crmAnswer, events.length, result));
   });
 
   registerCrmWebhooks(app, {

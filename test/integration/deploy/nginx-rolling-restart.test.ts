@@ -112,11 +112,22 @@ describeWithServices(services, 'a rolling restart behind the nginx example', () 
       await client.connect();
       try {
         const ids = all.map((result) => result.outcomeId);
-        const stored = await client.query<{ count: number }>(
-          'select count(*)::int as count from outcome_labels where id = any($1::uuid[])',
-          [ids],
-        );
-        expect(stored.rows[0]?.count).toBe(ids.length);
+        // Tracking is write-behind (flush_interval_ms 250): the rows of the last responses reach
+        // the database a moment after them, so wait a few flush intervals for them.
+        const count = async () =>
+          (
+            await client.query<{ count: number }>(
+              'select count(*)::int as count from outcome_labels where id = any($1::uuid[])',
+              [ids],
+            )
+          ).rows[0]?.count;
+        const waitUntil = performance.now() + 5_000;
+        let storedCount = await count();
+        while (storedCount !== ids.length && performance.now() < waitUntil) {
+          await pause(100);
+          storedCount = await count();
+        }
+        expect(storedCount).toBe(ids.length);
       } finally {
         await client.end();
       }
