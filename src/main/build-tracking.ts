@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { GatewayConfig } from '../config/index.ts';
-import { replayJournal, TrackingJournal } from '../pipeline/outcomes/journal/index.ts';
-import { TrackingBuffer } from '../pipeline/outcomes/tracking-buffer.ts';
+import { replayJournal, TrackingBuffer, TrackingJournal } from '../pipeline/index.ts';
 import type { Store } from '../store/index.ts';
 import type { BuildContext } from './build-context.ts';
 

@@ -5,6 +5,14 @@ export {
   apiKeysChannel,
 } from './api-key-cache.ts';
 export {
+  type CreatedApiKeyJson,
+  createdApiKeyJson,
+  createdApiKeyJsonSchema,
+  type PublicApiKey,
+  publicApiKey,
+  publicApiKeySchema,
+} from './api-keys/api-key-json.ts';
+export {
   type ApiKeyMaterial,
   generateApiKey,
   hashApiKey,
@@ -36,7 +44,12 @@ export {
   DeadLettersStore,
   storableText,
 } from './dead-letters-store.ts';
-export type { LeaderboardStore } from './leaderboard-store.ts';
+export type {
+  AutomationClaim,
+  ClaimInput,
+  DailyCohortRow,
+  LeaderboardStore,
+} from './leaderboard-store.ts';
 export {
   defaultMigrationsDir,
   listMigrations,
@@ -45,7 +58,13 @@ export {
   type MigrationResult,
   migrate,
 } from './migrate.ts';
-export type { ModelRegistryStore } from './model-registry-store.ts';
+export type {
+  ChangeOptions,
+  ModelRegistryStore,
+  RegisterModelInput,
+  RegistryRow,
+  RolloutEvent,
+} from './model-registry-store.ts';
 export { type Organization, OrganizationsStore } from './organizations-store.ts';
 export {
   type DealInput,
@@ -77,6 +96,18 @@ export { StoreError, StoreInputError, StoreLockedError, toStoreError } from './s
 export type { ChannelListener, StoreTransport } from './store-transport.ts';
 export type { TrainingRunsStore } from './training-runs-store.ts';
 export {
+  finishedTrainingRunStatuses,
+  type ListTrainingRunsFilter,
+  type StoredRunError,
+  type TrainingRun,
+  type TrainingRunDetail,
+  type TrainingRunFields,
+  type TrainingRunStatus,
+  trainingRunDetailSchema,
+  trainingRunSchema,
+  trainingRunStatuses,
+} from './training-runs-store.ts';
+export {
   ownsDataDirLock,
   readRecordedGateway,
   recordGatewayInDataDir,
@@ -96,7 +127,10 @@ export {
 } from './transports/supabase-transport.ts';
 export type {
   RejectedWebhookEvent,
-  WebhookEventInput,
   WebhookEventsStore,
-  WebhookIngestResult,
+} from './webhook-events-store.ts';
+export {
+  type WebhookEventInput,
+  type WebhookIngestResult,
+  webhookEffectFlags,
 } from './webhook-events-store.ts';

@@ -112,22 +112,20 @@ describeWithServices(services, 'a rolling restart behind the nginx example', () 
       await client.connect();
       try {
         const ids = all.map((result) => result.outcomeId);
-        // Tracking is write-behind (flush_interval_ms 250): the rows of the last responses reach
-        // the database a moment after them, so wait a few flush intervals for them.
-        const count = async () =>
+        // Tracking is write-behind (flushed every tracking.flush_interval_ms): the last answers of
+        // the run may still sit in a running replica's buffer for a moment, so wait for them.
+        const storedCount = async () =>
           (
             await client.query<{ count: number }>(
               'select count(*)::int as count from outcome_labels where id = any($1::uuid[])',
               [ids],
             )
           ).rows[0]?.count;
-        const waitUntil = performance.now() + 5_000;
-        let storedCount = await count();
-        while (storedCount !== ids.length && performance.now() < waitUntil) {
-          await pause(100);
-          storedCount = await count();
+        const deadline = performance.now() + 10_000;
+        while ((await storedCount()) !== ids.length && performance.now() < deadline) {
+          await pause(200);
         }
-        expect(storedCount).toBe(ids.length);
+        expect(await storedCount()).toBe(ids.length);
       } finally {
         await client.end();
       }
