@@ -16,6 +16,7 @@ export {
   soapFault,
   toWebhookEventInput,
 } from './outcomes/events/index.ts';
+export { replayJournal, TrackingJournal } from './outcomes/journal/index.ts';
 export { OutcomeTracker } from './outcomes/outcome-tracker.ts';
 export { type ClassifyReply, createSentimentAnalyzer } from './outcomes/sentiment/index.ts';
 export {
@@ -29,7 +30,6 @@ export {
   type StandardWebhookRequestVerifier,
 } from './outcomes/signatures/index.ts';
 export { countStagesReached, startWebhookReconciliation } from './outcomes/stage-metrics.ts';
-export { replayJournal, TrackingJournal } from './outcomes/journal/index.ts';
 export { TrackingBuffer } from './outcomes/tracking-buffer.ts';
 export {
   type ArmValue,

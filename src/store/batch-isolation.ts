@@ -11,14 +11,14 @@ export function isRowDataError(error: unknown): error is StoreError {
   return state !== null && /^(22|23|54)/.test(state);
 }
 
-export interface RefusedRow<Row> {
+interface RefusedRow<Row> {
   readonly row: Row;
   /** Position in the rows given. */
   readonly index: number;
   readonly error: StoreError;
 }
 
-export interface IsolatedWrite<Row, Result> {
+interface IsolatedWrite<Row, Result> {
   /** What each committed write returned, in order. */
   readonly results: Result[];
   readonly refused: RefusedRow<Row>[];

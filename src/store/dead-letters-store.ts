@@ -5,7 +5,7 @@ import type { StoreTransport } from './store-transport.ts';
  * Where a dead letter came from: the batch writer and its feed. Also the `source` label of
  * rekindle_dead_letters_total, so the set stays small and fixed.
  */
-export type DeadLetterSource =
+type DeadLetterSource =
   | 'tracking'
   | 'sendgrid'
   | 'crm'
@@ -63,7 +63,7 @@ export class DeadLettersStore {
 }
 
 /** A string PostgreSQL's text takes: no NUL, no lone UTF-16 surrogate. */
-export function storableText(value: string): string {
+function storableText(value: string): string {
   return value.replaceAll('\u0000', '\ufffd').replace(loneSurrogates, '\ufffd');
 }
 

@@ -25,12 +25,7 @@ export {
   type CreateApiKeyInput,
   type CreatedApiKey,
 } from './api-keys/api-keys-store.ts';
-export {
-  type IsolatedWrite,
-  isRowDataError,
-  type RefusedRow,
-  writeIsolating,
-} from './batch-isolation.ts';
+export { isRowDataError, writeIsolating } from './batch-isolation.ts';
 export {
   type CreateStoreOptions,
   createStore,
@@ -38,12 +33,7 @@ export {
   type StoreSettings,
   storeOverTransport,
 } from './create-store.ts';
-export {
-  type DeadLetter,
-  type DeadLetterSource,
-  DeadLettersStore,
-  storableText,
-} from './dead-letters-store.ts';
+export type { DeadLetter } from './dead-letters-store.ts';
 export type {
   AutomationClaim,
   ClaimInput,
@@ -79,7 +69,6 @@ export {
   sentimentLabels,
 } from './outcomes/outcome-inputs.ts';
 export {
-  type GenerationStatus,
   isUuid,
   type OutcomeRecord,
   outcomeRecordSchema,
@@ -125,10 +114,7 @@ export {
   SupabaseTransport,
   type SupabaseTransportOptions,
 } from './transports/supabase-transport.ts';
-export type {
-  RejectedWebhookEvent,
-  WebhookEventsStore,
-} from './webhook-events-store.ts';
+export type { WebhookEventsStore } from './webhook-events-store.ts';
 export {
   type WebhookEventInput,
   type WebhookIngestResult,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { writeIsolating } from './batch-isolation.ts';
 import { DeadLettersStore } from './dead-letters-store.ts';
+import { StoreInputError } from './store-errors.ts';
 import type { StoreTransport } from './store-transport.ts';
 
 /** Boolean outcome_labels columns a webhook event may set (the SQL merge knows exactly these). */
@@ -157,20 +158,14 @@ export class WebhookEventsStore {
     if (events.length === 0) {
       return emptyResult;
     }
-    // Each event on its own: one the schema refuses is rejected alone, like one SQL refuses.
-    const valid: Array<{ event: WebhookEventInput; index: number }> = [];
-    const invalid: RejectedWebhookEvent[] = [];
-    events.forEach((event, index) => {
-      const parsed = webhookEventInputSchema.safeParse(event);
-      if (parsed.success) {
-        valid.push({ event: parsed.data, index });
-      } else {
-        const issue = parsed.error.issues[0];
-        const path = issue?.path.map(String).join('.') || 'event';
-        const reason = `${path}: ${issue?.message ?? 'invalid event'}`;
-        invalid.push({ index, event_id: eventIdOf(event), reason, sql_state: null });
-      }
-    });
+    // Input our own normalizers built: one that breaks the schema is a bug, refused whole (400).
+    const parsed = z.array(webhookEventInputSchema).safeParse(events);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue?.path.map(String).join('.') || null;
+      throw new StoreInputError(`${path ?? 'events'}: ${issue?.message ?? 'invalid event'}`, path);
+    }
+    const valid = parsed.data.map((event, index) => ({ event, index }));
     const { results, refused } = await writeIsolating(valid, async (batch) =>
       ingestResultSchema.parse(
         await this.#transport.rpc('ingest_webhook_events', {
@@ -179,15 +174,12 @@ export class WebhookEventsStore {
         }),
       ),
     );
-    const rejected = [
-      ...invalid,
-      ...refused.map(({ row, error }) => ({
-        index: row.index,
-        event_id: row.event.event_id,
-        reason: `refused by the database: ${error.message}`,
-        sql_state: error.sqlState,
-      })),
-    ].sort((a, b) => a.index - b.index);
+    const rejected = refused.map(({ row, error }) => ({
+      index: row.index,
+      event_id: row.event.event_id,
+      reason: `refused by the database: ${error.message}`,
+      sql_state: error.sqlState,
+    }));
     // Recorded before the request is answered: a 2xx then means "stored, or kept as a dead letter".
     await this.#deadLetters.record(
       rejected.map((rejection) => ({
@@ -211,11 +203,6 @@ export class WebhookEventsStore {
       await this.#transport.rpc('reconcile_webhook_events', { p_limit: options.limit ?? 1000 }),
     );
   }
-}
-
-/** The id of an event the schema refused, as far as it has one. */
-function eventIdOf(event: WebhookEventInput): string {
-  return typeof event.event_id === 'string' && event.event_id !== '' ? event.event_id : '(none)';
 }
 
 function organizationOf(event: WebhookEventInput | undefined): string | null {

@@ -91,7 +91,7 @@ export interface TrackedMessageRow {
   generation_status?: GenerationStatus | null;
 }
 
-export type GenerationStatus = 'completed' | 'failed' | 'cancelled' | 'interrupted';
+type GenerationStatus = 'completed' | 'failed' | 'cancelled' | 'interrupted';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -223,13 +223,15 @@ function poisonSuite(transportCase: TransportCase) {
     ];
     const inputs = normalizeSendGridEvents(body).map(toWebhookEventInput);
     const result = await store.webhookEvents.ingest('sendgrid', inputs);
-    expect(result.received).toBe(1);
-    expect(result.rejected).toEqual([expect.objectContaining({ index: 1, sql_state: null })]);
-    const stored = await sql.query<{ event_id: string }>(
-      'select event_id from webhook_events where source = $1 and event_id = $2',
-      ['sendgrid', `d-${outcomeId}`],
+    expect(result).toMatchObject({ received: 2, rejected: [] });
+    const stored = await sql.query<{ event_id: string; event_type: string }>(
+      'select event_id, event_type from webhook_events where source = $1 and event_id = any($2::text[]) order by event_id',
+      ['sendgrid', [`d-${outcomeId}`, `b-${outcomeId}`]],
     );
-    expect(stored).toHaveLength(1);
+    expect(stored).toEqual([
+      { event_id: `b-${outcomeId}`, event_type: 'malformed' },
+      { event_id: `d-${outcomeId}`, event_type: 'delivered' },
+    ]);
   }, 120_000);
 }
 

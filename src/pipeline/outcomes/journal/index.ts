@@ -1,2 +1,2 @@
-export { type ReplayJournalOptions, type ReplayResult, replayJournal } from './replay-journal.ts';
-export { TrackingJournal, type TrackingJournalOptions } from './tracking-journal.ts';
+export { replayJournal } from './replay-journal.ts';
+export { TrackingJournal } from './tracking-journal.ts';

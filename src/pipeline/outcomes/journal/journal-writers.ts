@@ -18,7 +18,7 @@ import { join } from 'node:path';
  * gone: no lock, a lock whose pid is dead on this host, or a lock nobody touched for `staleMs`
  * (another host on a shared volume, or a container restarted with the same pid).
  */
-export interface WriterFiles {
+interface WriterFiles {
   readonly writer: string;
   readonly lock: string | null;
   /** Segment paths, oldest first. */
