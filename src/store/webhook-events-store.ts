@@ -27,7 +27,7 @@ const instant = z.iso.datetime({ offset: true });
 // here, per event.
 const notBlank = (value: string) => value.trim() !== '';
 
-export const webhookEventInputSchema = z.object({
+const webhookEventInputSchema = z.object({
   event_id: z.string().min(1).max(500).refine(notBlank, 'must not be blank'),
   event_type: z.string().min(1).max(100).refine(notBlank, 'must not be blank'),
   /** Null only for a malformed element kept for the record (it has no effect). */
@@ -62,8 +62,6 @@ const countsSchema = z.object({
   ignored: z.number(),
 });
 
-export type WebhookIngestCounts = z.infer<typeof countsSchema>;
-
 /**
  * Outcomes that newly reached a stage (an outcome_labels flag going false → true: `delivered`,
  * `opened`, `clicked`, `bounced`, `spam_reported`, `unsubscribed`, `meeting_booked`,
@@ -79,10 +77,8 @@ const stagesByVersionSchema = z.array(
   }),
 );
 
-export type StagesByVersion = z.infer<typeof stagesByVersionSchema>;
-
 /** An event of the request that was not stored: its position in the request, id and why. */
-export interface RejectedWebhookEvent {
+interface RejectedWebhookEvent {
   readonly index: number;
   readonly event_id: string;
   readonly reason: string;

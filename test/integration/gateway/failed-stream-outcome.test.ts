@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../../src/main/index.ts';
-import type { SqlExecutor } from '../../../src/store/index.ts';
+import type { SqlExecutor } from '../../../src/store/sql-executor.ts';
 import { type OpenAIFake, startOpenAIFake } from '../../fakes/openai-fake.ts';
 import { closeSharedPglite, sharedPglite } from '../../helpers/pglite.ts';
 import { sharedStore, startTestGateway } from '../../helpers/test-gateway.ts';
