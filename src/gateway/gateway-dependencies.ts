@@ -47,11 +47,21 @@ export interface TrackedMessage {
   prompt_tokens: number | null;
   completion_tokens: number | null;
   created_at: string;
+  /** How the generation ended; absent means completed. */
+  generation_status?: 'completed' | 'failed' | 'cancelled' | 'interrupted';
 }
 
 export interface TrackingSink {
-  /** False when the message could not be buffered (it is counted as dropped). */
+  /**
+   * Records a generated message. True when its outcome id may be handed out: the row is in the
+   * crash journal (or, without one, buffered); false when it could not be made durable.
+   */
   push(message: TrackedMessage): boolean;
+  /**
+   * A stream's row as far as it is known before its headers go out, as `interrupted`: written if
+   * the process dies before push() of the final row. False: hand out no outcome id.
+   */
+  reserve(message: TrackedMessage): boolean;
 }
 
 export interface Readiness {

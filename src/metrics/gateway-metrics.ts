@@ -100,6 +100,22 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
       help: 'Tracked messages waiting to be written.',
       registers,
     }),
+    trackingJournalErrorsTotal: new Counter({
+      name: 'rekindle_tracking_journal_errors_total',
+      help: 'Appends to the tracking journal that failed (the response then carried no outcome id).',
+      registers,
+    }),
+    trackingJournalReplayedTotal: new Counter({
+      name: 'rekindle_tracking_journal_replayed_total',
+      help: 'Tracked messages a stopped or crashed gateway left in the journal that were written at start.',
+      registers,
+    }),
+    deadLettersTotal: new Counter({
+      name: 'rekindle_dead_letters_total',
+      help: 'Rows a batch writer could not store, kept in dead_letters, by source (tracking, sendgrid, crm, hubspot, pipedrive, salesforce, reconciliation).',
+      labelNames: ['source'] as const,
+      registers,
+    }),
     rateLimitedTotal: new Counter({
       name: 'rekindle_rate_limited_total',
       help: 'Requests refused with 429 by the per-organization limit.',

@@ -9,12 +9,14 @@ export {
 } from './api-keys/api-key-json.ts';
 
 export { ApiKeysStore } from './api-keys/api-keys-store.ts';
+export { isRowDataError, writeIsolating } from './batch-isolation.ts';
 export {
   createStore,
   type Store,
   type StoreSettings,
   storeOverTransport,
 } from './create-store.ts';
+export type { DeadLetter } from './dead-letters-store.ts';
 export type {
   AutomationClaim,
   ClaimInput,

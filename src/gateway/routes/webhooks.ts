@@ -21,6 +21,7 @@ import {
   createWebhookRecorder,
   WebhookAuthenticationError,
   type WebhookSourceLabel,
+  webhookAnswer,
 } from './webhook-recording.ts';
 
 type Source = Extract<WebhookSourceLabel, 'sendgrid' | 'crm' | 'hubspot'>;
@@ -94,11 +95,17 @@ export function registerWebhooks(
     record('sendgrid', result);
     // SendGrid reads only the status; people testing by hand read why nothing changed.
     const ignored = ignoredSendGridEvents(events);
-    return context.json({
-      status: 'processed',
-      events: events.length,
-      ...(ignored.length > 0 ? { ignored } : {}),
-    });
+    return context.json(
+      webhookAnswer(
+        {
+          status: 'processed',
+          events: events.length,
+          ...(ignored.length > 0 ? { ignored } : {}),
+        },
+        events.length,
+        result,
+      ),
+    );
   });
 
   app.post('/webhooks/crm', async (context) => {
@@ -120,7 +127,7 @@ export function registerWebhooks(
       });
       const result = await store.ingest('hubspot', events.map(toWebhookEventInput));
       record('hubspot', result);
-      return context.json(crmAnswer);
+      return context.json(webhookAnswer(crmAnswer, events.length, result));
     }
     if (standard) {
       const verification = standard({ headers, rawBody });
@@ -137,7 +144,7 @@ export function registerWebhooks(
     });
     const result = await store.ingest('crm', events.map(toWebhookEventInput));
     record('crm', result);
-    return context.json(crmAnswer);
+    return context.json(webhookAnswer(crmAnswer, events.length, result));
   });
 
   registerCrmWebhooks(app, {

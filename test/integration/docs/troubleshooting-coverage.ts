@@ -234,7 +234,7 @@ export const rolloutAndWebhooksCoverage: readonly CoverageEntry[] = [
           .flatMap((group) => group.rules)
           .filter((rule) => rule.type === 'alerting');
         expect(alerts.map((rule) => rule.name)).toContain('RekindleGatewayDown');
-        expect(alerts).toHaveLength(8);
+        expect(alerts).toHaveLength(9);
         // Targets appear once the first scrape is scheduled.
         let targets: { activeTargets: Array<{ labels: { job: string }; scrapeUrl: string }> } = {
           activeTargets: [],

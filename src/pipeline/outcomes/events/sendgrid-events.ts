@@ -17,7 +17,8 @@ const sendGridOrganizationArg = 'rekindle_organization_id';
  * so everything else passes through into `raw`.
  */
 const sendGridEventSchema = z.looseObject({
-  event: z.string().min(1).max(64),
+  // A blank event name is no event: the element is kept as `malformed`, the batch goes on.
+  event: z.string().min(1).max(64).regex(/\S/),
   timestamp: z.union([z.number().nonnegative(), z.string().regex(/^\d+$/)]).optional(),
   sg_event_id: z.string().min(1).max(200).optional(),
   sg_message_id: z.string().min(1).max(500).optional(),
