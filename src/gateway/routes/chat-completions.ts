@@ -232,8 +232,9 @@ function track(
     created_at: new Date(services.now()).toISOString(),
   });
   if (accepted) {
-    services.metrics.messagesSentTotal.inc({
-      route: plan.route ?? 'direct',
+    const route = plan.route ?? 'direct';
+    services.metrics.pending.messagesSent.add(`${route}\u0000${plan.modelVersion}`, {
+      route,
       model_version: plan.modelVersion,
     });
   }
