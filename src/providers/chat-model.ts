@@ -1,9 +1,6 @@
-import type {
-  ChatCompletionCreateParams,
-  ChatCompletionMessageParam,
-} from 'openai/resources/chat/completions';
-import type { ModelCapabilities } from '../config/schema/capabilities-config.ts';
-import type { GatewayError } from './errors.ts';
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { ModelCapabilities } from '../config/index.ts';
+import type { GatewayError } from '../errors/index.ts';
 
 /**
  * The one provider interface. The wire format clients speak is OpenAI Chat Completions, so a provider
@@ -12,7 +9,6 @@ import type { GatewayError } from './errors.ts';
  * along so the router can price, measure and track without parsing again.
  */
 export type ChatRequestBody = ChatCompletionCreateParams & Record<string, unknown>;
-export type ChatMessage = ChatCompletionMessageParam;
 
 export interface ChatRequest {
   /** The client's body, unknown fields kept. `model` is replaced by `upstreamModel` upstream. */

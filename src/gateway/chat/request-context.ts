@@ -1,5 +1,5 @@
 import { deriveRequestNeeds, type RequestFeatures } from '../../router/index.ts';
-import type { ChatCompletionRequest } from '../openai-wire.ts';
+import type { ChatCompletionRequest } from './chat-completion-request.ts';
 
 /** What the gateway learns about a request from its body metadata and `x-rekindle-*` headers. */
 export interface RequestContext {
@@ -72,7 +72,7 @@ export function buildRequestContext(
 }
 
 /** About four characters per token: enough for routing rules, cheap on the hot path. */
-export function estimatePromptTokens(body: ChatCompletionRequest): number {
+function estimatePromptTokens(body: ChatCompletionRequest): number {
   let characters = 0;
   for (const message of body.messages) {
     const { content } = message;

@@ -1,4 +1,4 @@
-import type { ErrorEnvelopeParser } from '../http/upstream-client.ts';
+import type { ErrorEnvelopeParser } from '../http/upstream-error-map.ts';
 import {
   contextLengthExceeded,
   type ErrorMap,
@@ -38,7 +38,7 @@ export const anthropicErrorMap: ErrorMap = [
 ];
 
 /** `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`. */
-export const parseAnthropicErrorEnvelope: ErrorEnvelopeParser = (parsed) => {
+const parseAnthropicErrorEnvelope: ErrorEnvelopeParser = (parsed) => {
   if (typeof parsed !== 'object' || parsed === null) {
     return undefined;
   }

@@ -1,6 +1,12 @@
 import { type Dispatcher, Pool } from 'undici';
-import { ProviderError, parseRetryAfter } from '../errors.ts';
-import { mapUpstreamError, type UpstreamErrorWire } from './upstream-error-map.ts';
+import { parseRetryAfter } from '../../errors/index.ts';
+import { ProviderError } from '../provider-error.ts';
+import {
+  type ErrorEnvelopeParser,
+  mapUpstreamError,
+  type UpstreamErrorDetails,
+  type UpstreamErrorWire,
+} from './upstream-error-map.ts';
 import type { UpstreamExchange } from './upstream-exchange.ts';
 
 /**
@@ -55,16 +61,6 @@ export async function closeEndpoint(endpoint: UpstreamEndpoint, graceMs = 2_000)
   }
 }
 
-/** What a vendor's error body says, once parsed. */
-export interface UpstreamErrorDetails {
-  message?: string | undefined;
-  code?: string | null | undefined;
-  type?: string | null | undefined;
-  param?: string | null | undefined;
-}
-
-export type ErrorEnvelopeParser = (parsed: unknown) => UpstreamErrorDetails | undefined;
-
 /**
  * Sends one POST and resolves with a 2xx response (headers read, body not yet). Non-2xx answers are
  * read (bounded) and thrown as `ProviderError` kind `upstream`, mapped by the wire's table; network
@@ -111,7 +107,7 @@ export async function sendUpstream(
 const maxErrorBodyBytes = 16 * 1024;
 
 /** Reads at most `limit` bytes of a body; a longer body is cut (and its connection dropped). */
-export async function readBounded(body: Dispatcher.ResponseData['body'], limit: number) {
+async function readBounded(body: Dispatcher.ResponseData['body'], limit: number) {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -133,7 +129,7 @@ export async function readBounded(body: Dispatcher.ResponseData['body'], limit: 
  * appended to ours except for 401/403, whose messages describe the gateway's upstream key, not
  * anything the client did.
  */
-export function upstreamStatusError(
+function upstreamStatusError(
   providerId: string,
   status: number,
   headers: Readonly<Record<string, string | string[] | undefined>>,

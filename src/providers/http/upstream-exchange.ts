@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { GatewayError, ProviderError } from '../errors.ts';
+import { GatewayError } from '../../errors/index.ts';
+import { ProviderError } from '../provider-error.ts';
 
 /**
  * The abort signal handed to undici: an EventEmitter with `aborted` and `reason`, which undici
  * accepts in place of an `AbortSignal`. On Node 20 creating an `AbortSignal` and adding and removing
  * a listener costs ~10–20 µs (it is made transferable); this costs well under 1 µs per attempt.
  */
-export class UpstreamAbortSignal extends EventEmitter {
+class UpstreamAbortSignal extends EventEmitter {
   aborted = false;
   reason: ProviderError | undefined = undefined;
 

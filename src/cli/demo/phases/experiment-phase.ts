@@ -10,7 +10,7 @@ import type {
   ExperimentEvaluation,
   Leaderboard,
   PromotionCheck,
-} from '../../../pipeline/rollout/index.ts';
+} from '../../../pipeline/index.ts';
 import { type DemoContext, deliverDue, simulateDays } from '../demo-context.ts';
 import { route } from '../demo-settings.ts';
 import { weekMs } from '../simulated-clock.ts';
@@ -26,7 +26,7 @@ export interface WeeklyLook {
   readonly reason: string;
 }
 
-export interface LiftView {
+interface LiftView {
   readonly lift: number | null;
   readonly lowerBound: number | null;
   readonly threshold: number;
@@ -159,6 +159,6 @@ export function describeLook(look: WeeklyLook): string {
   return `week ${look.week}: ${look.decision}; reply lift ${lift(look.replyLift)}, close lift ${lift(look.closeLift)}${why}`;
 }
 
-export function percent(value: number): string {
+function percent(value: number): string {
   return `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}%`;
 }

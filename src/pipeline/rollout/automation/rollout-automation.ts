@@ -1,6 +1,10 @@
 import type { GatewayMetrics, Logger } from '../../../metrics/index.ts';
-import type { AutomationClaim, ClaimInput } from '../../../store/leaderboard-store.ts';
-import type { ChangeOptions, RegistryRow } from '../../../store/model-registry-store.ts';
+import type {
+  AutomationClaim,
+  ChangeOptions,
+  ClaimInput,
+  RegistryRow,
+} from '../../../store/index.ts';
 import type { Decision, ExperimentEvaluation, VariantEvaluation } from '../decision/index.ts';
 import { evaluateSnapshot, type RolloutSettings } from '../experiments/evaluate-snapshot.ts';
 import type { LeaderboardSource } from '../leaderboard/index.ts';
@@ -8,7 +12,7 @@ import { decisionDetails } from './decision-details.ts';
 import { ExperimentGauges } from './experiment-gauges.ts';
 
 /** What the automation needs of the registry service (src/pipeline/rollout/registry). */
-export interface AutomationRegistry {
+interface AutomationRegistry {
   current(): readonly RegistryRow[];
   reload(): Promise<void>;
   promote(route: string, ref: string, options?: ChangeOptions): Promise<RegistryRow>;
@@ -16,7 +20,7 @@ export interface AutomationRegistry {
 }
 
 /** What it needs of the claims in the store (src/store/leaderboard-store.ts). */
-export interface AutomationClaims {
+interface AutomationClaims {
   claimAction(input: ClaimInput): Promise<AutomationClaim | null>;
   finishAction(
     decisionKey: string,
