@@ -273,8 +273,9 @@ function track(
   }
   const accepted = services.tracking.push(message);
   if (accepted) {
-    services.metrics.messagesSentTotal.inc({
-      route: plan.route ?? 'direct',
+    const route = plan.route ?? 'direct';
+    services.metrics.pending.messagesSent.add(`${route}\u0000${plan.modelVersion}`, {
+      route,
       model_version: plan.modelVersion,
     });
   }
