@@ -169,8 +169,9 @@ export function makeSendGridLoad(
     const roll = random();
     let reportedType: string = type;
     if (roll < 0.01) {
-      // Unusable (no timestamp): stored for the record, never applied.
-      delete element.timestamp;
+      // Unusable (a blank event name): stored for the record, never applied. (An event without
+      // `timestamp` is no longer unusable: it is dated when it arrives, issue 16 item 12.)
+      element.event = ' ';
       reportedType = 'malformed';
     } else if (roll < 0.03) {
       // Older integrations: no sg_event_id, the gateway derives one from the content.
