@@ -7,7 +7,12 @@ import type {
   ChatResult,
   ChatStreamPart,
 } from '../providers/chat-model.ts';
-import { GatewayError, ProviderError } from '../providers/errors.ts';
+import {
+  GatewayError,
+  gatewayFault,
+  isUpstreamFailure,
+  ProviderError,
+} from '../providers/errors.ts';
 import type { BreakerBroadcast } from './breaker-broadcast.ts';
 import { CallAccounting } from './call-accounting.ts';
 import { refusedWhileCoolingDown } from './capability-check.ts';
@@ -19,7 +24,6 @@ import {
   countsAgainstBreaker,
   failureReason,
   timeoutError,
-  wrapUnknown,
 } from './failure-policy.ts';
 import { ModelCatalog } from './model-catalog.ts';
 import { type ModelTarget, targetKey } from './model-target.ts';
@@ -230,8 +234,12 @@ export class ChatRouter {
         if (part.type === 'finish') {
           this.accounting.success(target, this.now() - started, part.usage);
           this.accounting.timeToFirstToken(target, part.timeToFirstTokenMs);
-        } else if (part.type === 'error') {
+        } else if (part.type === 'error' && isUpstreamFailure(part.error)) {
+          // A stream that stalls or breaks after its first part is the upstream's failure too.
           this.accounting.failure(target, part.error, this.now() - started);
+          if (countsAgainstBreaker(part.error)) {
+            this.breakers.recordFailure(targetKey(target), this.now());
+          }
         }
         yield part;
         const next = await iterator.next();
@@ -295,17 +303,15 @@ export class ChatRouter {
           this.breakers.recordSuccess(key, this.now());
           return { target, result, attempts };
         } catch (error) {
-          const failure = GatewayError.isInstance(error)
-            ? error
-            : wrapUnknown(error, target.provider);
-          if (signal.aborted || (failure instanceof ProviderError && failure.kind === 'aborted')) {
+          const failure = GatewayError.isInstance(error) ? error : gatewayFault(error);
+          // Only the upstream's failures say anything about the model. A request that failed in
+          // the gateway (serializing, validating, translating) or that its client abandoned is
+          // its own error: not accounted, not a breaker failure, not a reason to try elsewhere —
+          // so no request of one organization can cut a model off for the others.
+          if (signal.aborted || !isUpstreamFailure(failure)) {
             throw failure;
           }
-          // A request the provider refused before sending it (a field it cannot translate) says
-          // nothing about the model: only upstream failures are accounted.
-          if (failure instanceof ProviderError) {
-            this.accounting.failure(target, failure, this.now() - started);
-          }
+          this.accounting.failure(target, failure, this.now() - started);
           lastError = failure;
           if (countsAgainstBreaker(failure)) {
             this.breakers.recordFailure(key, this.now());

@@ -24,6 +24,34 @@ export {
   type StoreSettings,
   storeOverTransport,
 } from './create-store.ts';
+export {
+  type ColumnType,
+  columnId,
+  columnMax,
+  columnNumber,
+  columnText,
+  columnTypes,
+  idString,
+  isPrintableId,
+  maxIdLength,
+  maxOrganizationIdLength,
+  maxRouteLength,
+  storableString,
+} from './input/column-bounds.ts';
+export { parseIsoInstant, parseRfc3339, rfc3339Instant, unixTimeToIso } from './input/instant.ts';
+export {
+  jsonHasUnstorableText,
+  jsonTooDeep,
+  maxJsonDepth,
+  scanJsonText,
+} from './input/json-scan.ts';
+export {
+  isStorableText,
+  type ReplacementCount,
+  toStorableJson,
+  toStorableText,
+  unstorableTextMessage,
+} from './input/storable-text.ts';
 export type { LeaderboardStore } from './leaderboard-store.ts';
 export {
   defaultMigrationsDir,

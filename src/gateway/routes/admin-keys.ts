@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Logger } from '../../metrics/index.ts';
 import { createdApiKeyJson, publicApiKey } from '../../store/api-keys/api-key-json.ts';
 import type { ApiKeysStore } from '../../store/api-keys/api-keys-store.ts';
+import { columnId, columnNumber } from '../../store/index.ts';
 import { NotFoundError } from '../errors.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import { zodToInvalidRequest } from '../openai-wire.ts';
@@ -10,8 +11,8 @@ import { readJsonBody } from '../read-json-body.ts';
 
 const createSchema = z
   .object({
-    organization_id: z.string().trim().min(1).max(128),
-    rpm: z.number().int().positive().optional(),
+    organization_id: z.string().trim().pipe(columnId('api_keys', 'organization_id')),
+    rpm: columnNumber('api_keys', 'rpm_limit').positive().optional(),
     name: z.string().max(200).nullable().optional(),
   })
   .strict();

@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { ChatRequestBody, ChatStreamPart, Usage } from '../../providers/chat-model.ts';
 import type { GatewayError } from '../../providers/errors.ts';
 import { costUsd, type ModelTarget, type RoutePlan } from '../../router/index.ts';
+import { type ReplacementCount, toStorableJson, toStorableText } from '../../store/index.ts';
 import { clientAbortSignal } from '../chat/client-abort-signal.ts';
 import { newOutcomeId } from '../chat/outcome-id.ts';
 import {
@@ -205,7 +206,17 @@ function track(
   completion: Completion,
 ): void {
   const tenant = context.get('tenant');
-  const { subject, body: messageBody } = splitSubjectLine(completion.text);
+  // Content and the upstream's reply are kept even when they hold NUL or unpaired surrogates
+  // (which PostgreSQL refuses): replaced by U+FFFD and counted, never acknowledged and then lost.
+  const replacements: ReplacementCount = { replaced: 0 };
+  const { subject, body: messageBody } = splitSubjectLine(
+    toStorableText(completion.text, replacements),
+  );
+  const promptMessages = toStorableJson(body.messages, replacements);
+  const agentDecisions = toStorableJson(request.agentDecisions, replacements);
+  if (replacements.replaced > 0) {
+    services.metrics.unstorableCharactersReplacedTotal.inc(replacements.replaced);
+  }
   const accepted = services.tracking.push({
     id: outcomeId,
     organization_id: tenant.organizationId,
@@ -215,7 +226,7 @@ function track(
     route: plan.route,
     message_body: messageBody,
     subject_line: subject,
-    agent_decisions: request.agentDecisions,
+    agent_decisions: agentDecisions,
     framework: request.framework,
     tone: request.tone,
     model_id: completion.target.name,
@@ -223,7 +234,7 @@ function track(
     variant: plan.variant,
     provider: completion.target.provider,
     request_id: context.get('requestId'),
-    prompt_messages: body.messages,
+    prompt_messages: promptMessages,
     lead_data: request.leadData,
     cost_usd: completion.costUsd,
     latency_ms: Math.round(completion.latencyMs),

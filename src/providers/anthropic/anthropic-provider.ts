@@ -1,5 +1,5 @@
 import type { ChatModelProvider, ChatRequest, ChatResult, ChatStreamPart } from '../chat-model.ts';
-import { ProviderError } from '../errors.ts';
+import { ProviderError, serializeUpstreamBody } from '../errors.ts';
 import { relaySseStream } from '../http/relay-sse-stream.ts';
 import { closeEndpoint, createUpstreamEndpoint, sendUpstream } from '../http/upstream-client.ts';
 import { UpstreamExchange } from '../http/upstream-exchange.ts';
@@ -53,7 +53,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
         stream: false,
         capabilities: request.capabilities,
       });
-      const body = JSON.stringify(converted.request);
+      const body = serializeUpstreamBody(converted.request);
       const exchange = new UpstreamExchange(
         id,
         signal,
@@ -102,7 +102,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
         stream: true,
         capabilities: request.capabilities,
       });
-      const body = JSON.stringify(converted.request);
+      const body = serializeUpstreamBody(converted.request);
       const exchange = new UpstreamExchange(
         id,
         signal,

@@ -46,13 +46,13 @@ export function createOpenAICompatibleProvider(
     type,
 
     async generate(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
+      const body = prepareOpenAIBody(request, false);
       const exchange = new UpstreamExchange(
         id,
         signal,
         Math.min(request.timeoutMs ?? timeoutMs, timeoutMs),
       );
       try {
-        const body = prepareOpenAIBody(request, false);
         const response = await sendUpstream(
           endpoint,
           exchange,
@@ -79,13 +79,13 @@ export function createOpenAICompatibleProvider(
       request: ChatRequest,
       signal: AbortSignal,
     ): Promise<AsyncIterable<ChatStreamPart>> {
+      const body = prepareOpenAIBody(request, true);
       const exchange = new UpstreamExchange(
         id,
         signal,
         Math.min(request.timeoutMs ?? timeoutMs, timeoutMs),
       );
       try {
-        const body = prepareOpenAIBody(request, true);
         const response = await sendUpstream(
           endpoint,
           exchange,
