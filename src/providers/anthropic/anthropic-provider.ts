@@ -21,6 +21,8 @@ export interface AnthropicProviderOptions {
   readonly defaultMaxTokens?: number;
   readonly connections?: number;
   readonly timeoutMs?: number;
+  /** Longest wait for a connection to the upstream (default 5 s). */
+  readonly connectTimeoutMs?: number;
   readonly streamIdleTimeoutMs?: number;
 }
 
@@ -31,10 +33,15 @@ export interface AnthropicProviderOptions {
  */
 export function createAnthropicProvider(options: AnthropicProviderOptions): ChatModelProvider {
   const { id } = options;
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const idleTimeoutMs = options.streamIdleTimeoutMs ?? timeoutMs;
   const defaultMaxTokens = options.defaultMaxTokens ?? 4096;
-  const endpoint = createUpstreamEndpoint(id, options.baseUrl, options.connections ?? 128);
+  const endpoint = createUpstreamEndpoint(
+    id,
+    options.baseUrl,
+    options.connections ?? 128,
+    options.connectTimeoutMs,
+  );
   // Tolerate a base URL given with `/v1` (the OpenAI habit) instead of calling `/v1/v1/messages`.
   const path = endpoint.basePath.endsWith('/v1')
     ? `${endpoint.basePath}/messages`
