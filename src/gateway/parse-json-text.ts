@@ -1,5 +1,5 @@
+import { GatewayError } from '../errors/index.ts';
 import { jsonHasUnstorableText, jsonTooDeep, maxJsonDepth, scanJsonText } from '../store/index.ts';
-import { InvalidRequestError } from './errors.ts';
 
 export interface ParsedJson {
   readonly json: unknown;
@@ -19,17 +19,16 @@ export function parseJsonText(
 ): ParsedJson {
   const scan = scanJsonText(text);
   if (scan === jsonTooDeep) {
-    throw new InvalidRequestError(
-      `The JSON body nests deeper than ${maxJsonDepth} levels.`,
-      null,
+    throw new GatewayError(
       'json_too_deep',
+      `The JSON body nests deeper than ${maxJsonDepth} levels.`,
     );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new InvalidRequestError(invalidMessage, null, 'invalid_json');
+    throw new GatewayError('invalid_json', invalidMessage);
   }
   return { json, unstorableText: (scan & jsonHasUnstorableText) !== 0 };
 }

@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import { GatewayError } from '../errors/index.ts';
 import { type ReplacementCount, toStorableJson } from '../store/index.ts';
-import { InvalidRequestError } from './errors.ts';
-import { zodToInvalidRequest } from './openai-wire.ts';
 import { type ParsedJson, parseJsonText } from './parse-json-text.ts';
+import { zodToInvalidRequest } from './zod-to-invalid-request.ts';
 
 /**
  * What to do with NUL and unpaired surrogates in a body's free text once its schema (whose id
@@ -27,7 +27,7 @@ export async function readJsonBody<T extends z.ZodType>(
   let parsed: ParsedJson;
   if (raw.trim() === '') {
     if (empty === undefined) {
-      throw new InvalidRequestError('A JSON body is required.', null, 'invalid_json');
+      throw new GatewayError('invalid_json', 'A JSON body is required.');
     }
     parsed = { json: empty, unstorableText: false };
   } else {
@@ -41,10 +41,9 @@ export async function readJsonBody<T extends z.ZodType>(
     return result.data;
   }
   if (text === undefined) {
-    throw new InvalidRequestError(
-      'The body contains NUL characters or unpaired UTF-16 surrogates.',
-      null,
+    throw new GatewayError(
       'invalid_value',
+      'The body contains NUL characters or unpaired UTF-16 surrogates.',
     );
   }
   const count: ReplacementCount = { replaced: 0 };

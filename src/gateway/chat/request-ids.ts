@@ -1,5 +1,5 @@
+import { GatewayError } from '../../errors/index.ts';
 import { isPrintableId, isStorableText, maxIdLength } from '../../store/index.ts';
-import { InvalidRequestError } from '../errors.ts';
 
 /**
  * Bounds on what a chat request's metadata and `x-rekindle-*` headers may carry. Lead and campaign
@@ -14,17 +14,17 @@ export const maxMetadataValueLength = 512;
 /** A lead or campaign id: non-empty, printable, at most 256 characters; else the request's 400. */
 export function checkRequestId(value: string, param: string, maxLength = maxIdLength): string {
   if (value.length === 0 || value.length > maxLength) {
-    throw new InvalidRequestError(
-      `Invalid '${param}': must be 1 to ${maxLength} characters.`,
-      param,
+    throw new GatewayError(
       'invalid_value',
+      `Invalid '${param}': must be 1 to ${maxLength} characters.`,
+      { param: param },
     );
   }
   if (!isPrintableId(value)) {
-    throw new InvalidRequestError(
-      `Invalid '${param}': must be printable text (no control characters or unpaired surrogates).`,
-      param,
+    throw new GatewayError(
       'invalid_value',
+      `Invalid '${param}': must be printable text (no control characters or unpaired surrogates).`,
+      { param: param },
     );
   }
   return value;
@@ -34,20 +34,20 @@ export function checkRequestId(value: string, param: string, maxLength = maxIdLe
 export function checkMetadata(metadata: Readonly<Record<string, unknown>>): void {
   for (const [key, value] of Object.entries(metadata)) {
     if (key.length > maxMetadataKeyLength || !isStorableText(key)) {
-      throw new InvalidRequestError(
-        `Invalid 'metadata': keys must be at most ${maxMetadataKeyLength} characters of storable text.`,
-        'metadata',
+      throw new GatewayError(
         'invalid_value',
+        `Invalid 'metadata': keys must be at most ${maxMetadataKeyLength} characters of storable text.`,
+        { param: 'metadata' },
       );
     }
     if (
       typeof value === 'string' &&
       (value.length > maxMetadataValueLength || !isStorableText(value))
     ) {
-      throw new InvalidRequestError(
-        `Invalid 'metadata.${key}': must be at most ${maxMetadataValueLength} characters, without NUL characters or unpaired surrogates.`,
-        `metadata.${key}`,
+      throw new GatewayError(
         'invalid_value',
+        `Invalid 'metadata.${key}': must be at most ${maxMetadataValueLength} characters, without NUL characters or unpaired surrogates.`,
+        { param: `metadata.${key}` },
       );
     }
   }

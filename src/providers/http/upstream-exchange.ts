@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { GatewayError, gatewayFault, ProviderError } from '../errors.ts';
+import { GatewayError } from '../../errors/index.ts';
+import { ProviderError } from '../provider-error.ts';
+import { gatewayFault } from '../upstream-failure.ts';
 
 /**
  * The abort signal handed to undici: an EventEmitter with `aborted` and `reason`, which undici

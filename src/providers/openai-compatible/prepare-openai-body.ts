@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../chat-model.ts';
-import { serializeUpstreamBody } from '../errors.ts';
+import { serializeUpstreamBody } from '../upstream-failure.ts';
 import { isObject } from './openai-wire.ts';
 
 /**

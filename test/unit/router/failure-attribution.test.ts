@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, readEnv } from '../../../src/config/index.ts';
+import { GatewayError } from '../../../src/errors/index.ts';
 import { createMetrics } from '../../../src/metrics/index.ts';
 import type { ChatModelProvider, ChatResult } from '../../../src/providers/chat-model.ts';
-import { GatewayError, ProviderError } from '../../../src/providers/errors.ts';
+import { ProviderError } from '../../../src/providers/index.ts';
 import { ChatRouter, type RequestFeatures } from '../../../src/router/index.ts';
 
 /**
@@ -53,10 +54,7 @@ function build() {
         case 'type-error':
           throw new TypeError("Cannot read properties of undefined (reading 'x')");
         case 'local-400':
-          throw new GatewayError('refused before sending', {
-            status: 400,
-            type: 'invalid_request_error',
-          });
+          throw new GatewayError('invalid_value', 'refused before sending');
         case 'aborted':
           throw new ProviderError('aborted', { provider: id, kind: 'aborted' });
         case 'timeout':

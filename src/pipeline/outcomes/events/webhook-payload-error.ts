@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { GatewayError } from '../../../providers/errors.ts';
+import { type ErrorCode, GatewayError } from '../../../errors/index.ts';
 import {
   jsonHasUnstorableText,
   jsonTooDeep,
@@ -16,12 +16,9 @@ import {
 export class WebhookPayloadError extends GatewayError {
   constructor(
     message: string,
-    options: { code?: string; param?: string | null; cause?: unknown } = {},
+    options: { code?: ErrorCode; param?: string | null; cause?: unknown } = {},
   ) {
-    super(message, {
-      status: 400,
-      type: 'invalid_request_error',
-      code: options.code ?? 'invalid_webhook_payload',
+    super(options.code ?? 'invalid_webhook_payload', message, {
       param: options.param ?? null,
       isRetryable: false,
       cause: options.cause,
