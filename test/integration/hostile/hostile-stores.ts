@@ -1,5 +1,6 @@
 import { type Store, storeOverTransport } from '../../../src/store/create-store.ts';
 import { migrate } from '../../../src/store/migrate.ts';
+import type { SqlExecutor } from '../../../src/store/sql-executor.ts';
 import { PostgresTransport } from '../../../src/store/transports/postgres-transport.ts';
 import { closeSharedPglite, sharedPglite } from '../../helpers/pglite.ts';
 import { type PostgresServer, startPostgresServer } from '../../helpers/postgres-server.ts';
@@ -13,6 +14,8 @@ export interface HostileStoreCase {
   readonly name: 'pglite' | 'postgres';
   readonly services: readonly ServiceRequirement[];
   open(): Promise<Store>;
+  /** SQL on a migrated database of this kind (a fresh one on PostgreSQL). */
+  openExecutor(): Promise<SqlExecutor>;
 }
 
 let cluster: Promise<PostgresServer> | null = null;
@@ -27,20 +30,31 @@ export function hostileStoreCases(): HostileStoreCase[] {
         const transport = await sharedPglite();
         return storeOverTransport(transport, transport.executor);
       },
+      async openExecutor() {
+        return (await sharedPglite()).executor;
+      },
     },
     {
       name: 'postgres',
       services: [postgresService()],
       async open() {
-        cluster ??= startPostgresServer();
-        const url = await (await cluster).database(`hostile_${transports.length}`);
-        const transport = new PostgresTransport({ connectionString: url });
-        transports.push(transport);
-        await migrate(transport.executor);
+        const transport = await migratedPostgres();
         return storeOverTransport(transport, transport.executor);
+      },
+      async openExecutor() {
+        return (await migratedPostgres()).executor;
       },
     },
   ];
+}
+
+async function migratedPostgres(): Promise<PostgresTransport> {
+  cluster ??= startPostgresServer();
+  const url = await (await cluster).database(`hostile_${transports.length}`);
+  const transport = new PostgresTransport({ connectionString: url });
+  transports.push(transport);
+  await migrate(transport.executor);
+  return transport;
 }
 
 /** afterAll of the file. */
