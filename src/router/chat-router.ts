@@ -233,11 +233,9 @@ export class ChatRouter {
           this.accounting.success(target, this.now() - started, part.usage);
           this.accounting.timeToFirstToken(target, part.timeToFirstTokenMs);
         } else if (part.type === 'error' && isUpstreamFailure(part.error)) {
-          // A stream that stalls or breaks after its first part is the upstream's failure too.
+          // Accounted to the model; the breaker already counted this attempt as a success when
+          // its first part arrived, and one answered stream is not a second attempt.
           this.accounting.failure(target, part.error, this.now() - started);
-          if (countsAgainstBreaker(part.error)) {
-            this.breakers.recordFailure(targetKey(target), this.now());
-          }
         }
         yield part;
         const next = await iterator.next();

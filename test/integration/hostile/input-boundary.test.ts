@@ -207,6 +207,34 @@ for (const storeCase of hostileStoreCases()) {
       }
     });
 
+    it('finding 5: a blank SendGrid event or a year-11000 timestamp is kept as malformed, the good events stored', async () => {
+      const created = await post(
+        gateway,
+        '/v1/outcomes',
+        JSON.stringify({ lead_id: 'lead-sg', message_body: 'hi' }),
+      );
+      const outcomeId = String(created.json.outcome_id);
+      const body = JSON.stringify([
+        { event: ' ', email: 'a@example.com', timestamp: 1_765_000_000, sg_event_id: 'sg-blank' },
+        {
+          event: 'open',
+          email: 'a@example.com',
+          timestamp: 300_000_000_000,
+          sg_event_id: 'sg-far',
+        },
+        {
+          event: 'delivered',
+          email: 'a@example.com',
+          timestamp: 1_765_000_000,
+          sg_event_id: 'sg-good',
+          rekindle_outcome_id: outcomeId,
+        },
+      ]);
+      const answer = await post(gateway, '/webhooks/sendgrid', body);
+      expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+      expect(await store.outcomes.get('default', outcomeId)).toMatchObject({ delivered: true });
+    });
+
     it('finding 3: a CRM amount its column cannot hold is a 400, and a good one is stored', async () => {
       const created = await post(
         gateway,
