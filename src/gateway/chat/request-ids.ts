@@ -8,8 +8,8 @@ import { isPrintableId, isStorableText, maxIdLength } from '../../store/index.ts
  */
 export const maxChannelLength = 64;
 /** OpenAI's own limits on `metadata`: 16 pairs, keys up to 64 characters, values up to 512. */
-export const maxMetadataKeyLength = 64;
-export const maxMetadataValueLength = 512;
+const maxMetadataKeyLength = 64;
+const maxMetadataValueLength = 512;
 
 /** A lead or campaign id: non-empty, printable, at most 256 characters; else the request's 400. */
 export function checkRequestId(value: string, param: string, maxLength = maxIdLength): string {

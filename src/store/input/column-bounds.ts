@@ -22,8 +22,8 @@ const text = (maxLength: number) => ({ type: 'text', maxLength }) as const;
 
 /** Length of the ids clients give us (lead, campaign, deal ids, model ids and versions). */
 export const maxIdLength = 256;
-export const maxRouteLength = 128;
-export const maxOrganizationIdLength = 128;
+const maxRouteLength = 128;
+const maxOrganizationIdLength = 128;
 
 export const columnTypes = {
   outcome_labels: {
@@ -95,11 +95,6 @@ export function columnNumber<T extends ColumnTable>(table: T, column: ColumnName
   const max = columnMax(table, column);
   const base = z.number().max(max, `must be at most ${max} (the column is ${describe(type)})`);
   return type.type === 'integer' || type.type === 'bigint' ? base.int() : base;
-}
-
-/** A string the column (and its index) can hold: bounded, no NUL, no unpaired surrogate. */
-export function columnText<T extends ColumnTable>(table: T, column: ColumnName<T>) {
-  return storableString(columnMax(table, column));
 }
 
 /** A storable string of at most `maxLength` characters (for fields without a column of their own). */

@@ -17,7 +17,7 @@ function yearOf(value: string): number {
 }
 
 /** An RFC 3339 date-time with offset, or null; as given (the store parses the offset itself). */
-export function parseRfc3339(value: string): string | null {
+function parseRfc3339(value: string): string | null {
   if (!rfc3339.safeParse(value).success) {
     return null;
   }

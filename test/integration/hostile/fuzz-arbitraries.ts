@@ -35,7 +35,7 @@ export const nastyString = fc.oneof(
     .map((units) => String.fromCharCode(...units)),
 );
 
-export const nastyNumber = fc.oneof(
+const nastyNumber = fc.oneof(
   fc.constantFrom(
     0,
     -1,
@@ -56,7 +56,7 @@ export const nastyNumber = fc.oneof(
 );
 
 /** JSON text nested `depth` levels (arrays or objects). */
-export const deepJson = fc
+const deepJson = fc
   .record({ depth: fc.integer({ min: 60, max: 20_000 }), objects: fc.boolean() })
   .map(({ depth, objects }) =>
     objects
@@ -64,14 +64,14 @@ export const deepJson = fc
       : `${'['.repeat(depth)}${']'.repeat(depth)}`,
   );
 
-export const nastyLeaf: fc.Arbitrary<unknown> = fc.oneof(
+const nastyLeaf: fc.Arbitrary<unknown> = fc.oneof(
   nastyString,
   nastyNumber,
   fc.boolean(),
   fc.constant(null),
 );
 
-export const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
+const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: nastyLeaf },
   { weight: 1, arbitrary: fc.array(nastyLeaf, { maxLength: 4 }) },
   { weight: 1, arbitrary: fc.dictionary(nastyString, nastyLeaf, { maxKeys: 4 }) },

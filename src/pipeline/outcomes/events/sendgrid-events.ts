@@ -9,14 +9,14 @@ import {
 import { parseJsonBody, WebhookPayloadError } from './webhook-payload-error.ts';
 
 /** Custom args we put on every send (v3 `custom_args`); SendGrid flattens them onto each event. */
-export const sendGridOutcomeArg = 'rekindle_outcome_id';
-export const sendGridOrganizationArg = 'rekindle_organization_id';
+const sendGridOutcomeArg = 'rekindle_outcome_id';
+const sendGridOrganizationArg = 'rekindle_organization_id';
 
 /**
  * The fields we read, loosely: SendGrid adds fields over time and custom args arrive as top-level keys,
  * so everything else passes through into `raw`.
  */
-export const sendGridEventSchema = z.looseObject({
+const sendGridEventSchema = z.looseObject({
   // A blank event name or a time past year 9999 makes the element malformed (kept for the record),
   // never a 500 or a 400 that would hold back the batch's good events.
   event: z.string().trim().min(1).max(64),
@@ -29,9 +29,7 @@ export const sendGridEventSchema = z.looseObject({
 });
 
 /** The body: a JSON array of events (possibly empty). */
-export const sendGridBodySchema = z.array(z.unknown());
-
-export type SendGridEvent = z.infer<typeof sendGridEventSchema>;
+const sendGridBodySchema = z.array(z.unknown());
 
 /**
  * Parses and normalizes a SendGrid Event Webhook body. A body that is not a JSON array is a
