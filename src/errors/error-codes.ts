@@ -38,6 +38,8 @@ const signature401 = { status: 401, type: 'authentication_error' } as const;
 export const errorCodeTable = {
   // 400: the request itself is wrong.
   invalid_json: invalid400,
+  json_too_deep: invalid400,
+  invalid_request_body: invalid400,
   invalid_value: invalid400,
   unsupported_for_provider: invalid400,
   context_length_exceeded: invalid400,

@@ -39,8 +39,11 @@ export async function buildHttp(context: BuildContext, parts: HttpInputs): Promi
   const local = localAccess(config, parts.store);
   const limiter = createRateLimiter({
     redisUrl: config.store.redis_url,
+    algorithm: config.rate_limit.algorithm,
+    replicas: config.rate_limit.replicas,
     logger,
     failOpenCounter: metrics.rateLimitFailOpenTotal,
+    localFallbackCounter: metrics.rateLimitLocalFallbackTotal,
   });
   context.onStop(() => limiter.close());
   const services: GatewayServices = {

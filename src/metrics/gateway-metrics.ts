@@ -120,6 +120,11 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
       help: 'Tracked messages that could not be buffered or written.',
       registers,
     }),
+    unstorableCharactersReplacedTotal: new Counter({
+      name: 'rekindle_unstorable_characters_replaced_total',
+      help: 'NUL characters and unpaired surrogates replaced by U+FFFD in stored free text (message content, upstream replies).',
+      registers,
+    }),
     trackingBufferSize: new Gauge({
       name: 'rekindle_tracking_buffer_size',
       help: 'Tracked messages waiting to be written.',
@@ -149,6 +154,11 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
     rateLimitFailOpenTotal: new Counter({
       name: 'rekindle_rate_limit_fail_open_total',
       help: 'Requests let through unchecked because the shared rate-limit store (Redis) failed.',
+      registers,
+    }),
+    rateLimitLocalFallbackTotal: new Counter({
+      name: 'rekindle_rate_limit_local_fallback_total',
+      help: 'Requests decided by this replica alone because the shared rate-limit store (Redis) failed.',
       registers,
     }),
     authFailuresTotal: new Counter({

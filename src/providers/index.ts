@@ -22,3 +22,4 @@ export {
   writeOutreachEmail,
 } from './sandbox/index.ts';
 export { sampleJson } from './sandbox/json-schema-sample.ts';
+export { gatewayFault, isUpstreamFailure } from './upstream-failure.ts';

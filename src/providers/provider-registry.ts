@@ -62,6 +62,7 @@ function createProvider(
     headers: entry.headers,
     connections: entry.connections,
     timeoutMs: entry.timeout_ms,
+    connectTimeoutMs: entry.connect_timeout_ms,
     streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? entry.stream_idle_timeout_ms,
   };
   switch (entry.type) {

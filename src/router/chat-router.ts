@@ -7,6 +7,8 @@ import {
   type ChatRequestBody,
   type ChatResult,
   type ChatStreamPart,
+  gatewayFault,
+  isUpstreamFailure,
   ProviderError,
 } from '../providers/index.ts';
 import type { BreakerBroadcast } from './breaker-broadcast.ts';
@@ -20,7 +22,6 @@ import {
   countsAgainstBreaker,
   failureReason,
   timeoutError,
-  wrapUnknown,
 } from './failure-policy.ts';
 import { ModelCatalog } from './model-catalog.ts';
 import { type ModelTarget, targetKey } from './model-target.ts';
@@ -231,7 +232,9 @@ export class ChatRouter {
         if (part.type === 'finish') {
           this.accounting.success(target, this.now() - started, part.usage);
           this.accounting.timeToFirstToken(target, part.timeToFirstTokenMs);
-        } else if (part.type === 'error') {
+        } else if (part.type === 'error' && isUpstreamFailure(part.error)) {
+          // Accounted to the model; the breaker already counted this attempt as a success when
+          // its first part arrived, and one answered stream is not a second attempt.
           this.accounting.failure(target, part.error, this.now() - started);
         }
         yield part;
@@ -322,8 +325,11 @@ export class ChatRouter {
   }
 
   /**
-   * Classifies a failed attempt, and books it against the model and its breaker. An abort is
-   * thrown at once: nobody is waiting for a fallback.
+   * Classifies a failed attempt, and books an upstream failure against the model and its breaker.
+   * Only the upstream's failures say anything about the model. A request that failed in the
+   * gateway (serializing, validating, translating, a bug of ours) or that its client abandoned is
+   * thrown at once as its own error: not accounted, not a breaker failure, not a reason to try
+   * elsewhere — so no request of one organization can cut a model off for the others.
    */
   private recordFailure(
     error: unknown,
@@ -331,15 +337,11 @@ export class ChatRouter {
     started: number,
     signal: AbortSignal,
   ): GatewayError {
-    const failure = GatewayError.isInstance(error) ? error : wrapUnknown(error, target.provider);
-    if (signal.aborted || (failure instanceof ProviderError && failure.kind === 'aborted')) {
+    const failure = GatewayError.isInstance(error) ? error : gatewayFault(error);
+    if (signal.aborted || !isUpstreamFailure(failure)) {
       throw failure;
     }
-    // A request the provider refused before sending it (a field it cannot translate) says
-    // nothing about the model: only upstream failures are accounted.
-    if (failure instanceof ProviderError) {
-      this.accounting.failure(target, failure, this.now() - started);
-    }
+    this.accounting.failure(target, failure, this.now() - started);
     const key = targetKey(target);
     if (countsAgainstBreaker(failure)) {
       this.breakers.recordFailure(key, this.now());

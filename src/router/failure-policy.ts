@@ -63,11 +63,3 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
-
-export function wrapUnknown(error: unknown, provider: string): ProviderError {
-  return new ProviderError('The upstream call failed unexpectedly.', {
-    provider,
-    kind: 'connection',
-    cause: error,
-  });
-}

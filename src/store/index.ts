@@ -17,6 +17,27 @@ export {
   storeOverTransport,
 } from './create-store.ts';
 export type { DeadLetter } from './dead-letters-store.ts';
+export {
+  columnId,
+  columnMax,
+  columnNumber,
+  columnTypes,
+  isPrintableId,
+  maxIdLength,
+} from './input/column-bounds.ts';
+export { parseIsoInstant, unixTimeToIso } from './input/instant.ts';
+export {
+  jsonHasUnstorableText,
+  jsonTooDeep,
+  maxJsonDepth,
+  scanJsonText,
+} from './input/json-scan.ts';
+export {
+  isStorableText,
+  type ReplacementCount,
+  toStorableJson,
+  toStorableText,
+} from './input/storable-text.ts';
 export type {
   AutomationClaim,
   ClaimInput,

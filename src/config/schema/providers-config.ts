@@ -27,8 +27,16 @@ export const providerConfigSchema = z
       .number()
       .int()
       .positive()
-      .default(120_000)
-      .describe('Per-attempt timeout for a non-streaming call and for a stream’s first byte.'),
+      .default(30_000)
+      .describe(
+        'Per attempt: the time to the first byte of the answer (all of it for a non-streaming call). A timeout counts against the breaker.',
+      ),
+    connect_timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .default(5_000)
+      .describe('Longest wait for a TCP/TLS connection to the upstream.'),
     stream_idle_timeout_ms: z
       .number()
       .int()

@@ -64,9 +64,9 @@ export const routeConfigSchema = z
       .number()
       .int()
       .positive()
-      .default(300_000)
+      .default(120_000)
       .describe(
-        'The whole request, retries and fallbacks included; for a stream, until its last chunk.',
+        'The whole request, retries and fallbacks included (a retry gets only what is left); for a stream, until its last chunk.',
       ),
     stream_idle_timeout_ms: z
       .number()

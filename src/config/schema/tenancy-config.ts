@@ -9,6 +9,20 @@ export const rateLimitConfigSchema = z
       .positive()
       .default(100)
       .describe('Requests per minute per organization.'),
+    algorithm: z
+      .enum(['sliding_window', 'gcra'])
+      .default('sliding_window')
+      .describe(
+        'sliding_window: at most default_rpm in any 60 s window (per-second buckets). gcra: a burst of the quota, then a smooth rate (up to about twice the quota within one minute).',
+      ),
+    replicas: z
+      .number()
+      .int()
+      .positive()
+      .default(1)
+      .describe(
+        'Replicas sharing REDIS_URL: while Redis is unreachable each replica counts its own requests this many times, so together they stay within the quota.',
+      ),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { deriveRequestNeeds, type RequestFeatures } from '../../router/index.ts';
 import type { ChatCompletionRequest } from './chat-completion-request.ts';
+import { checkMetadata, checkRequestId, maxChannelLength } from './request-ids.ts';
 
 /** What the gateway learns about a request from its body metadata and `x-rekindle-*` headers. */
 export interface RequestContext {
@@ -21,15 +22,16 @@ export function buildRequestContext(
   header: (name: string) => string | undefined,
   requestId: string,
 ): RequestContext {
+  checkMetadata(body.metadata ?? {});
   const metadata: Record<string, string> = {};
   for (const [key, value] of Object.entries(body.metadata ?? {})) {
     if (value !== null && value !== undefined) {
       metadata[key] = String(value);
     }
   }
-  const campaignId = header('x-rekindle-campaign-id') ?? metadata.campaign_id ?? null;
-  const leadId = header('x-rekindle-lead-id') ?? metadata.lead_id ?? null;
-  const channel = header('x-rekindle-channel') ?? metadata.channel ?? 'email';
+  const campaignId = pick(header, metadata, 'campaign_id');
+  const leadId = pick(header, metadata, 'lead_id');
+  const channel = pick(header, metadata, 'channel', maxChannelLength) ?? 'email';
   if (campaignId !== null) {
     metadata.campaign_id = campaignId;
   }
@@ -69,6 +71,27 @@ export function buildRequestContext(
     tone: metadata.tone ?? null,
     leadData,
   };
+}
+
+/**
+ * An id from its `x-rekindle-*` header, else from `metadata`; checked at this boundary, so a bad
+ * one is the request's 400 before anything is routed or acknowledged.
+ */
+function pick(
+  header: (name: string) => string | undefined,
+  metadata: Readonly<Record<string, string>>,
+  field: 'campaign_id' | 'lead_id' | 'channel',
+  maxLength?: number,
+): string | null {
+  const name = `x-rekindle-${field.replace('_', '-')}`;
+  const fromHeader = header(name);
+  if (fromHeader !== undefined) {
+    return checkRequestId(fromHeader, name, maxLength);
+  }
+  const fromMetadata = metadata[field];
+  return fromMetadata === undefined
+    ? null
+    : checkRequestId(fromMetadata, `metadata.${field}`, maxLength);
 }
 
 /** About four characters per token: enough for routing rules, cheap on the hot path. */

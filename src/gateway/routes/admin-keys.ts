@@ -2,15 +2,21 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { GatewayError } from '../../errors/index.ts';
 import type { Logger } from '../../metrics/index.ts';
-import { type ApiKeysStore, createdApiKeyJson, publicApiKey } from '../../store/index.ts';
+import {
+  type ApiKeysStore,
+  columnId,
+  columnNumber,
+  createdApiKeyJson,
+  publicApiKey,
+} from '../../store/index.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import { readJsonBody } from '../read-json-body.ts';
 import { zodToInvalidRequest } from '../zod-to-invalid-request.ts';
 
 const createSchema = z
   .object({
-    organization_id: z.string().trim().min(1).max(128),
-    rpm: z.number().int().positive().optional(),
+    organization_id: z.string().trim().pipe(columnId('api_keys', 'organization_id')),
+    rpm: columnNumber('api_keys', 'rpm_limit').positive().optional(),
     name: z.string().max(200).nullable().optional(),
   })
   .strict();

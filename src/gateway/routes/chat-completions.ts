@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import { errorFrame, type GatewayError } from '../../errors/index.ts';
 import type { ChatRequestBody, ChatStreamPart, Usage } from '../../providers/index.ts';
 import { costUsd, type ModelTarget, type RoutePlan } from '../../router/index.ts';
+import { type ReplacementCount, toStorableJson, toStorableText } from '../../store/index.ts';
 import type { ChatCompletionRequest } from '../chat/chat-completion-request.ts';
 import { clientAbortSignal } from '../chat/client-abort-signal.ts';
 import { newOutcomeId } from '../chat/outcome-id.ts';
@@ -241,7 +242,17 @@ function track(
   options: { reserve?: boolean } = {},
 ): boolean {
   const tenant = context.get('tenant');
-  const { subject, body: messageBody } = splitSubjectLine(completion.text);
+  // Content and the upstream's reply are kept even when they hold NUL or unpaired surrogates
+  // (which PostgreSQL refuses): replaced by U+FFFD and counted, never acknowledged and then lost.
+  const replacements: ReplacementCount = { replaced: 0 };
+  const { subject, body: messageBody } = splitSubjectLine(
+    toStorableText(completion.text, replacements),
+  );
+  const promptMessages = toStorableJson(body.messages, replacements);
+  const agentDecisions = toStorableJson(request.agentDecisions, replacements);
+  if (replacements.replaced > 0) {
+    services.metrics.unstorableCharactersReplacedTotal.inc(replacements.replaced);
+  }
   const message: TrackedMessage = {
     id: outcomeId,
     organization_id: tenant.organizationId,
@@ -251,7 +262,7 @@ function track(
     route: plan.route,
     message_body: messageBody,
     subject_line: subject,
-    agent_decisions: request.agentDecisions,
+    agent_decisions: agentDecisions,
     framework: request.framework,
     tone: request.tone,
     model_id: completion.target.name,
@@ -259,7 +270,7 @@ function track(
     variant: plan.variant,
     provider: completion.target.provider,
     request_id: context.get('requestId'),
-    prompt_messages: body.messages,
+    prompt_messages: promptMessages,
     lead_data: request.leadData,
     cost_usd: completion.costUsd,
     latency_ms: Math.round(completion.latencyMs),

@@ -3,6 +3,7 @@ import { relaySseStream } from '../http/relay-sse-stream.ts';
 import { closeEndpoint, createUpstreamEndpoint, sendUpstream } from '../http/upstream-client.ts';
 import { UpstreamExchange } from '../http/upstream-exchange.ts';
 import { ProviderError } from '../provider-error.ts';
+import { serializeUpstreamBody } from '../upstream-failure.ts';
 import { anthropicErrors } from './anthropic-error-map.ts';
 import { AnthropicStreamTranslator } from './anthropic-stream-translator.ts';
 import type { AnthropicMessageWire } from './anthropic-wire.ts';
@@ -21,6 +22,8 @@ export interface AnthropicProviderOptions {
   readonly defaultMaxTokens?: number;
   readonly connections?: number;
   readonly timeoutMs?: number;
+  /** Longest wait for a connection to the upstream (default 5 s). */
+  readonly connectTimeoutMs?: number;
   readonly streamIdleTimeoutMs?: number;
 }
 
@@ -31,10 +34,15 @@ export interface AnthropicProviderOptions {
  */
 export function createAnthropicProvider(options: AnthropicProviderOptions): ChatModelProvider {
   const { id } = options;
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const idleTimeoutMs = options.streamIdleTimeoutMs ?? timeoutMs;
   const defaultMaxTokens = options.defaultMaxTokens ?? 4096;
-  const endpoint = createUpstreamEndpoint(id, options.baseUrl, options.connections ?? 128);
+  const endpoint = createUpstreamEndpoint(
+    id,
+    options.baseUrl,
+    options.connections ?? 128,
+    options.connectTimeoutMs,
+  );
   // Tolerate a base URL given with `/v1` (the OpenAI habit) instead of calling `/v1/v1/messages`.
   const path = endpoint.basePath.endsWith('/v1')
     ? `${endpoint.basePath}/messages`
@@ -53,7 +61,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
         stream: false,
         capabilities: request.capabilities,
       });
-      const body = JSON.stringify(converted.request);
+      const body = serializeUpstreamBody(converted.request);
       const exchange = new UpstreamExchange(
         id,
         signal,
@@ -102,7 +110,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
         stream: true,
         capabilities: request.capabilities,
       });
-      const body = JSON.stringify(converted.request);
+      const body = serializeUpstreamBody(converted.request);
       const exchange = new UpstreamExchange(
         id,
         signal,

@@ -25,10 +25,13 @@ export function createUpstreamEndpoint(
   providerId: string,
   baseUrl: string,
   connections: number,
+  connectTimeoutMs = 5_000,
 ): UpstreamEndpoint {
   const url = new URL(baseUrl);
   const pool = new Pool(url.origin, {
     connections,
+    // A connection that cannot be made in time is the upstream's timeout (UND_ERR_CONNECT_TIMEOUT).
+    connect: { timeout: connectTimeoutMs },
     // Our own timers (UpstreamExchange) bound every phase; undici's would also fire while a slow
     // client holds the stream paused, which is not an upstream failure.
     headersTimeout: 0,

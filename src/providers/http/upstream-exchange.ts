@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { GatewayError } from '../../errors/index.ts';
 import { ProviderError } from '../provider-error.ts';
+import { gatewayFault } from '../upstream-failure.ts';
 
 /**
  * The abort signal handed to undici: an EventEmitter with `aborted` and `reason`, which undici
@@ -126,7 +127,13 @@ export class UpstreamExchange {
     this.signal.abort(error);
   }
 
-  /** Maps anything thrown while talking to the upstream to the ProviderError it stands for. */
+  /**
+   * Maps anything thrown while talking to the upstream to the ProviderError it stands for. Only a
+   * network error (one with a socket or undici error code) is the upstream's failure; anything
+   * else thrown here — a TypeError of our own, an invalid argument undici refused — failed inside
+   * the gateway and becomes this request's 500, never a connection failure that would count
+   * against the upstream's breaker.
+   */
   toProviderError(error: unknown): GatewayError {
     const failure = this.failure;
     if (failure !== undefined) {
@@ -136,17 +143,21 @@ export class UpstreamExchange {
       return error;
     }
     const code = errorCode(error);
-    if (code !== undefined && timeoutCodes.has(code)) {
+    if (code === undefined || isLocalErrorCode(code)) {
+      return gatewayFault(error);
+    }
+    if (timeoutCodes.has(code)) {
       return new ProviderError(`${this.providerId} timed out (${code})`, {
         provider: this.providerId,
         kind: 'timeout',
         cause: error,
       });
     }
-    return new ProviderError(
-      `Could not reach ${this.providerId}${code === undefined ? '' : ` (${code})`}`,
-      { provider: this.providerId, kind: 'connection', cause: error },
-    );
+    return new ProviderError(`Could not reach ${this.providerId} (${code})`, {
+      provider: this.providerId,
+      kind: 'connection',
+      cause: error,
+    });
   }
 
   private readonly onCallerAbort = (): void => {
@@ -193,6 +204,22 @@ const timeoutCodes = new Set([
   'UND_ERR_BODY_TIMEOUT',
   'ETIMEDOUT',
 ]);
+
+/**
+ * Codes of errors raised before anything reached the network: Node's argument checks (e.g.
+ * `ERR_INVALID_CHAR` for a header value) and undici's own. Stream and socket codes
+ * (`ERR_STREAM_PREMATURE_CLOSE`, `UND_ERR_SOCKET`…) are the network's.
+ */
+const localErrorCodes = new Set([
+  'ERR_OUT_OF_RANGE',
+  'ERR_MISSING_ARGS',
+  'UND_ERR_INVALID_ARG',
+  'UND_ERR_NOT_SUPPORTED',
+]);
+
+function isLocalErrorCode(code: string): boolean {
+  return code.startsWith('ERR_INVALID_') || localErrorCodes.has(code);
+}
 
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) {

@@ -19,8 +19,10 @@ export interface OpenAICompatibleProviderOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Keep-alive connections in the pool. Default 128. */
   readonly connections?: number;
-  /** Whole answer for generate, first byte for stream; a shorter `timeoutMs` of the request (the route's attempt or total budget) wins. Default 120 s. */
+  /** Whole answer for generate, first byte for stream; a shorter `timeoutMs` of the request (the route's attempt or total budget) wins. Default 30 s. */
   readonly timeoutMs?: number;
+  /** Longest wait for a connection to the upstream (default 5 s). */
+  readonly connectTimeoutMs?: number;
   /** Longest silence between two stream chunks (a request's own value wins). Default: `timeoutMs`. */
   readonly streamIdleTimeoutMs?: number;
 }
@@ -34,9 +36,14 @@ export function createOpenAICompatibleProvider(
   options: OpenAICompatibleProviderOptions,
 ): ChatModelProvider {
   const { id, type } = options;
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const idleTimeoutMs = options.streamIdleTimeoutMs ?? timeoutMs;
-  const endpoint = createUpstreamEndpoint(id, options.baseUrl, options.connections ?? 128);
+  const endpoint = createUpstreamEndpoint(
+    id,
+    options.baseUrl,
+    options.connections ?? 128,
+    options.connectTimeoutMs,
+  );
   const path = `${endpoint.basePath}/chat/completions`;
   const jsonHeaders = buildHeaders(options, 'application/json');
   const streamHeaders = buildHeaders(options, 'text/event-stream');
@@ -46,13 +53,13 @@ export function createOpenAICompatibleProvider(
     type,
 
     async generate(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
+      const body = prepareOpenAIBody(request, false);
       const exchange = new UpstreamExchange(
         id,
         signal,
         Math.min(request.timeoutMs ?? timeoutMs, timeoutMs),
       );
       try {
-        const body = prepareOpenAIBody(request, false);
         const response = await sendUpstream(
           endpoint,
           exchange,
@@ -79,13 +86,13 @@ export function createOpenAICompatibleProvider(
       request: ChatRequest,
       signal: AbortSignal,
     ): Promise<AsyncIterable<ChatStreamPart>> {
+      const body = prepareOpenAIBody(request, true);
       const exchange = new UpstreamExchange(
         id,
         signal,
         Math.min(request.timeoutMs ?? timeoutMs, timeoutMs),
       );
       try {
-        const body = prepareOpenAIBody(request, true);
         const response = await sendUpstream(
           endpoint,
           exchange,

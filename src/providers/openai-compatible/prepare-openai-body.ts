@@ -1,4 +1,5 @@
 import type { ChatRequest } from '../chat-model.ts';
+import { serializeUpstreamBody } from '../upstream-failure.ts';
 import { isObject } from './openai-wire.ts';
 
 /**
@@ -10,6 +11,9 @@ import { isObject } from './openai-wire.ts';
  * - `stream_options` dropped for generate (OpenAI answers 400 when it comes without `stream`), and
  *   forced to `include_usage: true` for streams so usage is always known; the gateway forwards the
  *   usage chunk only when the client asked for it.
+ *
+ * A body that cannot be serialized is the request's own 400 (serializeUpstreamBody), thrown before
+ * any upstream exchange starts, so it can never pass for a connection failure.
  */
 export function prepareOpenAIBody(request: ChatRequest, stream: boolean): string {
   const {
@@ -25,5 +29,5 @@ export function prepareOpenAIBody(request: ChatRequest, stream: boolean): string
       ? { ...streamOptions, include_usage: true }
       : { include_usage: true };
   }
-  return JSON.stringify(rest);
+  return serializeUpstreamBody(rest);
 }

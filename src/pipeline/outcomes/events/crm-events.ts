@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { columnMax } from '../../../store/index.ts';
 import {
   contentEventId,
   emptyEvent,
@@ -11,6 +12,8 @@ import { parseJsonBody, WebhookPayloadError } from './webhook-payload-error.ts';
 
 const idSchema = z.union([z.string().trim().min(1).max(200), z.number().int().nonnegative()]);
 const instantSchema = z.union([z.string().min(1).max(64), z.number().nonnegative()]);
+const maxDealValue = columnMax('outcome_labels', 'deal_value');
+const maxDealValueMessage = `must be at most ${maxDealValue} (numeric(14,2))`;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -31,8 +34,15 @@ const crmEventSchema = z
     organization_id: z.string().trim().min(1).max(200).optional(),
     deal_id: idSchema.optional(),
     status: z.string().trim().min(1).max(100).optional(),
+    // Bounded by the column it lands in: 1e12 once overflowed numeric(14,2) and stalled the sweep.
     amount: z
-      .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?$/, 'must be a number')])
+      .union([
+        z.number().nonnegative().max(maxDealValue, maxDealValueMessage),
+        z
+          .string()
+          .regex(/^\d+(\.\d+)?$/, 'must be a number')
+          .refine((value) => Number(value) <= maxDealValue, maxDealValueMessage),
+      ])
       .nullable()
       .optional(),
     meeting_time: instantSchema.nullable().optional(),

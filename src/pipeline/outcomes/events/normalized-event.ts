@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseIsoInstant, unixTimeToIso } from '../../../store/index.ts';
 
 type WebhookSource = 'sendgrid' | 'crm' | 'hubspot' | 'pipedrive' | 'salesforce';
 
@@ -79,17 +80,15 @@ export function contentEventId(value: unknown): string {
 
 /** Unix seconds (or milliseconds when the number is that large) or an ISO string → ISO 8601; else null. */
 export function toIsoInstant(value: unknown): string | null {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) {
-    const milliseconds = value >= 1e12 ? value : value * 1000;
-    const date = new Date(milliseconds);
-    return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  if (typeof value === 'number') {
+    return unixTimeToIso(value);
   }
   if (typeof value === 'string' && value.trim() !== '') {
     if (/^\d+(\.\d+)?$/.test(value.trim())) {
-      return toIsoInstant(Number(value));
+      return unixTimeToIso(Number(value));
     }
-    const parsed = Date.parse(value);
-    return Number.isNaN(parsed) ? null : new Date(parsed).toISOString();
+    // Strict: Date.parse read `' OR '1'='1` as 2001-01-01 and 2026-02-30 as 2 March.
+    return parseIsoInstant(value);
   }
   return null;
 }

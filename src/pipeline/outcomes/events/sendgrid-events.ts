@@ -17,9 +17,14 @@ const sendGridOrganizationArg = 'rekindle_organization_id';
  * so everything else passes through into `raw`.
  */
 const sendGridEventSchema = z.looseObject({
-  // A blank event name is no event: the element is kept as `malformed`, the batch goes on.
-  event: z.string().min(1).max(64).regex(/\S/),
-  timestamp: z.union([z.number().nonnegative(), z.string().regex(/^\d+$/)]).optional(),
+  // A blank event name or a time past year 9999 makes the element malformed (kept for the record),
+  // never a 500 or a 400 that would hold back the batch's good events. An element without
+  // `timestamp` (the deployment guide's test body) is dated when it arrives.
+  event: z.string().trim().min(1).max(64),
+  timestamp: z
+    .union([z.number().nonnegative(), z.string().regex(/^\d+$/)])
+    .refine((value) => toIsoInstant(value) !== null, 'must be Unix time up to year 9999')
+    .optional(),
   sg_event_id: z.string().min(1).max(200).optional(),
   sg_message_id: z.string().min(1).max(500).optional(),
   sg_machine_open: z.boolean().optional(),

@@ -1,5 +1,12 @@
 import type { z } from 'zod';
 import { type ErrorCode, GatewayError } from '../../../errors/index.ts';
+import {
+  jsonHasUnstorableText,
+  jsonTooDeep,
+  maxJsonDepth,
+  scanJsonText,
+  toStorableJson,
+} from '../../../store/index.ts';
 
 /**
  * A webhook body we cannot accept (not JSON, not UTF-8, or not the documented shape). The gateway's one
@@ -43,12 +50,24 @@ export function parseJsonBody(rawBody: Uint8Array | ArrayBuffer | string): unkno
       cause: error,
     });
   }
+  // Depth is bounded before parsing: a body nested 100,000 levels parsed, then overflowed the
+  // stack in canonicalJson (a 500 RangeError).
+  const scan = scanJsonText(text);
+  if (scan === jsonTooDeep) {
+    throw new WebhookPayloadError(`Webhook body nests deeper than ${maxJsonDepth} levels`, {
+      code: 'json_too_deep',
+    });
+  }
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch (error) {
     throw new WebhookPayloadError('Webhook body is not valid JSON', {
       code: 'invalid_json',
       cause: error,
     });
   }
+  // A raw event is stored as jsonb, which refuses NUL and unpaired surrogates (a 500 before, and
+  // the batch's good events lost with it): each is replaced by U+FFFD and the event is kept.
+  return (scan & jsonHasUnstorableText) === 0 ? parsed : toStorableJson(parsed, { replaced: 0 });
 }
