@@ -9,10 +9,16 @@ import type { ChannelListener } from '../../../store/store-transport.ts';
 
 export const registryChannel = 'rekindle_registry';
 
+/** After a failed reload (the database restarting), the next attempt comes this much later. */
+const retryAfterFailureMs = 500;
+
 /**
  * The registry operations, and the view every gateway instance routes by. A change made here
- * applies in this process at once; other instances hear it through LISTEN/NOTIFY, and a periodic
- * reload covers transports without LISTEN (Supabase rpc) and dropped notifications.
+ * applies in this process at once; other instances hear it through LISTEN/NOTIFY (and reload after
+ * the LISTEN connection comes back, as notifications sent meanwhile are lost), and a periodic
+ * reload covers transports without LISTEN (Supabase rpc). Loads never overlap: a reload asked for
+ * while one runs starts a fresh one right after it, so a change committed during a load is never
+ * missed.
  */
 export class RegistryService {
   private rows: readonly RegistryRow[] = [];
@@ -20,6 +26,10 @@ export class RegistryService {
   private timer: NodeJS.Timeout | undefined;
   private loaded = false;
   private reloading: Promise<void> | undefined;
+  /** The load that follows the running one, shared by everyone who asked meanwhile. */
+  private queued: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly options: {
@@ -51,40 +61,69 @@ export class RegistryService {
     const { notifications, logger } = this.options;
     if (notifications.listen) {
       try {
-        this.unlisten = await notifications.listen(registryChannel, () => {
-          this.reload().catch((error: unknown) => logger.warn('registry reload failed', { error }));
-        });
+        this.unlisten = await notifications.listen(registryChannel, () =>
+          this.reloadInBackground(),
+        );
       } catch (error) {
         logger.warn('LISTEN on the registry channel failed; polling only', { error });
       }
     }
     const interval = this.options.pollIntervalMs ?? (this.unlisten ? 30_000 : 5_000);
-    this.timer = setInterval(() => {
-      this.reload().catch((error: unknown) => logger.warn('registry reload failed', { error }));
-    }, interval);
+    this.timer = setInterval(() => this.reloadInBackground(), interval);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) {
       clearInterval(this.timer);
+    }
+    if (this.retryTimer) {
+      clearTimeout(this.retryTimer);
     }
     await this.unlisten?.();
   }
 
-  /** Reloads the whole registry (it is small); concurrent callers share one load. */
+  /**
+   * Reloads the whole registry (it is small). Resolves once a load that started after this call
+   * has finished: a caller arriving while a load runs waits for the next one, which every caller
+   * arriving meanwhile shares.
+   */
   reload(): Promise<void> {
-    this.reloading ??= (async () => {
-      try {
-        const rows = await this.options.store.list();
-        this.rows = rows;
-        this.loaded = true;
-        this.options.onChange(rows);
-      } finally {
+    if (!this.reloading) {
+      this.reloading = this.load().finally(() => {
         this.reloading = undefined;
+      });
+      return this.reloading;
+    }
+    this.queued ??= this.reloading
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.reload();
+      });
+    return this.queued;
+  }
+
+  private async load(): Promise<void> {
+    const rows = await this.options.store.list();
+    this.rows = rows;
+    this.loaded = true;
+    this.options.onChange(rows);
+  }
+
+  /** A reload nobody waits for (NOTIFY, reconnect, timer); a failed one is retried soon. */
+  private reloadInBackground(): void {
+    this.reload().catch((error: unknown) => {
+      this.options.logger.warn('registry reload failed; retrying', { error });
+      if (!this.stopped && !this.retryTimer) {
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.reloadInBackground();
+        }, retryAfterFailureMs);
+        this.retryTimer.unref();
       }
-    })();
-    return this.reloading;
+    });
   }
 
   async list(route?: string): Promise<RegistryRow[]> {
@@ -146,8 +185,8 @@ export class RegistryService {
         automatic: options?.automatic === true ? 'true' : 'false',
       });
     }
-    // A load that started before the change may miss it: wait it out, then load again.
-    await this.reloading?.catch(() => {});
+    // A load already running may have read the registry before the change: reload() waits for one
+    // that starts after it.
     await this.reload();
     return row;
   }
