@@ -1184,7 +1184,14 @@ CREATE FUNCTION public.record_deal(p_organization_id text, p_id uuid, p_deal_val
     AS $$
 declare
   v_row public.outcome_labels;
+  v_was boolean;
 begin
+  select o.deal_closed into v_was from public.outcome_labels o
+  where o.id = p_id and o.organization_id = p_organization_id
+  for update;
+  if not found then
+    return null;
+  end if;
   update public.outcome_labels set
     deal_closed = true,
     deal_value = coalesce(p_deal_value, deal_value),
@@ -1195,7 +1202,7 @@ begin
   if not found then
     return null;
   end if;
-  return to_jsonb(v_row);
+  return to_jsonb(v_row) || jsonb_build_object('stage_reached', not coalesce(v_was, false));
 end
 $$;
 
@@ -1210,7 +1217,14 @@ CREATE FUNCTION public.record_meeting(p_organization_id text, p_id uuid, p_meeti
     AS $$
 declare
   v_row public.outcome_labels;
+  v_was boolean;
 begin
+  select o.meeting_booked into v_was from public.outcome_labels o
+  where o.id = p_id and o.organization_id = p_organization_id
+  for update;
+  if not found then
+    return null;
+  end if;
   update public.outcome_labels set
     meeting_booked = true,
     meeting_time = coalesce(p_meeting_time, meeting_time),
@@ -1220,7 +1234,7 @@ begin
   if not found then
     return null;
   end if;
-  return to_jsonb(v_row);
+  return to_jsonb(v_row) || jsonb_build_object('stage_reached', not coalesce(v_was, false));
 end
 $$;
 
@@ -1292,7 +1306,14 @@ CREATE FUNCTION public.record_reply(p_organization_id text, p_id uuid, p_reply_t
     AS $$
 declare
   v_row public.outcome_labels;
+  v_was boolean;
 begin
+  select o.replied into v_was from public.outcome_labels o
+  where o.id = p_id and o.organization_id = p_organization_id
+  for update;
+  if not found then
+    return null;
+  end if;
   update public.outcome_labels set
     replied = true,
     reply_text = coalesce(p_reply_text, reply_text),
@@ -1305,7 +1326,7 @@ begin
   if not found then
     return null;
   end if;
-  return to_jsonb(v_row);
+  return to_jsonb(v_row) || jsonb_build_object('stage_reached', not coalesce(v_was, false));
 end
 $$;
 
@@ -1691,7 +1712,8 @@ begin
     raise exception 'outcome windows must be positive' using errcode = '22023';
   end if;
   with routed as not materialized (
-    select o.organization_id, o.model_version, o.model_id, o.created_at, o.cost_usd, o.replied,
+    select o.organization_id, o.model_version, o.model_id, o.assigned_model_id, o.created_at,
+      o.cost_usd, o.replied,
       o.replied_at, o.reply_sentiment_label, o.bounced, o.bounced_at, o.spam_reported,
       o.unsubscribed, o.meeting_booked, o.meeting_booked_at, o.deal_closed, o.deal_closed_at,
       o.deal_value
@@ -1699,7 +1721,7 @@ begin
     where o.route = p_route and o.model_version is not null
     union all
     select o.organization_id, coalesce(o.model_version, m.model_version), o.model_id,
-      o.created_at, o.cost_usd, o.replied, o.replied_at, o.reply_sentiment_label, o.bounced,
+      o.assigned_model_id, o.created_at, o.cost_usd, o.replied, o.replied_at, o.reply_sentiment_label, o.bounced,
       o.bounced_at, o.spam_reported, o.unsubscribed, o.meeting_booked, o.meeting_booked_at,
       o.deal_closed, o.deal_closed_at, o.deal_value
     from public.outcome_labels o
@@ -1726,6 +1748,7 @@ begin
           where r.model_id is not null
             and x.model_id in (r.model_id, r.provider || '/' || r.model_id)
         ),
+        mode() within group (order by x.assigned_model_id),
         mode() within group (order by x.model_id)
       ) as assigned_model_id
     from routed x
@@ -1739,8 +1762,10 @@ begin
       (o.created_at at time zone 'UTC')::date as sent_on,
       ((o.created_at at time zone 'UTC')::date::timestamp at time zone 'UTC') + interval '1 day'
         as day_end,
-      (o.model_id is null or v.assigned_model_id is null or o.model_id = v.assigned_model_id)
-        as served,
+      case
+        when o.assigned_model_id is not null then o.model_id is not distinct from o.assigned_model_id
+        else o.model_id is null or v.assigned_model_id is null or o.model_id = v.assigned_model_id
+      end as served,
       o.cost_usd,
       o.replied and (o.replied_at is null or o.replied_at <= o.created_at + v_reply) as reply_in,
       o.reply_sentiment_label,
@@ -1973,7 +1998,7 @@ begin
     id, organization_id, campaign_id, lead_id, channel, route, message_body, subject_line,
     agent_decisions, framework, tone, model_id, model_version, variant, provider, request_id,
     prompt_messages, lead_data, cost_usd, latency_ms, prompt_tokens, completion_tokens, created_at,
-    quality_score
+    quality_score, assigned_model_id
   )
   select
     coalesce(r.id, gen_random_uuid()), r.organization_id, r.campaign_id, r.lead_id,
@@ -1986,13 +2011,15 @@ begin
     r.prompt_tokens, r.completion_tokens, coalesce(r.created_at, now()),
     public.outcome_quality_score(
       false, false, false, false, false, false, false, null, null, false, false
-    )
+    ),
+    nullif(btrim(r.assigned_model_id), '')
   from jsonb_to_recordset(p_rows) as r(
     id uuid, organization_id text, campaign_id text, lead_id text, channel text, route text,
     message_body text, subject_line text, agent_decisions jsonb, framework text, tone text,
     model_id text, model_version text, variant text, provider text, request_id text,
     prompt_messages jsonb, lead_data jsonb, cost_usd numeric, latency_ms integer,
-    prompt_tokens integer, completion_tokens integer, created_at timestamptz
+    prompt_tokens integer, completion_tokens integer, created_at timestamptz,
+    assigned_model_id text
   )
   on conflict (id) do nothing;
   get diagnostics v_count = row_count;
@@ -2217,9 +2244,17 @@ CREATE TABLE public.outcome_labels (
     deal_closed_at timestamp with time zone,
     deal_id text,
     event_clock jsonb DEFAULT '{}'::jsonb NOT NULL,
+    assigned_model_id text,
     CONSTRAINT outcome_labels_reply_sentiment_label_check CHECK ((reply_sentiment_label = ANY (ARRAY['positive'::text, 'neutral'::text, 'negative'::text]))),
     CONSTRAINT outcome_labels_reply_sentiment_score_check CHECK (((reply_sentiment_score >= (0)::numeric) AND (reply_sentiment_score <= (1)::numeric)))
 );
+
+
+--
+-- Name: COLUMN outcome_labels.assigned_model_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.outcome_labels.assigned_model_id IS 'The model the request''s arm (model_version) assigned; model_id is the one that served it (a fallback when they differ).';
 
 
 --
@@ -2255,6 +2290,7 @@ CREATE VIEW public.rollout_message_outcomes WITH (security_invoker='true') AS
             o_1.route,
             o_1.model_version,
             o_1.model_id,
+            o_1.assigned_model_id,
             o_1.created_at,
             o_1.cost_usd,
             o_1.delivered,
@@ -2281,6 +2317,7 @@ CREATE VIEW public.rollout_message_outcomes WITH (security_invoker='true') AS
             COALESCE(m.route, 'outreach'::text) AS "coalesce",
             COALESCE(o_1.model_version, m.model_version) AS "coalesce",
             o_1.model_id,
+            o_1.assigned_model_id,
             o_1.created_at,
             o_1.cost_usd,
             o_1.delivered,
@@ -2310,7 +2347,7 @@ CREATE VIEW public.rollout_message_outcomes WITH (security_invoker='true') AS
         ), versions AS MATERIALIZED (
          SELECT l.route,
             l.model_version,
-            COALESCE(max(l.model_id) FILTER (WHERE ((r.model_id IS NOT NULL) AND ((l.model_id = r.model_id) OR (l.model_id = ((r.provider || '/'::text) || r.model_id))))), mode() WITHIN GROUP (ORDER BY l.model_id)) AS assigned_model_id
+            COALESCE(max(l.model_id) FILTER (WHERE ((r.model_id IS NOT NULL) AND ((l.model_id = r.model_id) OR (l.model_id = ((r.provider || '/'::text) || r.model_id))))), mode() WITHIN GROUP (ORDER BY l.assigned_model_id), mode() WITHIN GROUP (ORDER BY l.model_id)) AS assigned_model_id
            FROM (labelled l
              LEFT JOIN public.model_registry r ON (((r.route = l.route) AND (r.model_version = l.model_version))))
           GROUP BY l.route, l.model_version
@@ -2322,7 +2359,10 @@ CREATE VIEW public.rollout_message_outcomes WITH (security_invoker='true') AS
     o.model_id,
     o.created_at,
     ((o.created_at AT TIME ZONE 'UTC'::text))::date AS sent_on,
-    ((o.model_id IS NULL) OR (v.assigned_model_id IS NULL) OR (o.model_id = v.assigned_model_id)) AS served_by_assigned_model,
+        CASE
+            WHEN (o.assigned_model_id IS NOT NULL) THEN (NOT (o.model_id IS DISTINCT FROM o.assigned_model_id))
+            ELSE ((o.model_id IS NULL) OR (v.assigned_model_id IS NULL) OR (o.model_id = v.assigned_model_id))
+        END AS served_by_assigned_model,
     o.cost_usd,
     o.delivered,
     o.opened,

@@ -55,6 +55,7 @@ export {
 } from './outcomes/outcome-record.ts';
 export {
   OutcomesStore,
+  type StageRecorded,
   type TrainingExportOptions,
   type TrainingExportPage,
 } from './outcomes/outcomes-store.ts';
