@@ -9,6 +9,15 @@ import type { ChannelListener } from '../../../store/store-transport.ts';
 
 export const registryChannel = 'rekindle_registry';
 
+/** A model the registry can hold: what a catalog name or a route's configured default resolves to. */
+export interface RegistrableModel {
+  /** The name requests and messages carry (`gpt-4o-mini`): the registered model version. */
+  readonly name: string;
+  readonly provider: string;
+  /** The id sent upstream. */
+  readonly upstreamModel: string;
+}
+
 /** After a failed reload (the database restarting), the next attempt comes this much later. */
 const retryAfterFailureMs = 500;
 
@@ -45,6 +54,13 @@ export class RegistryService {
       metrics?: Pick<GatewayMetrics, 'rolloutActionsTotal'>;
       /** Reload period; default 30 s with LISTEN, 5 s without (Supabase rpc). */
       pollIntervalMs?: number;
+      /**
+       * The model a route's baseline traffic goes to without a registry baseline (its configured
+       * default): registered as the baseline when a variant is deployed next to it.
+       */
+      routeDefault?: (route: string) => RegistrableModel | undefined;
+      /** A catalog name → its model, so a baseline may be set by a model not yet registered. */
+      resolveModel?: (ref: string) => RegistrableModel | undefined;
     },
   ) {}
 
@@ -135,19 +151,29 @@ export class RegistryService {
     return this.change(null, input.route, undefined, () => this.options.store.register(input));
   }
 
-  setBaseline(route: string, ref: string, options?: ChangeOptions): Promise<RegistryRow> {
+  /**
+   * A reference the route does not hold but the catalog knows (`gpt-4o-mini`) is registered first,
+   * under its catalog name as model version (audited as `register`), then made the baseline.
+   */
+  async setBaseline(route: string, ref: string, options?: ChangeOptions): Promise<RegistryRow> {
+    const rows = await this.options.store.list(route);
+    const model = rows.some((row) => namesRow(row, ref))
+      ? undefined
+      : this.options.resolveModel?.(ref);
+    const baselineRef = model ? (await this.registerModel(route, model, options)).id : ref;
     return this.change('set_baseline', route, options, () =>
-      this.options.store.setBaseline(route, ref, options),
+      this.options.store.setBaseline(route, baselineRef, options),
     );
   }
 
-  deploy(
+  async deploy(
     route: string,
     ref: string,
     trafficPercentage: number,
     abTestGroup: string | null,
     options?: ChangeOptions,
   ): Promise<RegistryRow> {
+    await this.ensureBaseline(route, ref, options);
     return this.change('deploy', route, options, () =>
       this.options.store.deploy(route, ref, trafficPercentage, abTestGroup, options),
     );
@@ -171,6 +197,38 @@ export class RegistryService {
     );
   }
 
+  /**
+   * A variant deployed on a route without an active baseline would be compared with nothing: the
+   * route's configured default, which serves the rest of the traffic, is registered and made the
+   * baseline first (two audit rows: `register`, and `set_baseline` with the reason).
+   */
+  private async ensureBaseline(route: string, ref: string, options?: ChangeOptions) {
+    const rows = await this.options.store.list(route);
+    if (rows.some((row) => row.route === route && row.is_baseline && row.status === 'active')) {
+      return;
+    }
+    const model = this.options.routeDefault?.(route);
+    if (!model || rows.some((row) => namesRow(row, ref) && namesRow(row, model.name))) {
+      return;
+    }
+    const registered = await this.registerModel(route, model, options);
+    await this.setBaseline(route, registered.id, {
+      actor: options?.actor ?? null,
+      automatic: options?.automatic ?? false,
+      reason: `route "${route}" had no baseline: its configured default ${model.name} became the baseline before a variant was deployed`,
+    });
+  }
+
+  private registerModel(route: string, model: RegistrableModel, options?: ChangeOptions) {
+    return this.register({
+      route,
+      model_id: model.upstreamModel,
+      provider: model.provider,
+      model_version: model.name,
+      actor: options?.actor ?? null,
+    });
+  }
+
   private async change(
     action: string | null,
     route: string,
@@ -190,4 +248,14 @@ export class RegistryService {
     await this.reload();
     return row;
   }
+}
+
+/** Whether a reference (id, version, model id, `provider/model`) names this row. */
+function namesRow(row: RegistryRow, ref: string): boolean {
+  return (
+    row.id === ref ||
+    row.model_version === ref ||
+    row.model_id === ref ||
+    `${row.provider}/${row.model_id}` === ref
+  );
 }
