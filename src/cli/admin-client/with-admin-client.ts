@@ -1,4 +1,4 @@
-import { readRecordedGateway } from '../../store/transports/data-dir-lock.ts';
+import { readRecordedGateway } from '../../store/index.ts';
 import type { CliContext } from '../cli-command.ts';
 import { CliError } from '../cli-command.ts';
 import { type OpenStore, openConfiguredStore } from '../open-configured-store.ts';
