@@ -129,7 +129,6 @@ describeWithServices([postgresService()], 'a variant whose upstream always fails
     const answers = await send(96);
     const assigned = answers.filter((answer) => answer.modelVersion === 'llama-v2');
     expect(assigned.every((answer) => answer.model === 'gpt-4o-mini')).toBe(true);
-    const trafficEnded = performance.now();
     const rolledBackAfterMs = await waitFor(
       async () => {
         const models = await admin(first, token, 'GET', '/admin/models?route=outreach');
