@@ -642,8 +642,9 @@ CREATE FUNCTION public.get_training_run(p_ref text) RETURNS jsonb
       'details', e.details, 'created_at', e.created_at) order by e.id)
     from public.training_run_events e where e.run_id = r.id), '[]'::jsonb))
   from public.training_runs r
-  where r.id::text = lower(p_ref) or r.model_version = p_ref
-  order by (r.id::text = lower(p_ref)) desc, r.created_at desc
+  where r.id::text = lower(p_ref) or r.model_version = p_ref or r.provider_job_id = p_ref
+  order by (r.id::text = lower(p_ref)) desc, coalesce(r.provider_job_id = p_ref, false) desc,
+    r.created_at desc
   limit 1
 $$;
 

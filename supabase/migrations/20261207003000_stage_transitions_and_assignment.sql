@@ -405,3 +405,23 @@ begin
   return v_result;
 end
 $$;
+
+-- Issue 16, item 6: the seed's get_fine_tuning_status(job_id) passes the vendor's job id; a run is
+-- found by its id, its model version, or the provider job id it recorded.
+create or replace function public.get_training_run(p_ref text)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select to_jsonb(r) || jsonb_build_object('events', coalesce((
+    select jsonb_agg(jsonb_build_object(
+      'from_status', e.from_status, 'to_status', e.to_status, 'worker', e.worker,
+      'details', e.details, 'created_at', e.created_at) order by e.id)
+    from public.training_run_events e where e.run_id = r.id), '[]'::jsonb))
+  from public.training_runs r
+  where r.id::text = lower(p_ref) or r.model_version = p_ref or r.provider_job_id = p_ref
+  order by (r.id::text = lower(p_ref)) desc, coalesce(r.provider_job_id = p_ref, false) desc,
+    r.created_at desc
+  limit 1
+$$;
