@@ -995,7 +995,7 @@ begin
   new.quality_score := public.outcome_quality_score(
     new.bounced, new.spam_reported, new.unsubscribed, new.delivered, new.opened, new.clicked,
     new.replied, new.reply_sentiment_score, new.reply_sentiment_label, new.meeting_booked,
-    new.deal_closed
+    new.deal_closed, new.interest_signal
   );
   if tg_op = 'UPDATE' then
     new.updated_at := pg_catalog.now();
@@ -1055,23 +1055,63 @@ $$;
 CREATE FUNCTION public.outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean) RETURNS numeric
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
+  select public.outcome_quality_score(
+    p_bounced, p_spam_reported, p_unsubscribed, p_delivered, p_opened, p_clicked, p_replied,
+    p_reply_sentiment_score, p_reply_sentiment_label, p_meeting_booked, p_deal_closed, null::text
+  )
+$$;
+
+
+--
+-- Name: FUNCTION outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean) IS 'Quality of a tracked message in [0,1] from the furthest stage reached; see docs/data-model.md.';
+
+
+--
+-- Name: outcome_quality_score(boolean, boolean, boolean, boolean, boolean, boolean, boolean, numeric, text, boolean, boolean, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean, p_interest_signal text) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
   select case
     when coalesce(p_bounced, false) or coalesce(p_spam_reported, false)
       or coalesce(p_unsubscribed, false) then 0.0
     when coalesce(p_deal_closed, false) then 1.0
     when coalesce(p_meeting_booked, false) then 0.9
-    when coalesce(p_replied, false) then pg_catalog.round(greatest(
-      0.5 + 0.3 * least(1.0, greatest(0.0, coalesce(
-        p_reply_sentiment_score,
-        case p_reply_sentiment_label
-          when 'positive' then 1.0
-          when 'neutral' then 0.5
-          when 'negative' then 0.0
-        end,
-        0.0
-      ))),
-      case when p_reply_sentiment_label = 'positive' then 0.6 else 0.0 end
-    ), 4)
+    when coalesce(p_replied, false) then (
+      select case
+        when s.signal in ('unsubscribe', 'opt_out') then 0.0
+        when s.signal in ('out_of_office', 'ooo', 'auto_reply') then
+          case
+            when coalesce(p_clicked, false) then 0.4
+            when coalesce(p_opened, false) then 0.3
+            else 0.2
+          end
+        when s.signal = 'not_interested' then 0.45
+        when s.signal = 'objection' then 0.5
+        when s.signal = 'referral' then 0.55
+        else pg_catalog.round(greatest(
+          0.5 + 0.3 * least(1.0, greatest(0.0, coalesce(
+            p_reply_sentiment_score,
+            case p_reply_sentiment_label
+              when 'positive' then 1.0
+              when 'neutral' then 0.5
+              when 'negative' then 0.0
+            end,
+            0.0
+          ))),
+          case
+            when p_reply_sentiment_label = 'positive' or s.signal = 'interested' then 0.6
+            else 0.0
+          end
+        ), 4)
+      end
+      from (select pg_catalog.replace(pg_catalog.lower(pg_catalog.btrim(p_interest_signal)), '-', '_')
+        as signal) s
+    )
     when coalesce(p_clicked, false) then 0.4
     when coalesce(p_opened, false) then 0.3
     when coalesce(p_delivered, false) then 0.2
@@ -1081,10 +1121,10 @@ $$;
 
 
 --
--- Name: FUNCTION outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean); Type: COMMENT; Schema: public; Owner: -
+-- Name: FUNCTION outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean, p_interest_signal text); Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON FUNCTION public.outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean) IS 'Quality of a tracked message in [0,1] from the furthest stage reached; see docs/data-model.md.';
+COMMENT ON FUNCTION public.outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean, p_interest_signal text) IS 'Quality of a tracked message in [0,1] from the furthest stage reached and, for a reply, its interest signal; see docs/data-model.md.';
 
 
 --
@@ -1111,12 +1151,15 @@ CREATE FUNCTION public.reconcile_webhook_events(p_limit integer DEFAULT 1000, p_
 declare
   v_examined integer := 0;
   v_reconciled integer := 0;
+  v_failed integer := 0;
   v_matches jsonb := '[]'::jsonb;
   v_event record;
   v_resolved uuid;
   v_reached text[];
   v_transitions jsonb := '[]'::jsonb;
   v_unresolved bigint[] := '{}';
+  v_state text;
+  v_message text;
 begin
   for v_event in
     select w.id, w.organization_id, w.outcome_id, w.sg_message_ids, w.deal_id, w.lead_id,
@@ -1138,15 +1181,41 @@ begin
     end if;
   end loop;
 
-  -- Applied in outcome order, like ingest, so a sweep and an ingest cannot deadlock.
   for v_event in
-    select w.id, w.event_id, m.outcome_id, w.occurred_at, w.effect
+    select w.id, w.source, w.event_id, w.event_type, w.organization_id, m.outcome_id,
+      w.occurred_at, w.effect, w.payload
     from jsonb_to_recordset(v_matches) as m(id bigint, outcome_id uuid)
     join public.webhook_events w on w.id = m.id
     order by m.outcome_id, w.occurred_at, w.event_id
   loop
-    v_reached := public.apply_webhook_effect(v_event.outcome_id, v_event.occurred_at,
-      v_event.event_id, v_event.effect);
+    begin
+      v_reached := public.apply_webhook_effect(v_event.outcome_id, v_event.occurred_at,
+        v_event.event_id, v_event.effect);
+    exception when data_exception or integrity_constraint_violation or program_limit_exceeded then
+      get stacked diagnostics v_state = returned_sqlstate, v_message = message_text;
+      if p_outcome_id is null then
+        update public.webhook_events
+        set status = 'failed', outcome_id = v_event.outcome_id, processed_at = now()
+        where id = v_event.id;
+        insert into public.dead_letters as d (
+          source, record_id, organization_id, payload, error_message, sql_state
+        )
+        select 'reconciliation', left(v_event.source || ':' || v_event.event_id, 500),
+          coalesce(v_event.organization_id, o.organization_id),
+          jsonb_build_object('source', v_event.source, 'event_id', v_event.event_id,
+            'event_type', v_event.event_type, 'outcome_id', v_event.outcome_id,
+            'occurred_at', v_event.occurred_at, 'effect', v_event.effect,
+            'payload', v_event.payload)::text,
+          left(v_message, 2000), v_state
+        from (select 1) one
+        left join public.outcome_labels o on o.id = v_event.outcome_id
+        on conflict (source, record_id) do update set
+          occurrences = d.occurrences + 1, last_failed_at = now(),
+          error_message = excluded.error_message, sql_state = excluded.sql_state;
+        v_failed := v_failed + 1;
+      end if;
+      continue;
+    end;
     if v_reached is not null then
       update public.webhook_events
       set status = 'reconciled', outcome_id = v_event.outcome_id, processed_at = now()
@@ -1159,7 +1228,6 @@ begin
     end if;
   end loop;
 
-  -- A sweep goes round: what it examined in vain goes to the back of the queue.
   if cardinality(v_unresolved) > 0 then
     update public.webhook_events
     set reconcile_checked_at = now()
@@ -1169,8 +1237,47 @@ begin
   return jsonb_build_object(
     'examined', v_examined,
     'reconciled', v_reconciled,
-    'still_unmatched', v_examined - v_reconciled,
+    'dead_lettered', v_failed,
+    'still_unmatched', v_examined - v_reconciled - v_failed,
     'stages_by_version', public.webhook_stages_by_version(v_transitions));
+end
+$$;
+
+
+--
+-- Name: record_dead_letters(jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.record_dead_letters(p_letters jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_count integer;
+begin
+  if jsonb_typeof(p_letters) is distinct from 'array' then
+    raise exception 'p_letters must be a JSON array' using errcode = '22023';
+  end if;
+  insert into public.dead_letters as d (
+    source, record_id, organization_id, payload, error_message, sql_state
+  )
+  select distinct on (left(l.source, 50), left(l.record_id, 500))
+    left(l.source, 50), left(l.record_id, 500), left(nullif(l.organization_id, ''), 200),
+    coalesce(l.payload, 'null'), left(coalesce(l.error_message, 'unknown error'), 2000),
+    left(l.sql_state, 5)
+  from jsonb_to_recordset(p_letters) as l(
+    source text, record_id text, organization_id text, payload text, error_message text,
+    sql_state text
+  )
+  where coalesce(btrim(l.source), '') <> '' and l.record_id is not null
+  order by left(l.source, 50), left(l.record_id, 500)
+  on conflict (source, record_id) do update set
+    occurrences = d.occurrences + 1,
+    last_failed_at = now(),
+    error_message = excluded.error_message,
+    sql_state = excluded.sql_state;
+  get diagnostics v_count = row_count;
+  return jsonb_build_object('recorded', v_count);
 end
 $$;
 
@@ -1999,7 +2106,7 @@ begin
     id, organization_id, campaign_id, lead_id, channel, route, message_body, subject_line,
     agent_decisions, framework, tone, model_id, model_version, variant, provider, request_id,
     prompt_messages, lead_data, cost_usd, latency_ms, prompt_tokens, completion_tokens, created_at,
-    quality_score, assigned_model_id
+    quality_score, generation_status, assigned_model_id
   )
   select
     coalesce(r.id, gen_random_uuid()), r.organization_id, r.campaign_id, r.lead_id,
@@ -2013,6 +2120,7 @@ begin
     public.outcome_quality_score(
       false, false, false, false, false, false, false, null, null, false, false
     ),
+    coalesce(r.generation_status, 'completed'),
     nullif(btrim(r.assigned_model_id), '')
   from jsonb_to_recordset(p_rows) as r(
     id uuid, organization_id text, campaign_id text, lead_id text, channel text, route text,
@@ -2020,7 +2128,7 @@ begin
     model_id text, model_version text, variant text, provider text, request_id text,
     prompt_messages jsonb, lead_data jsonb, cost_usd numeric, latency_ms integer,
     prompt_tokens integer, completion_tokens integer, created_at timestamptz,
-    assigned_model_id text
+    generation_status text, assigned_model_id text
   )
   on conflict (id) do nothing;
   get diagnostics v_count = row_count;
@@ -2191,6 +2299,38 @@ CREATE TABLE public.api_keys (
 
 
 --
+-- Name: dead_letters; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.dead_letters (
+    id bigint NOT NULL,
+    source text NOT NULL,
+    record_id text NOT NULL,
+    organization_id text,
+    payload text NOT NULL,
+    error_message text NOT NULL,
+    sql_state text,
+    occurrences integer DEFAULT 1 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_failed_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: dead_letters_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.dead_letters ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.dead_letters_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: outcome_labels; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2245,7 +2385,9 @@ CREATE TABLE public.outcome_labels (
     deal_closed_at timestamp with time zone,
     deal_id text,
     event_clock jsonb DEFAULT '{}'::jsonb NOT NULL,
+    generation_status text DEFAULT 'completed'::text NOT NULL,
     assigned_model_id text,
+    CONSTRAINT outcome_labels_generation_status_check CHECK ((generation_status = ANY (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text, 'interrupted'::text]))),
     CONSTRAINT outcome_labels_reply_sentiment_label_check CHECK ((reply_sentiment_label = ANY (ARRAY['positive'::text, 'neutral'::text, 'negative'::text]))),
     CONSTRAINT outcome_labels_reply_sentiment_score_check CHECK (((reply_sentiment_score >= (0)::numeric) AND (reply_sentiment_score <= (1)::numeric)))
 );
@@ -2887,7 +3029,7 @@ CREATE TABLE public.webhook_events (
     deal_id text,
     effect jsonb,
     reconcile_checked_at timestamp with time zone,
-    CONSTRAINT webhook_events_status_check CHECK ((status = ANY (ARRAY['applied'::text, 'unmatched'::text, 'ignored'::text, 'reconciled'::text])))
+    CONSTRAINT webhook_events_status_check CHECK ((status = ANY (ARRAY['applied'::text, 'unmatched'::text, 'ignored'::text, 'reconciled'::text, 'failed'::text])))
 );
 
 
@@ -2919,6 +3061,22 @@ ALTER TABLE ONLY public.api_keys
 
 ALTER TABLE ONLY public.api_keys
     ADD CONSTRAINT api_keys_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: dead_letters dead_letters_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dead_letters
+    ADD CONSTRAINT dead_letters_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: dead_letters dead_letters_source_record_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dead_letters
+    ADD CONSTRAINT dead_letters_source_record_id_key UNIQUE (source, record_id);
 
 
 --
@@ -3006,6 +3164,20 @@ ALTER TABLE ONLY public.webhook_events
 --
 
 CREATE INDEX api_keys_organization_idx ON public.api_keys USING btree (organization_id);
+
+
+--
+-- Name: dead_letters_created_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dead_letters_created_idx ON public.dead_letters USING btree (created_at DESC);
+
+
+--
+-- Name: dead_letters_org_created_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dead_letters_org_created_idx ON public.dead_letters USING btree (organization_id, created_at DESC);
 
 
 --
@@ -3218,6 +3390,19 @@ ALTER TABLE public.api_keys ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY api_keys_select_own ON public.api_keys FOR SELECT TO authenticated USING ((organization_id = ( SELECT ((auth.jwt() -> 'app_metadata'::text) ->> 'organization_id'::text))));
+
+
+--
+-- Name: dead_letters; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.dead_letters ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: dead_letters dead_letters_select_own; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY dead_letters_select_own ON public.dead_letters FOR SELECT TO authenticated USING ((organization_id = ( SELECT ((auth.jwt() -> 'app_metadata'::text) ->> 'organization_id'::text))));
 
 
 --
@@ -3625,6 +3810,14 @@ GRANT ALL ON FUNCTION public.reconcile_webhook_events(p_limit integer, p_outcome
 
 
 --
+-- Name: FUNCTION record_dead_letters(p_letters jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.record_dead_letters(p_letters jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.record_dead_letters(p_letters jsonb) TO service_role;
+
+
+--
 -- Name: FUNCTION record_deal(p_organization_id text, p_id uuid, p_deal_value numeric, p_deal_id text, p_closed_at timestamp with time zone); Type: ACL; Schema: public; Owner: -
 --
 
@@ -3885,6 +4078,21 @@ GRANT SELECT(revoked_at) ON TABLE public.api_keys TO authenticated;
 --
 
 GRANT SELECT(last_used_at) ON TABLE public.api_keys TO authenticated;
+
+
+--
+-- Name: TABLE dead_letters; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.dead_letters TO service_role;
+GRANT SELECT ON TABLE public.dead_letters TO authenticated;
+
+
+--
+-- Name: SEQUENCE dead_letters_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,USAGE ON SEQUENCE public.dead_letters_id_seq TO service_role;
 
 
 --

@@ -10,6 +10,8 @@ export interface TargetSummary {
   readonly requestsPerSecondRounds: number[];
   /** Median over rounds of the target process's CPU time per request (µs). */
   readonly cpuMicrosecondsPerRequest: number;
+  /** Median over rounds of the PostgreSQL server's CPU per request (µs); null off PostgreSQL. */
+  readonly storeCpuMicrosecondsPerRequest: number | null;
   readonly p50Ms: number;
   readonly p90Ms: number;
   readonly p99Ms: number;
@@ -37,11 +39,23 @@ export interface BenchSummary {
   readonly checks: Check[];
 }
 
+/** The production store (PostgreSQL) first, then PGlite; the references around them. */
+const reportOrder: readonly TargetId[] = [
+  'upstream',
+  'bare',
+  'rekindle-pg',
+  'rekindle-cluster',
+  'rekindle',
+  'portkey',
+];
+
 export function summarize(run: BenchRun): BenchSummary {
-  const targets = run.targets.map(summarizeTarget);
+  const targets = run.targets
+    .map(summarizeTarget)
+    .sort((a, b) => reportOrder.indexOf(a.id) - reportOrder.indexOf(b.id));
   const byId = new Map(targets.map((target) => [target.id, target]));
   const checks: Check[] = [];
-  for (const id of ['rekindle', 'rekindle-pg', 'rekindle-cluster'] as const) {
+  for (const id of ['rekindle-pg', 'rekindle-cluster', 'rekindle'] as const) {
     const gateway = byId.get(id);
     if (gateway) {
       checks.push(...checksFor(gateway, byId, run.options.rate));
@@ -50,7 +64,10 @@ export function summarize(run: BenchRun): BenchSummary {
   return { targets, checks };
 }
 
-/** Issue 8's targets for one Rekindle target, against the others in the same run. */
+/**
+ * Issue 19's targets for one Rekindle target, against the others in the same run (the standing
+ * 75 % of the bare proxy from issue 8 is listed beside its 50 % floor).
+ */
 function checksFor(
   gateway: TargetSummary,
   byId: Map<TargetId, TargetSummary>,
@@ -62,42 +79,64 @@ function checksFor(
   const name = { rekindle: '(c)', 'rekindle-pg': '(c2)', 'rekindle-cluster': '(c3)' }[
     gateway.id as 'rekindle' | 'rekindle-pg' | 'rekindle-cluster'
   ];
+  const check = (label: string, goal: string, value: string, met: boolean | null): Check => ({
+    target: gateway.id,
+    name: label,
+    goal,
+    value,
+    met,
+  });
   const checks: Check[] = [];
   const ratioToPortkey = portkey ? gateway.requestsPerSecond / portkey.requestsPerSecond : null;
-  checks.push({
-    target: gateway.id,
-    name: `throughput ${name} ÷ (d) Portkey`,
-    goal: '≥ 4×',
-    value: ratioToPortkey === null ? 'not measured' : `${formatNumber(ratioToPortkey, 1)}×`,
-    met: ratioToPortkey === null ? null : ratioToPortkey >= 4,
-  });
+  checks.push(
+    check(
+      `throughput ${name} ÷ (d) Portkey`,
+      '≥ 4×',
+      ratioToPortkey === null ? 'not measured' : `${formatNumber(ratioToPortkey, 1)}×`,
+      ratioToPortkey === null ? null : ratioToPortkey >= 4,
+    ),
+  );
   if (bare) {
     const ratio = gateway.requestsPerSecond / bare.requestsPerSecond;
-    checks.push({
-      target: gateway.id,
-      name: `throughput ${name} ÷ (b) bare proxy`,
-      goal: '≥ 75 %',
-      value: `${formatNumber(ratio * 100, 0)} %`,
-      met: ratio >= 0.75,
-    });
+    const percent = `${formatNumber(ratio * 100, 0)} %`;
+    checks.push(check(`throughput ${name} ÷ (b) bare proxy`, '≥ 50 %', percent, ratio >= 0.5));
+    checks.push(
+      check(
+        `throughput ${name} ÷ (b) bare proxy (standing goal)`,
+        '≥ 75 %',
+        percent,
+        ratio >= 0.75,
+      ),
+    );
   }
   if (upstream) {
     const added = gateway.p50Ms - upstream.p50Ms;
-    checks.push({
-      target: gateway.id,
-      name: `added p50 latency ${name} − (a) at ${rate} req/s`,
-      goal: '≤ 1.5 ms',
-      value: `${formatNumber(added)} ms`,
-      met: added <= 1.5,
-    });
+    checks.push(
+      check(
+        `added p50 latency ${name} − (a) at ${rate} req/s`,
+        '≤ 1 ms',
+        `${formatNumber(added)} ms`,
+        added <= 1,
+      ),
+    );
+    const addedP99 = gateway.p99Ms - upstream.p99Ms;
+    checks.push(
+      check(
+        `added p99 latency ${name} − (a) at ${rate} req/s`,
+        '≤ 2 ms',
+        `${formatNumber(addedP99)} ms`,
+        addedP99 <= 2,
+      ),
+    );
     const firstByte = gateway.firstByteP50Ms - upstream.firstByteP50Ms;
-    checks.push({
-      target: gateway.id,
-      name: `streaming TTFB overhead ${name} − (a), p50`,
-      goal: '≤ 2 ms',
-      value: `${formatNumber(firstByte)} ms`,
-      met: firstByte <= 2,
-    });
+    checks.push(
+      check(
+        `streaming TTFB overhead ${name} − (a), p50`,
+        '≤ 1.5 ms',
+        `${formatNumber(firstByte)} ms`,
+        firstByte <= 1.5,
+      ),
+    );
   }
   return checks;
 }
@@ -114,6 +153,9 @@ function summarizeTarget(measured: TargetMeasurements): TargetSummary {
   const cpu = measured.throughput
     .map((run) => run.cpuMicrosecondsPerRequest)
     .filter((value): value is number => value !== null);
+  const storeCpu = measured.throughput
+    .map((run) => run.storeCpuMicrosecondsPerRequest)
+    .filter((value): value is number => value !== null);
   const errors =
     measured.throughput.reduce((sum, run) => sum + run.errors, 0) +
     measured.fixedRate.reduce((sum, run) => sum + run.errors, 0) +
@@ -125,6 +167,7 @@ function summarizeTarget(measured: TargetMeasurements): TargetSummary {
     requestsPerSecond: median(rounds),
     requestsPerSecondRounds: rounds,
     cpuMicrosecondsPerRequest: median(cpu),
+    storeCpuMicrosecondsPerRequest: storeCpu.length > 0 ? median(storeCpu) : null,
     p50Ms: perRound(latencies, 50),
     p90Ms: perRound(latencies, 90),
     p99Ms: perRound(latencies, 99),
@@ -145,6 +188,7 @@ function columns(rate: number): string[] {
     'target',
     'req/s @16 conn',
     'CPU µs/req',
+    'store CPU µs/req',
     `p50 ms @${rate}/s`,
     `p99 ms @${rate}/s`,
     'stream TTFB p50 ms',
@@ -159,6 +203,9 @@ function rows(summary: BenchSummary): string[][] {
     target.label,
     formatNumber(target.requestsPerSecond, 0),
     formatNumber(target.cpuMicrosecondsPerRequest, 0),
+    target.storeCpuMicrosecondsPerRequest === null
+      ? '—'
+      : formatNumber(target.storeCpuMicrosecondsPerRequest, 0),
     formatNumber(target.p50Ms),
     formatNumber(target.p99Ms),
     formatNumber(target.firstByteP50Ms),
@@ -223,7 +270,7 @@ export function overheadTable(summary: BenchSummary): string {
       'added p50 latency',
       'added stream TTFB',
       'throughput vs (b)',
-      'CPU/req vs (b)',
+      'CPU/req (+ store) vs (b)',
       'idle RSS MB',
     ],
     summary.targets
@@ -235,10 +282,51 @@ export function overheadTable(summary: BenchSummary): string {
         bare
           ? `${formatNumber((target.requestsPerSecond / bare.requestsPerSecond) * 100, 0)} %`
           : 'n/a',
-        bare
-          ? `${formatNumber(target.cpuMicrosecondsPerRequest / bare.cpuMicrosecondsPerRequest, 2)}×`
-          : 'n/a',
+        bare ? `${formatNumber(cpuWithStore(target) / cpuWithStore(bare), 2)}×` : 'n/a',
         target.idleRssMb === null ? 'n/a' : formatNumber(target.idleRssMb, 0),
+      ]),
+  );
+}
+
+/** The target's CPU per request, with its PostgreSQL server's when it has one. */
+function cpuWithStore(target: TargetSummary): number {
+  return target.cpuMicrosecondsPerRequest + (target.storeCpuMicrosecondsPerRequest ?? 0);
+}
+
+/**
+ * Every figure of every target divided by the same figure of a reference target measured in the
+ * same run: the bare proxy (the floor) or Portkey. Above 1 means more: more req/s (better), more
+ * CPU, latency or memory (worse).
+ */
+export function ratioTable(summary: BenchSummary, referenceId: 'bare' | 'portkey'): string {
+  const reference = summary.targets.find((target) => target.id === referenceId);
+  if (!reference) {
+    return `(${referenceId === 'bare' ? 'the bare proxy' : 'Portkey'} was not measured in this run)`;
+  }
+  const ratio = (value: number | null, base: number | null) =>
+    value === null || base === null || !(base > 0) ? 'n/a' : `${formatNumber(value / base, 2)}×`;
+  return markdownTable(
+    [
+      'target',
+      'req/s',
+      'CPU µs/req (+ store)',
+      'p50 @rate',
+      'p99 @rate',
+      'stream TTFB',
+      'stream last byte',
+      'peak RSS',
+    ],
+    summary.targets
+      .filter((target) => target.id !== referenceId && target.id !== 'upstream')
+      .map((target) => [
+        target.label,
+        ratio(target.requestsPerSecond, reference.requestsPerSecond),
+        ratio(cpuWithStore(target), cpuWithStore(reference)),
+        ratio(target.p50Ms, reference.p50Ms),
+        ratio(target.p99Ms, reference.p99Ms),
+        ratio(target.firstByteP50Ms, reference.firstByteP50Ms),
+        ratio(target.lastByteP50Ms, reference.lastByteP50Ms),
+        ratio(target.peakRssMb, reference.peakRssMb),
       ]),
   );
 }

@@ -1,4 +1,10 @@
-import { type BenchSummary, checksTable, overheadTable, resultsTable } from './report.ts';
+import {
+  type BenchSummary,
+  checksTable,
+  overheadTable,
+  ratioTable,
+  resultsTable,
+} from './report.ts';
 import type { BenchRun, RekindleFacts } from './run-benchmark.ts';
 import { formatNumber } from './stats.ts';
 
@@ -67,12 +73,14 @@ ${Object.entries(run.tools)
 - **Throughput**: ${run.tools['load (throughput)']}, one thread, ${options.connections} connections, ${options.throughputSeconds} s
   per round, non-streaming; the median over rounds. **CPU µs/req**: CPU time (user + system, from
   /proc) the target's process used during those runs, per request — it does not depend on how busy
-  the rest of the box was, unlike req/s.
+  the rest of the box was, unlike req/s. **Store CPU µs/req**: for the targets on PostgreSQL, the CPU
+  the PostgreSQL server's processes used during the same runs, per request (PGlite's is already in
+  the gateway's own figure: it runs on a thread of the gateway's process); the ratios count both.
 - **Latency at a fixed rate**: ${options.rate} requests/s for ${options.rateSeconds} s per round from an
   open-loop client in the harness (wrk2-style schedule: request i leaves at t0 + i/rate whatever
   earlier ones are doing; 64 connections; latency from sending to the last body byte, measured with
   \`performance.now()\`); p50 and p99 per round, then the median over rounds. autocannon's \`overallRate\` was not used:
-  it records whole milliseconds, too coarse for a 1.5 ms target.
+  it records whole milliseconds, too coarse for a 1 ms target.
 - **Streaming**: ${options.streamRequests} sequential streaming requests per target per round; time to the
   first body byte (TTFB) and to the last; p50 per round, then the median over rounds.
 - **Peak RSS**: VmHWM of the target's process at the end (nginx: its worker).
@@ -104,7 +112,15 @@ Throughput per round (req/s): ${summary.targets
 
 ${overheadTable(summary)}
 
-### Targets (issue 8)
+### Every figure as a ratio to the floor, (b) the bare proxy, in this run
+
+${ratioTable(summary, 'bare')}
+
+### Every figure as a ratio to (d) Portkey, in this run
+
+${ratioTable(summary, 'portkey')}
+
+### Targets (issue 19)
 
 ${checksTable(summary)}
 

@@ -33,11 +33,14 @@ import {
   type TargetId,
   upstreamTarget,
 } from './targets.ts';
+import { cpuDelta, postgresCpu, postmasterOf } from './thread-cpu.ts';
 import { ensureDebianTool, startUpstream, which } from './upstream.ts';
 
 export interface ThroughputRound extends ThroughputResult {
   /** CPU time of the target's process per request served in this round (µs); null if unknown. */
   readonly cpuMicrosecondsPerRequest: number | null;
+  /** CPU of the PostgreSQL server per request in this round (µs); null for other targets. */
+  readonly storeCpuMicrosecondsPerRequest: number | null;
 }
 
 export interface TargetMeasurements {
@@ -128,6 +131,7 @@ export async function runBenchmark(
     targets.push(bare);
 
     const gateways: RekindleTarget[] = [];
+    let postmaster: number | null = null;
     const stopped = new Set<TargetId>();
     const addGateway = async (gateway: RekindleTarget) => {
       gateways.push(gateway);
@@ -144,6 +148,7 @@ export async function runBenchmark(
     if (withPostgres) {
       const server = await startPostgresServer();
       stops.push(() => server.stop());
+      postmaster = postmasterOf(server.port);
       const url = await server.database('rekindle_bench');
       await addGateway(await startRekindle(context, { kind: 'postgres', url }));
       if (options.clusterWorkers > 0) {
@@ -153,6 +158,7 @@ export async function runBenchmark(
     } else if (options.clusterWorkers > 0) {
       log('--cluster needs PostgreSQL (a PGlite data dir belongs to one process); not measured');
     }
+    const postgresTargets = new Set<TargetId>(['rekindle-pg', 'rekindle-cluster']);
     let portkeyVersion = 'not measured';
     const withPortkey =
       options.portkey === 'on' || (options.portkey === 'auto' && portkeyInstalled(workDir));
@@ -183,6 +189,8 @@ export async function runBenchmark(
     const tag = Date.now().toString(36);
     const throughput = async (target: Target, seconds: number, prefix: string) => {
       const cpuBefore = cpuOf(target);
+      const storeServer = postgresTargets.has(target.id) ? postmaster : null;
+      const storeBefore = storeServer === null ? null : postgresCpu(storeServer);
       const result = await measureThroughput({
         endpoint: target.endpoint,
         body,
@@ -198,7 +206,15 @@ export async function runBenchmark(
         cpuBefore === null || cpuAfter === null || result.requests === 0
           ? null
           : (cpuAfter - cpuBefore) / result.requests;
-      return { ...result, cpuMicrosecondsPerRequest: cpu };
+      const storeCpu =
+        storeServer === null || storeBefore === null || result.requests === 0
+          ? null
+          : cpuDelta(storeBefore, postgresCpu(storeServer)) / result.requests;
+      return {
+        ...result,
+        cpuMicrosecondsPerRequest: cpu,
+        storeCpuMicrosecondsPerRequest: storeCpu,
+      };
     };
 
     log(`warming up (${options.warmupSeconds} s of load and a few streams per target)`);
@@ -222,7 +238,10 @@ export async function runBenchmark(
           `  ${target.id} c=${options.connections}: ${result.requestsPerSecond.toFixed(0)} req/s` +
             (result.cpuMicrosecondsPerRequest === null
               ? ''
-              : `, ${result.cpuMicrosecondsPerRequest.toFixed(0)} µs CPU/request`),
+              : `, ${result.cpuMicrosecondsPerRequest.toFixed(0)} µs CPU/request`) +
+            (result.storeCpuMicrosecondsPerRequest === null
+              ? ''
+              : ` + ${result.storeCpuMicrosecondsPerRequest.toFixed(0)} µs in PostgreSQL`),
         );
       }
       for (const target of order) {
@@ -300,7 +319,7 @@ export async function runBenchmark(
  * dist/main.js: the bench measures the production start. tsc exits non-zero on type errors but
  * still emits; the run goes on (and says so) as long as the entry was written.
  */
-async function buildGateway(repoDir: string, log: (line: string) => void): Promise<string> {
+export async function buildGateway(repoDir: string, log: (line: string) => void): Promise<string> {
   log('compiling the gateway (npm run build → dist/)');
   try {
     await runCommand('npm', ['run', 'build'], { cwd: repoDir, timeoutMs: 300_000 });

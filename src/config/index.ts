@@ -3,10 +3,11 @@ export {
   defaultCatalog,
   fineTunedPricing,
   providerTypeCapabilities,
+  togetherFineTunedPricing,
   vendorBaseUrls,
 } from './default-catalog.ts';
-export { type Env, envSchema, rawEnvironment, readEnv } from './env.ts';
-export { ConfigError, type LoadConfigOptions, loadConfig } from './load-config.ts';
+export { type Env, rawEnvironment, readEnv } from './env.ts';
+export { ConfigError, loadConfig } from './load-config.ts';
 export {
   providerCapabilities,
   providerTypeOf,
@@ -14,7 +15,6 @@ export {
 } from './resolve-capabilities.ts';
 export type {
   ModelCapabilities,
-  ModelCapabilitiesOverride,
   StructuredOutputMode,
 } from './schema/capabilities-config.ts';
 export {

@@ -13,7 +13,7 @@ export interface TenantAuthenticator {
   authenticate(authorization: string | undefined): Tenant | null;
 }
 
-export interface RateDecision {
+interface RateDecision {
   readonly allowed: boolean;
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -50,11 +50,21 @@ export interface TrackedMessage {
   prompt_tokens: number | null;
   completion_tokens: number | null;
   created_at: string;
+  /** How the generation ended; absent means completed. */
+  generation_status?: 'completed' | 'failed' | 'cancelled' | 'interrupted';
 }
 
 export interface TrackingSink {
-  /** False when the message could not be buffered (it is counted as dropped). */
+  /**
+   * Records a generated message. True when its outcome id may be handed out: the row is in the
+   * crash journal (or, without one, buffered); false when it could not be made durable.
+   */
   push(message: TrackedMessage): boolean;
+  /**
+   * A stream's row as far as it is known before its headers go out, as `interrupted`: written if
+   * the process dies before push() of the final row. False: hand out no outcome id.
+   */
+  reserve(message: TrackedMessage): boolean;
 }
 
 export interface Readiness {
@@ -77,7 +87,7 @@ export interface ChatRequestFacts {
   streamEnded: Promise<number> | undefined;
 }
 
-export interface GatewayVariables {
+interface GatewayVariables {
   requestId: string;
   tenant: Tenant;
   startedAt: number;

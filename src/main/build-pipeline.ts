@@ -6,13 +6,14 @@ import {
   type RolloutExperiments,
   scheduleFromConfig,
   startWebhookReconciliation,
-  TrackingBuffer,
+  type TrackingBuffer,
   TrainingOrchestrator,
 } from '../pipeline/index.ts';
 import type { ChatRouter } from '../router/index.ts';
 import type { Store } from '../store/index.ts';
 import type { BuildContext } from './build-context.ts';
 import type { RoutingParts } from './build-routing.ts';
+import { buildTracking } from './build-tracking.ts';
 
 export interface PipelineParts {
   /** Write-behind of generated messages into outcome_labels. */
@@ -34,15 +35,7 @@ export async function buildPipeline(
   routing: RoutingParts,
 ): Promise<PipelineParts> {
   const { config, logger, metrics, now } = context;
-  const tracking = new TrackingBuffer({
-    store: store.outcomes,
-    capacity: config.tracking.buffer_size,
-    batchSize: config.tracking.batch_size,
-    flushIntervalMs: config.tracking.flush_interval_ms,
-    metrics,
-    logger,
-  }).start();
-  context.onStop(() => tracking.close());
+  const tracking = await buildTracking(context, store);
 
   const rollout = createRolloutExperiments({
     config,

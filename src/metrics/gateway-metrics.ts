@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { PendingCounts } from './pending-counts.ts';
 
 /**
  * Every metric the gateway exports. Label values are bounded (routes, models, providers, variants,
@@ -12,14 +13,26 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
     collectDefaultMetrics({ register: registry, prefix: 'rekindle_process_' });
   }
   const registers = [registry];
+  // The counters every served request adds to: increments wait in plain numbers until a scrape.
+  const pending = {
+    requests: new PendingCounts<'route' | 'model' | 'provider' | 'variant' | 'status'>(),
+    tokens: new PendingCounts<'model' | 'provider' | 'type'>(),
+    cost: new PendingCounts<'model' | 'provider'>(),
+    unpriced: new PendingCounts<'model' | 'provider'>(),
+    messagesSent: new PendingCounts<'route' | 'model_version'>(),
+  };
 
   return {
     registry,
+    pending,
     requestsTotal: new Counter({
       name: 'rekindle_requests_total',
       help: 'Chat completion requests by route, concrete model, provider, variant and HTTP status.',
       labelNames: ['route', 'model', 'provider', 'variant', 'status'] as const,
       registers,
+      collect() {
+        pending.requests.flushInto(this);
+      },
     }),
     requestDuration: new Histogram({
       name: 'rekindle_request_duration_seconds',
@@ -47,18 +60,27 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
       help: 'Tokens by model, provider and type (prompt, completion).',
       labelNames: ['model', 'provider', 'type'] as const,
       registers,
+      collect() {
+        pending.tokens.flushInto(this);
+      },
     }),
     costUsdTotal: new Counter({
       name: 'rekindle_cost_usd_total',
       help: 'Spend in USD computed from usage and the catalog prices.',
       labelNames: ['model', 'provider'] as const,
       registers,
+      collect() {
+        pending.cost.flushInto(this);
+      },
     }),
     unpricedTotal: new Counter({
       name: 'rekindle_unpriced_requests_total',
       help: 'Requests whose model has no known price (cost recorded as 0).',
       labelNames: ['model', 'provider'] as const,
       registers,
+      collect() {
+        pending.unpriced.flushInto(this);
+      },
     }),
     fallbacksTotal: new Counter({
       name: 'rekindle_fallbacks_total',
@@ -89,6 +111,9 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
       help: 'Tracked messages generated, by route and model version.',
       labelNames: ['route', 'model_version'] as const,
       registers,
+      collect() {
+        pending.messagesSent.flushInto(this);
+      },
     }),
     trackingDroppedTotal: new Counter({
       name: 'rekindle_tracking_dropped_total',
@@ -98,6 +123,22 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
     trackingBufferSize: new Gauge({
       name: 'rekindle_tracking_buffer_size',
       help: 'Tracked messages waiting to be written.',
+      registers,
+    }),
+    trackingJournalErrorsTotal: new Counter({
+      name: 'rekindle_tracking_journal_errors_total',
+      help: 'Appends to the tracking journal that failed (the response then carried no outcome id).',
+      registers,
+    }),
+    trackingJournalReplayedTotal: new Counter({
+      name: 'rekindle_tracking_journal_replayed_total',
+      help: 'Tracked messages a stopped or crashed gateway left in the journal that were written at start.',
+      registers,
+    }),
+    deadLettersTotal: new Counter({
+      name: 'rekindle_dead_letters_total',
+      help: 'Rows a batch writer could not store, kept in dead_letters, by source (tracking, sendgrid, crm, hubspot, pipedrive, salesforce, reconciliation).',
+      labelNames: ['source'] as const,
       registers,
     }),
     rateLimitedTotal: new Counter({

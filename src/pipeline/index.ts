@@ -4,6 +4,7 @@
  */
 
 export {
+  ignoredSendGridEvents,
   normalizeSalesforceOutboundMessage,
   parseCrmWebhook,
   parseHubSpotWebhook,
@@ -16,6 +17,7 @@ export {
   soapFault,
   toWebhookEventInput,
 } from './outcomes/events/index.ts';
+export { replayJournal, TrackingJournal } from './outcomes/journal/index.ts';
 export { OutcomeTracker } from './outcomes/outcome-tracker.ts';
 export { type ClassifyReply, createSentimentAnalyzer } from './outcomes/sentiment/index.ts';
 export {

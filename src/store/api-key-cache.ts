@@ -18,7 +18,7 @@ export interface ApiKeyCacheOptions {
   logger?: Logger;
 }
 
-export const apiKeysChannel = 'rekindle_api_keys';
+const apiKeysChannel = 'rekindle_api_keys';
 
 /** After a failed refresh asked for by a notification, the next attempt comes this much later. */
 const retryAfterFailureMs = 500;

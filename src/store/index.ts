@@ -1,9 +1,4 @@
-export {
-  ApiKeyCache,
-  type ApiKeyCacheOptions,
-  type AuthenticatedKey,
-  apiKeysChannel,
-} from './api-key-cache.ts';
+export { ApiKeyCache } from './api-key-cache.ts';
 export {
   type CreatedApiKeyJson,
   createdApiKeyJson,
@@ -12,40 +7,23 @@ export {
   publicApiKey,
   publicApiKeySchema,
 } from './api-keys/api-key-json.ts';
+
+export { ApiKeysStore } from './api-keys/api-keys-store.ts';
+export { isRowDataError, writeIsolating } from './batch-isolation.ts';
 export {
-  type ApiKeyMaterial,
-  generateApiKey,
-  hashApiKey,
-  looksLikeApiKey,
-} from './api-keys/api-key-material.ts';
-export {
-  type ActiveApiKey,
-  type ApiKeyRecord,
-  ApiKeysStore,
-  type CreateApiKeyInput,
-  type CreatedApiKey,
-} from './api-keys/api-keys-store.ts';
-export {
-  type CreateStoreOptions,
   createStore,
   type Store,
   type StoreSettings,
   storeOverTransport,
 } from './create-store.ts';
+export type { DeadLetter } from './dead-letters-store.ts';
 export type {
   AutomationClaim,
   ClaimInput,
   DailyCohortRow,
   LeaderboardStore,
 } from './leaderboard-store.ts';
-export {
-  defaultMigrationsDir,
-  listMigrations,
-  type MigrateOptions,
-  type MigrationFile,
-  type MigrationResult,
-  migrate,
-} from './migrate.ts';
+
 export type {
   ChangeOptions,
   ModelRegistryStore,
@@ -53,7 +31,7 @@ export type {
   RegistryRow,
   RolloutEvent,
 } from './model-registry-store.ts';
-export { type Organization, OrganizationsStore } from './organizations-store.ts';
+
 export {
   type DealInput,
   dealSchema,
@@ -64,24 +42,21 @@ export {
   type ReplyInput,
   replySchema,
   type SentimentLabel,
-  sentimentLabels,
 } from './outcomes/outcome-inputs.ts';
 export {
   isUuid,
   type OutcomeRecord,
-  outcomeRecordSchema,
   type TrackedMessageRow,
 } from './outcomes/outcome-record.ts';
 export {
   OutcomesStore,
   type StageRecorded,
-  type TrainingExportOptions,
-  type TrainingExportPage,
 } from './outcomes/outcomes-store.ts';
 export * from './rate-limit/index.ts';
-export type { SqlExecutor } from './sql-executor.ts';
-export { StoreError, StoreInputError, StoreLockedError, toStoreError } from './store-errors.ts';
-export type { ChannelListener, StoreTransport } from './store-transport.ts';
+
+export { runSql, type SqlResult, SqlRunError } from './run-sql.ts';
+export { StoreError, StoreLockedError } from './store-errors.ts';
+export type { ChannelListener } from './store-transport.ts';
 export type { TrainingRunsStore } from './training-runs-store.ts';
 export {
   finishedTrainingRunStatuses,
@@ -100,19 +75,8 @@ export {
   readRecordedGateway,
   recordGatewayInDataDir,
 } from './transports/data-dir-lock.ts';
-export { PgliteTransport, type PgliteTransportOptions } from './transports/pglite-transport.ts';
-export {
-  PgliteWorkerTransport,
-  type PgliteWorkerTransportOptions,
-} from './transports/pglite-worker-transport.ts';
-export {
-  PostgresTransport,
-  type PostgresTransportOptions,
-} from './transports/postgres-transport.ts';
-export {
-  SupabaseTransport,
-  type SupabaseTransportOptions,
-} from './transports/supabase-transport.ts';
+export { PgliteTransport } from './transports/pglite-transport.ts';
+
 export type { WebhookEventsStore } from './webhook-events-store.ts';
 export {
   type WebhookEventInput,

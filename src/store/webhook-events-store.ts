@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { writeIsolating } from './batch-isolation.ts';
+import { DeadLettersStore } from './dead-letters-store.ts';
 import { StoreInputError } from './store-errors.ts';
 import type { StoreTransport } from './store-transport.ts';
 
@@ -21,9 +23,13 @@ const instant = z.iso.datetime({ offset: true });
  * One event as `ingest_webhook_events` takes it. The pipeline maps its normalized events to this
  * (src/pipeline/outcomes/events: toWebhookEventInput); the effect is computed there, SQL only merges.
  */
-export const webhookEventInputSchema = z.object({
-  event_id: z.string().min(1).max(500),
-  event_type: z.string().min(1).max(100),
+// The SQL function refuses a blank id or type for the whole request, so a blank one is refused
+// here, per event.
+const notBlank = (value: string) => value.trim() !== '';
+
+const webhookEventInputSchema = z.object({
+  event_id: z.string().min(1).max(500).refine(notBlank, 'must not be blank'),
+  event_type: z.string().min(1).max(100).refine(notBlank, 'must not be blank'),
   /** Null only for a malformed element kept for the record (it has no effect). */
   occurred_at: instant.nullable(),
   organization_id: z.string().min(1).max(200).nullable(),
@@ -56,8 +62,6 @@ const countsSchema = z.object({
   ignored: z.number(),
 });
 
-export type WebhookIngestCounts = z.infer<typeof countsSchema>;
-
 /**
  * Outcomes that newly reached a stage (an outcome_labels flag going false → true: `delivered`,
  * `opened`, `clicked`, `bounced`, `spam_reported`, `unsubscribed`, `meeting_booked`,
@@ -73,7 +77,14 @@ const stagesByVersionSchema = z.array(
   }),
 );
 
-export type StagesByVersion = z.infer<typeof stagesByVersionSchema>;
+/** An event of the request that was not stored: its position in the request, id and why. */
+interface RejectedWebhookEvent {
+  readonly index: number;
+  readonly event_id: string;
+  readonly reason: string;
+  /** The database's SQLSTATE when the database refused it; null when it was refused before SQL. */
+  readonly sql_state: string | null;
+}
 
 const ingestResultSchema = countsSchema.extend({
   by_type: z.record(z.string(), countsSchema),
@@ -90,11 +101,16 @@ const ingestResultSchema = countsSchema.extend({
   stages_by_version: stagesByVersionSchema,
 });
 
-export type WebhookIngestResult = z.infer<typeof ingestResultSchema>;
+export type WebhookIngestResult = z.infer<typeof ingestResultSchema> & {
+  /** Events the database refused for their data: recorded in dead_letters, the rest committed. */
+  readonly rejected: readonly RejectedWebhookEvent[];
+};
 
 const reconcileResultSchema = z.object({
   examined: z.number(),
   reconciled: z.number(),
+  /** Events whose effect the database refused: status 'failed', recorded in dead_letters. */
+  dead_lettered: z.number().default(0),
   still_unmatched: z.number(),
   stages_by_version: stagesByVersionSchema,
 });
@@ -110,19 +126,25 @@ const emptyResult: WebhookIngestResult = {
   by_type: {},
   applied_by_version: [],
   stages_by_version: [],
+  rejected: [],
 };
 
 /**
  * webhook_events through the store functions of supabase/migrations/…000600_webhooks.sql.
  * `ingest` is one SQL call, so one transaction: when it resolves, every event of the request is
  * durably stored and its effect applied (answer the provider 2xx only then); when it rejects, nothing
- * of the request was written and the provider's retry starts over cleanly.
+ * of the request was written and the provider's retry starts over cleanly. The exception is an
+ * event the database refuses for its data (a value out of its column's range…): the request is then
+ * split until that event is alone, the others commit, and the refused one is recorded in
+ * dead_letters and listed in `rejected` — one bad event never fails the batch around it.
  */
 export class WebhookEventsStore {
   readonly #transport: StoreTransport;
+  readonly #deadLetters: DeadLettersStore;
 
   constructor(transport: StoreTransport) {
     this.#transport = transport;
+    this.#deadLetters = new DeadLettersStore(transport);
   }
 
   async ingest(
@@ -132,18 +154,40 @@ export class WebhookEventsStore {
     if (events.length === 0) {
       return emptyResult;
     }
+    // Input our own normalizers built: one that breaks the schema is a bug, refused whole (400).
     const parsed = z.array(webhookEventInputSchema).safeParse(events);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const path = issue?.path.map(String).join('.') || null;
       throw new StoreInputError(`${path ?? 'events'}: ${issue?.message ?? 'invalid event'}`, path);
     }
-    return ingestResultSchema.parse(
-      await this.#transport.rpc('ingest_webhook_events', {
-        p_source: source,
-        p_events: parsed.data,
-      }),
+    const valid = parsed.data.map((event, index) => ({ event, index }));
+    const { results, refused } = await writeIsolating(valid, async (batch) =>
+      ingestResultSchema.parse(
+        await this.#transport.rpc('ingest_webhook_events', {
+          p_source: source,
+          p_events: batch.map(({ event }) => event),
+        }),
+      ),
     );
+    const rejected = refused.map(({ row, error }) => ({
+      index: row.index,
+      event_id: row.event.event_id,
+      reason: `refused by the database: ${error.message}`,
+      sql_state: error.sqlState,
+    }));
+    // Recorded before the request is answered: a 2xx then means "stored, or kept as a dead letter".
+    await this.#deadLetters.record(
+      rejected.map((rejection) => ({
+        source,
+        recordId: rejection.event_id,
+        organizationId: organizationOf(events[rejection.index]),
+        payload: events[rejection.index],
+        errorMessage: rejection.reason,
+        sqlState: rejection.sql_state,
+      })),
+    );
+    return { ...mergeResults(results), rejected };
   }
 
   /**
@@ -155,4 +199,35 @@ export class WebhookEventsStore {
       await this.#transport.rpc('reconcile_webhook_events', { p_limit: options.limit ?? 1000 }),
     );
   }
+}
+
+function organizationOf(event: WebhookEventInput | undefined): string | null {
+  return typeof event?.organization_id === 'string' ? event.organization_id : null;
+}
+
+/** The results of the writes one request was split into, as one. */
+function mergeResults(results: readonly z.infer<typeof ingestResultSchema>[]) {
+  const [first, ...rest] = results;
+  if (first === undefined) {
+    return { ...emptyResult, by_type: {} };
+  }
+  const merged = structuredClone(first);
+  for (const result of rest) {
+    for (const key of ['received', 'applied', 'duplicates', 'unmatched', 'ignored'] as const) {
+      merged[key] += result[key];
+    }
+    for (const [type, counts] of Object.entries(result.by_type)) {
+      const into = merged.by_type[type];
+      if (into === undefined) {
+        merged.by_type[type] = { ...counts };
+        continue;
+      }
+      for (const key of ['received', 'applied', 'duplicates', 'unmatched', 'ignored'] as const) {
+        into[key] += counts[key];
+      }
+    }
+    merged.applied_by_version.push(...result.applied_by_version);
+    merged.stages_by_version.push(...result.stages_by_version);
+  }
+  return merged;
 }

@@ -1,4 +1,4 @@
--- Issue 16, items 2 and 3.
+-- Issue 16, items 2, 3 and 6. track_messages is …002000_dead_letters.sql's, plus assigned_model_id.
 --
 -- Item 3: record_reply, record_meeting and record_deal say whether this call made the transition
 -- (`stage_reached`): the row is locked before it is read, so of concurrent identical calls on any
@@ -30,7 +30,7 @@ begin
     id, organization_id, campaign_id, lead_id, channel, route, message_body, subject_line,
     agent_decisions, framework, tone, model_id, model_version, variant, provider, request_id,
     prompt_messages, lead_data, cost_usd, latency_ms, prompt_tokens, completion_tokens, created_at,
-    quality_score, assigned_model_id
+    quality_score, generation_status, assigned_model_id
   )
   select
     coalesce(r.id, gen_random_uuid()), r.organization_id, r.campaign_id, r.lead_id,
@@ -44,6 +44,7 @@ begin
     public.outcome_quality_score(
       false, false, false, false, false, false, false, null, null, false, false
     ),
+    coalesce(r.generation_status, 'completed'),
     nullif(btrim(r.assigned_model_id), '')
   from jsonb_to_recordset(p_rows) as r(
     id uuid, organization_id text, campaign_id text, lead_id text, channel text, route text,
@@ -51,7 +52,7 @@ begin
     model_id text, model_version text, variant text, provider text, request_id text,
     prompt_messages jsonb, lead_data jsonb, cost_usd numeric, latency_ms integer,
     prompt_tokens integer, completion_tokens integer, created_at timestamptz,
-    assigned_model_id text
+    generation_status text, assigned_model_id text
   )
   on conflict (id) do nothing;
   get diagnostics v_count = row_count;

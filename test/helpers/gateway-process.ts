@@ -118,7 +118,9 @@ export async function startGatewayProcess(
     HOST: '127.0.0.1',
     REKINDLE_CONFIG: configPath,
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
-    ...(dataDir ? { REKINDLE_DATA_DIR: dataDir } : {}),
+    // On PostgreSQL the data directory still holds the tracking journal: one per gateway, kept
+    // across restart(), never the repository's ./.rekindle shared by every test.
+    REKINDLE_DATA_DIR: dataDir ?? join(temporary, 'data'),
     ...options.env,
   };
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;

@@ -23,7 +23,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const config = loadConfig({
     env: readEnv({ HOST: '127.0.0.1', PORT: '0', ...options.env }),
     rawEnv: options.env ?? {},
-    file: options.file ?? {},
+    file: withoutJournal(options.file ?? {}),
   });
   const store = options.store ?? (await sharedStore());
   const logger =
@@ -32,6 +32,21 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       ? createLogger({ level: 'debug' })
       : createLogger({ level: 'error', write: () => {} }));
   return startGateway({ config, store, logger });
+}
+
+/**
+ * These gateways run over a store they do not own (often in memory) from the repository's
+ * directory: a journal there would be shared by every test file. A test that wants it says so.
+ */
+function withoutJournal(file: Record<string, unknown>): Record<string, unknown> {
+  const tracking = file.tracking;
+  if (typeof tracking === 'object' && tracking !== null && 'journal' in tracking) {
+    return file;
+  }
+  return {
+    ...file,
+    tracking: { ...(typeof tracking === 'object' ? tracking : {}), journal: false },
+  };
 }
 
 export { sharedStore };

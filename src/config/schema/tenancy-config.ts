@@ -22,6 +22,12 @@ export const trackingConfigSchema = z
       .describe('Tracked messages held in memory.'),
     batch_size: z.number().int().positive().default(500),
     flush_interval_ms: z.number().int().positive().default(250),
+    journal: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Append each tracked message to <data_dir>/journal (one write(2)) before its outcome id is handed out; replayed on start. Survives a process crash, not a machine crash.',
+      ),
   })
   .strict();
 

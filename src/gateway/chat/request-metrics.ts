@@ -54,13 +54,14 @@ function record(
   const target = facts.target ?? plan?.candidates[0];
   const route = plan ? (plan.route ?? 'direct') : (facts.namedRoute ?? unknownLabel);
   const statusLabel = String(status);
-  metrics.requestsTotal.inc({
-    route,
-    model: plan ? (target?.name ?? unknownLabel) : unknownLabel,
-    provider: plan ? (target?.provider ?? unknownLabel) : unknownLabel,
-    variant: plan ? plan.variant : unknownLabel,
-    status: statusLabel,
-  });
+  const model = plan ? (target?.name ?? unknownLabel) : unknownLabel;
+  const provider = plan ? (target?.provider ?? unknownLabel) : unknownLabel;
+  const variant = plan ? plan.variant : unknownLabel;
+  // Added at scrape time (see PendingCounts); the key holds every label value.
+  metrics.pending.requests.add(
+    `${route}\u0000${model}\u0000${provider}\u0000${variant}\u0000${statusLabel}`,
+    { route, model, provider, variant, status: statusLabel },
+  );
   metrics.requestDuration.observe(
     {
       route,

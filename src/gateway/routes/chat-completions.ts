@@ -14,7 +14,7 @@ import {
 import { chatCompletionsPath, chatRequestFacts } from '../chat/request-metrics.ts';
 import { withoutNullUsage } from '../chat/without-null-usage.ts';
 import { toGatewayError } from '../error-handler.ts';
-import type { GatewayEnv } from '../gateway-dependencies.ts';
+import type { GatewayEnv, TrackedMessage } from '../gateway-dependencies.ts';
 import type { GatewayServices } from '../gateway-services.ts';
 import { respond } from '../response-headers.ts';
 
@@ -27,7 +27,13 @@ interface Completion {
   usage: Usage;
   costUsd: number | null;
   latencyMs: number;
+  /** How the generation ended (a stream may fail or be cancelled after its outcome id went out). */
+  status: GenerationStatus;
 }
+
+type GenerationStatus = NonNullable<TrackedMessage['generation_status']>;
+
+const noUsage: Usage = { promptTokens: null, completionTokens: null, cachedPromptTokens: null };
 
 export function registerChatCompletions(
   app: Hono<GatewayEnv>,
@@ -61,11 +67,8 @@ export function registerChatCompletions(
     if (outcomeId) {
       headers['x-rekindle-outcome-id'] = outcomeId;
     }
-    const finish = (completion: Completion) => {
-      if (outcomeId) {
-        track(services, context, plan, request, body, outcomeId, completion);
-      }
-    };
+    const finish = (completion: Completion) =>
+      outcomeId ? track(services, context, plan, request, body, outcomeId, completion) : false;
 
     if (body.stream === true) {
       const routed = await router.stream(plan, forward, signal);
@@ -77,15 +80,39 @@ export function registerChatCompletions(
       headers['x-accel-buffering'] = 'no';
       const includeUsage = body.stream_options?.include_usage === true;
       const { stream, ended } = relayStream(routed.parts, includeUsage);
+      const known = (status: GenerationStatus, text: string, usage: Usage): Completion => ({
+        target: routed.target,
+        text,
+        usage,
+        costUsd: costUsd(routed.target, usage),
+        latencyMs: now() - startedAt,
+        status,
+      });
+      // The outcome id leaves with the headers, before the stream ends: its row is journaled now
+      // (as interrupted) so that it is written even if the process dies mid-stream; no id else.
+      const reserved =
+        outcomeId !== null &&
+        track(
+          services,
+          context,
+          plan,
+          request,
+          body,
+          outcomeId,
+          known('interrupted', '', noUsage),
+          {
+            reserve: true,
+          },
+        );
+      if (!reserved) {
+        delete headers['x-rekindle-outcome-id'];
+      }
       facts.streamEnded = ended.then((outcome) => {
+        const status = streamStatus[outcome.kind];
+        if (reserved) {
+          finish(known(status, outcome.text, outcome.kind === 'finish' ? outcome.usage : noUsage));
+        }
         if (outcome.kind === 'finish') {
-          finish({
-            target: routed.target,
-            text: outcome.text,
-            usage: outcome.usage,
-            costUsd: costUsd(routed.target, outcome.usage),
-            latencyMs: now() - startedAt,
-          });
           return 200;
         }
         return outcome.kind === 'error' ? outcome.error.status : 499;
@@ -104,15 +131,26 @@ export function registerChatCompletions(
       headers['x-rekindle-cost-usd'] = cost.toFixed(8);
     }
     const latencyMs = now() - startedAt;
-    finish({ target, text: result.text, usage: result.usage, costUsd: cost, latencyMs });
+    const status = 'completed';
+    if (
+      !finish({ target, text: result.text, usage: result.usage, costUsd: cost, latencyMs, status })
+    ) {
+      delete headers['x-rekindle-outcome-id'];
+    }
     return respond(context, result.body, 200, headers);
   });
 }
 
 type StreamOutcome =
   | { kind: 'finish'; text: string; usage: Usage }
-  | { kind: 'error'; error: GatewayError }
-  | { kind: 'cancelled' };
+  | { kind: 'error'; text: string; error: GatewayError }
+  | { kind: 'cancelled'; text: string };
+
+const streamStatus = {
+  finish: 'completed',
+  error: 'failed',
+  cancelled: 'cancelled',
+} as const satisfies Record<StreamOutcome['kind'], GenerationStatus>;
 
 /**
  * Relays the provider's parts as SSE, one upstream chunk per pull so back-pressure reaches the
@@ -142,12 +180,12 @@ function relayStream(
       const failure = toGatewayError(error);
       controller.enqueue(encoder.encode(errorFrame(failure)));
       controller.close();
-      end({ kind: 'error', error: failure });
+      end({ kind: 'error', text, error: failure });
       return true;
     }
     if (next.done) {
       controller.close();
-      end({ kind: 'cancelled' });
+      end({ kind: 'cancelled', text });
       return true;
     }
     const part = next.value;
@@ -174,7 +212,7 @@ function relayStream(
       case 'error':
         controller.enqueue(encoder.encode(errorFrame(part.error)));
         controller.close();
-        end({ kind: 'error', error: part.error });
+        end({ kind: 'error', text, error: part.error });
         return true;
     }
   };
@@ -185,7 +223,7 @@ function relayStream(
       }
     },
     async cancel() {
-      end({ kind: 'cancelled' });
+      end({ kind: 'cancelled', text });
       await iterator.return?.();
     },
   });
@@ -200,10 +238,11 @@ function track(
   body: ChatCompletionRequest,
   outcomeId: string,
   completion: Completion,
-): void {
+  options: { reserve?: boolean } = {},
+): boolean {
   const tenant = context.get('tenant');
   const { subject, body: messageBody } = splitSubjectLine(completion.text);
-  const accepted = services.tracking.push({
+  const message: TrackedMessage = {
     id: outcomeId,
     organization_id: tenant.organizationId,
     campaign_id: request.campaignId,
@@ -229,11 +268,18 @@ function track(
     prompt_tokens: completion.usage.promptTokens,
     completion_tokens: completion.usage.completionTokens,
     created_at: new Date(services.now()).toISOString(),
-  });
+    ...(completion.status === 'completed' ? {} : { generation_status: completion.status }),
+  };
+  if (options.reserve === true) {
+    return services.tracking.reserve(message);
+  }
+  const accepted = services.tracking.push(message);
   if (accepted) {
-    services.metrics.messagesSentTotal.inc({
-      route: plan.route ?? 'direct',
+    const route = plan.route ?? 'direct';
+    services.metrics.pending.messagesSent.add(`${route}\u0000${plan.modelVersion}`, {
+      route,
       model_version: plan.modelVersion,
     });
   }
+  return accepted;
 }

@@ -22,6 +22,7 @@ import {
   WebhookAuthenticationError,
   WebhookNotConfiguredError,
   type WebhookRecorder,
+  webhookAnswer,
 } from './webhook-recording.ts';
 
 const processed = { status: 'processed' } as const;
@@ -128,7 +129,7 @@ function registerPipedrive(app: Hono<GatewayEnv>, deps: CrmWebhookDependencies):
     });
     const result = await store.ingest('pipedrive', [toWebhookEventInput(event)]);
     recorder.record('pipedrive', result);
-    return context.json(processed);
+    return context.json(webhookAnswer(processed, 1, result));
   });
 }
 
@@ -202,7 +203,7 @@ function registerSalesforce(app: Hono<GatewayEnv>, deps: CrmWebhookDependencies)
     }
     const result = await store.ingest('salesforce', delivery.events.map(toWebhookEventInput));
     recorder.record('salesforce', result);
-    return context.json(processed);
+    return context.json(webhookAnswer(processed, delivery.events.length, result));
   });
 }
 

@@ -62,8 +62,28 @@ export function createWebhookRecorder(metrics: GatewayMetrics): WebhookRecorder 
       }
       // Stages (outcome_labels flag names), as the tracking API and the dashboards count them.
       countStagesReached(metrics, result.stages_by_version);
+      if (result.rejected.length > 0) {
+        metrics.deadLettersTotal.inc({ source }, result.rejected.length);
+      }
     },
   };
+}
+
+/**
+ * A webhook's 2xx body: `base` (the documented answer) when every event was stored; when the
+ * database refused some (kept in dead_letters, never retried), also how many were stored and
+ * which were dead-lettered, by position in the request. A 2xx either way: the sender retries a
+ * non-2xx batch whole, and the refused events would be refused again.
+ */
+export function webhookAnswer<Base extends Record<string, unknown>>(
+  base: Base,
+  received: number,
+  result: Pick<WebhookIngestResult, 'rejected'>,
+): Base | (Base & { stored: number; dead_lettered: WebhookIngestResult['rejected'] }) {
+  if (result.rejected.length === 0) {
+    return base;
+  }
+  return { ...base, stored: received - result.rejected.length, dead_lettered: result.rejected };
 }
 
 /** SendGrid's documented event names and our CRM kinds; `malformed` marks an unusable element. */
@@ -93,7 +113,7 @@ const knownEvents = new Set([
  * take unbounded values. HubSpot's subscription types (`contact.creation`…) come only from verified
  * requests and are a fixed catalogue, so they keep their name.
  */
-export function eventLabel(source: WebhookSourceLabel, type: string): string {
+function eventLabel(source: WebhookSourceLabel, type: string): string {
   if (knownEvents.has(type)) {
     return type;
   }

@@ -6,6 +6,7 @@ import {
   createSendGridVerifier,
   createStandardWebhookVerifier,
   hubSpotSignatureHeader,
+  ignoredSendGridEvents,
   parseCrmWebhook,
   parseHubSpotWebhook,
   parseSendGridWebhook,
@@ -20,6 +21,7 @@ import {
   createWebhookRecorder,
   WebhookAuthenticationError,
   type WebhookSourceLabel,
+  webhookAnswer,
 } from './webhook-recording.ts';
 
 type Source = Extract<WebhookSourceLabel, 'sendgrid' | 'crm' | 'hubspot'>;
@@ -86,10 +88,24 @@ export function registerWebhooks(
         reject('sendgrid', verification);
       }
     }
-    const events = parseSendGridWebhook(rawBody);
+    // An event without `timestamp` (the deployment guide's test body) happened when it arrived.
+    const receivedAt = new Date(clock.now()).toISOString();
+    const events = parseSendGridWebhook(rawBody, { receivedAt });
     const result = await store.ingest('sendgrid', events.map(toWebhookEventInput));
     record('sendgrid', result);
-    return context.json({ status: 'processed', events: events.length });
+    // SendGrid reads only the status; people testing by hand read why nothing changed.
+    const ignored = ignoredSendGridEvents(events);
+    return context.json(
+      webhookAnswer(
+        {
+          status: 'processed',
+          events: events.length,
+          ...(ignored.length > 0 ? { ignored } : {}),
+        },
+        events.length,
+        result,
+      ),
+    );
   });
 
   app.post('/webhooks/crm', async (context) => {
@@ -111,7 +127,7 @@ export function registerWebhooks(
       });
       const result = await store.ingest('hubspot', events.map(toWebhookEventInput));
       record('hubspot', result);
-      return context.json(crmAnswer);
+      return context.json(webhookAnswer(crmAnswer, events.length, result));
     }
     if (standard) {
       const verification = standard({ headers, rawBody });
@@ -128,7 +144,7 @@ export function registerWebhooks(
     });
     const result = await store.ingest('crm', events.map(toWebhookEventInput));
     record('crm', result);
-    return context.json(crmAnswer);
+    return context.json(webhookAnswer(crmAnswer, events.length, result));
   });
 
   registerCrmWebhooks(app, {

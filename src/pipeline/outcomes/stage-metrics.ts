@@ -31,13 +31,22 @@ export function countStagesReached(
  */
 export function startWebhookReconciliation(options: {
   store: Pick<WebhookEventsStore, 'reconcileUnmatched'>;
-  metrics: Pick<GatewayMetrics, 'outcomesTotal'>;
+  metrics: Pick<GatewayMetrics, 'outcomesTotal' | 'deadLettersTotal'>;
   logger: Logger;
   intervalMs: number;
 }): { stop(): void } {
   const timer = setInterval(() => {
     options.store.reconcileUnmatched().then(
-      (result) => countStagesReached(options.metrics, result.stages_by_version),
+      (result) => {
+        countStagesReached(options.metrics, result.stages_by_version);
+        // An event whose effect the database refused is kept in dead_letters and never retried.
+        if (result.dead_lettered > 0) {
+          options.metrics.deadLettersTotal.inc({ source: 'reconciliation' }, result.dead_lettered);
+          options.logger.error('webhook events refused by the database were dead-lettered', {
+            dead_lettered: result.dead_lettered,
+          });
+        }
+      },
       (error: unknown) =>
         options.logger.warn('reconciling unmatched webhook events failed', { error }),
     );

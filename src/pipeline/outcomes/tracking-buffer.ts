@@ -1,6 +1,14 @@
-import type { GatewayMetrics, Logger } from '../../metrics/index.ts';
+import type { Logger } from '../../metrics/index.ts';
 import type { TrackedMessageRow } from '../../store/index.ts';
-import { StoreError } from '../../store/index.ts';
+import { isRowDataError } from '../../store/index.ts';
+import { isolateRefusedRows } from './isolate-refused-rows.ts';
+import type {
+  DeadLetterSink,
+  TrackingBufferOptions,
+  TrackingBufferStats,
+  TrackingJournalSink,
+  TrackingSinkStore,
+} from './tracking-buffer-options.ts';
 
 /**
  * Write-behind buffer for tracked messages: the request path only pushes a row into memory
@@ -9,8 +17,11 @@ import { StoreError } from '../../store/index.ts';
  * - A batch is written when `batch_size` rows are waiting or every `flush_interval_ms`.
  * - A failed batch stays at the head of the queue and is retried with exponential backoff; ids are
  *   minted by the gateway, so a retry after an unclear failure never inserts a row twice.
- * - A batch refused for its data (SQLSTATE class 22/23) is retried row by row, so one bad row
- *   cannot block the rest; rows refused alone are dropped — counted and logged.
+ * - A batch refused for its data (SQLSTATE class 22, 23 or 54) is split until the refused rows
+ *   are alone; the others commit, the refused ones go to dead_letters (rekindle_dead_letters_total)
+ *   and are never retried. Without a dead-letter sink they are dropped — counted and logged.
+ * - With a journal, push() first appends the row to it (one synchronous write), so an outcome id
+ *   handed out survives a crash; rows are settled in the journal once committed or dead-lettered.
  * - Capacity is bounded (`buffer_size`, counting rows being written): when full, push() refuses
  *   the row, counts it in rekindle_tracking_dropped_total and logs — never silently.
  * - close() drains everything (SIGTERM), retrying until its deadline; what is left then is counted
@@ -20,42 +31,10 @@ import { StoreError } from '../../store/index.ts';
  *   ~0.13 ms of CPU per row; the gateway itself opens PGlite on a worker thread); and such a store
  *   gets writes small enough to hold the thread at most `maxBlockingWriteMs`.
  */
-export interface TrackingSinkStore {
-  trackMessages(
-    rows: readonly TrackedMessageRow[],
-  ): Promise<{ inserted: number; received: number }>;
-}
-
-export interface TrackingBufferOptions {
-  store: TrackingSinkStore;
-  /** Largest number of rows held (default 50 000). */
-  capacity?: number;
-  /** Rows per write (default 500). */
-  batchSize?: number;
-  /**
-   * Longest a single write may hold this thread (default 10 ms). A store that writes on the
-   * gateway's own thread (PGlite) gets smaller writes, sized from the last one; a store reached over
-   * the network (PostgreSQL, Supabase) holds nothing and keeps `batchSize`.
-   */
-  maxBlockingWriteMs?: number;
-  /** Longest a row waits before a write starts (default 250 ms). */
-  flushIntervalMs?: number;
-  /** First retry delay after a failed write (default 100 ms), doubling up to maxRetryDelayMs. */
-  retryDelayMs?: number;
-  maxRetryDelayMs?: number;
-  metrics?: Pick<GatewayMetrics, 'trackingDroppedTotal' | 'trackingBufferSize'>;
-  logger?: Logger;
-}
-
-export interface TrackingBufferStats {
-  readonly buffered: number;
-  readonly written: number;
-  readonly dropped: number;
-  readonly failedWrites: number;
-}
-
 export class TrackingBuffer {
   readonly #store: TrackingSinkStore;
+  readonly #deadLetters: DeadLetterSink | undefined;
+  readonly #journal: TrackingJournalSink | undefined;
   readonly #capacity: number;
   readonly #batchSize: number;
   readonly #maxBlockingWriteMs: number;
@@ -75,12 +54,15 @@ export class TrackingBuffer {
   #closed = false;
   #written = 0;
   #dropped = 0;
+  #deadLettered = 0;
   #failedWrites = 0;
   #dropsSinceLog = 0;
   #lastDropLog = 0;
 
   constructor(options: TrackingBufferOptions) {
     this.#store = options.store;
+    this.#deadLetters = options.deadLetters;
+    this.#journal = options.journal;
     this.#capacity = options.capacity ?? 50_000;
     this.#batchSize = options.batchSize ?? 500;
     this.#maxBlockingWriteMs = options.maxBlockingWriteMs ?? 10;
@@ -101,11 +83,17 @@ export class TrackingBuffer {
     return this;
   }
 
-  /** Buffers one row; false (and counted as dropped) when the buffer is full or closed. */
+  /**
+   * Records one row: appended to the journal (when there is one), then buffered. True when the
+   * row's outcome id may be handed out: journaled (a row the full buffer cannot take then waits in
+   * the journal for the next start), or, without a journal, buffered. A refused row is counted as
+   * dropped.
+   */
   push(row: TrackedMessageRow): boolean {
+    const journaled = this.#journal?.append(row);
     if (this.#closed || this.#queue.length >= this.#capacity) {
       this.#drop(1, this.#closed ? 'tracking buffer is closed' : 'tracking buffer is full');
-      return false;
+      return journaled === true;
     }
     this.#queue.push(row);
     this.#metrics?.trackingBufferSize.set(this.#queue.length);
@@ -117,7 +105,16 @@ export class TrackingBuffer {
         this.#kick();
       });
     }
-    return true;
+    return journaled !== false;
+  }
+
+  /**
+   * Journals a row whose outcome id goes out before the row is complete (a stream's headers), so
+   * the id is written even if the process dies before push() of the final row. False when the
+   * journal could not take it: hand out no id then. Without a journal, true (nothing to do).
+   */
+  reserve(row: TrackedMessageRow): boolean {
+    return this.#closed ? false : (this.#journal?.append(row) ?? true);
   }
 
   get size(): number {
@@ -129,6 +126,7 @@ export class TrackingBuffer {
       buffered: this.#queue.length,
       written: this.#written,
       dropped: this.#dropped,
+      deadLettered: this.#deadLettered,
       failedWrites: this.#failedWrites,
     };
   }
@@ -173,9 +171,13 @@ export class TrackingBuffer {
       const left = this.#queue.length;
       this.#queue = [];
       this.#drop(left, 'tracking buffer closed before these rows could be written');
-      this.#logger?.error('tracked messages lost at shutdown', { dropped: left });
+      this.#logger?.error('tracked messages not written at shutdown', {
+        dropped: left,
+        kept_in_journal: this.#journal !== undefined,
+      });
     }
     this.#metrics?.trackingBufferSize.set(0);
+    this.#journal?.close();
     return this.stats;
   }
 
@@ -197,14 +199,23 @@ export class TrackingBuffer {
       try {
         await this.#timedWrite(batch);
       } catch (error) {
-        if (!isDataError(error)) {
+        if (!isRowDataError(error)) {
           this.#failedWrites += 1;
           throw error;
         }
-        await this.#writeOneByOne(batch, error);
+        const isolated = await isolateRefusedRows(batch, error, {
+          store: this.#store,
+          deadLetters: this.#deadLetters,
+          logger: this.#logger,
+        }).catch((failure: unknown) => {
+          this.#failedWrites += 1;
+          throw failure;
+        });
+        this.#countRefused(isolated);
       }
       // Only the drain removes rows, and only from the head: rows pushed meanwhile stay queued.
       this.#queue.splice(0, batch.length);
+      this.#journal?.settle(batch.map((row) => row.id));
       this.#written += batch.length;
       this.#consecutiveFailures = 0;
       this.#metrics?.trackingBufferSize.set(this.#queue.length);
@@ -242,31 +253,15 @@ export class TrackingBuffer {
     this.#rowsPerWrite = Math.min(this.#batchSize, Math.max(1, fitting));
   }
 
-  async #writeOneByOne(batch: readonly TrackedMessageRow[], batchError: unknown): Promise<void> {
-    this.#logger?.warn('tracking batch refused for its data; writing its rows one by one', {
-      error: batchError,
-      rows: batch.length,
-    });
-    let refused = 0;
-    for (const row of batch) {
-      try {
-        await this.#store.trackMessages([row]);
-      } catch (error) {
-        if (!isDataError(error)) {
-          this.#failedWrites += 1;
-          throw error;
-        }
-        refused += 1;
-        this.#logger?.error('tracked message refused by the store; dropped', {
-          error,
-          outcome_id: row.id,
-        });
-      }
+  #countRefused({ refused, deadLettered }: { refused: number; deadLettered: number }): void {
+    this.#written -= refused;
+    this.#deadLettered += deadLettered;
+    if (deadLettered > 0) {
+      this.#metrics?.deadLettersTotal.inc({ source: 'tracking' }, deadLettered);
     }
-    if (refused > 0) {
-      this.#written -= refused;
-      this.#dropped += refused;
-      this.#metrics?.trackingDroppedTotal.inc(refused);
+    if (refused > deadLettered) {
+      this.#dropped += refused - deadLettered;
+      this.#metrics?.trackingDroppedTotal.inc(refused - deadLettered);
     }
   }
 
@@ -319,10 +314,4 @@ export class TrackingBuffer {
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** The data itself was refused (invalid value, constraint): retrying the same rows cannot help. */
-function isDataError(error: unknown): boolean {
-  const state = error instanceof StoreError ? error.sqlState : null;
-  return state !== null && (state.startsWith('22') || state.startsWith('23'));
 }

@@ -85,7 +85,15 @@ export interface TrackedMessageRow {
   completion_tokens?: number | null;
   /** ISO timestamp; the database's now() when absent. */
   created_at?: string | null;
+  /**
+   * How the generation ended: `completed` (the default), or for a stream whose outcome id was
+   * already sent, `failed` (an error after the first byte), `cancelled` (the client went away) or
+   * `interrupted` (the gateway stopped mid-stream; written from the journal).
+   */
+  generation_status?: GenerationStatus | null;
 }
+
+type GenerationStatus = 'completed' | 'failed' | 'cancelled' | 'interrupted';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

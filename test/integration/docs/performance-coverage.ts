@@ -27,6 +27,11 @@ export const performanceCoverage: readonly CoverageEntry[] = [
   },
   {
     doc: 'docs/performance.md',
+    command: 'npm run bench:stages',
+    how: { kind: 'ci', contains: 'npm run bench:stages -- --seconds 2' },
+  },
+  {
+    doc: 'docs/performance.md',
     command: 'npm run bench -- --quick',
     how: {
       kind: 'test',

@@ -86,6 +86,18 @@ export const rolloutAndWebhooksCoverage: readonly CoverageEntry[] = [
   },
   {
     doc: 'docs/operations.md',
+    command: `npx rekindle sql 'select week_start, messages_sent, replies, meetings, deals, training_ready_count from flywheel_weekly order by week_start desc limit 8'`,
+    how: {
+      kind: 'test',
+      file: 'test/integration/store/sql-command.test.ts',
+      contains: [
+        "'sql'",
+        'select week_start, messages_sent, replies, meetings, deals, training_ready_count from flywheel_weekly order by week_start desc limit 8',
+      ],
+    },
+  },
+  {
+    doc: 'docs/operations.md',
     command: 'npx rekindle evaluate --route outreach',
     how: {
       kind: 'run',
@@ -222,7 +234,7 @@ export const rolloutAndWebhooksCoverage: readonly CoverageEntry[] = [
           .flatMap((group) => group.rules)
           .filter((rule) => rule.type === 'alerting');
         expect(alerts.map((rule) => rule.name)).toContain('RekindleGatewayDown');
-        expect(alerts).toHaveLength(8);
+        expect(alerts).toHaveLength(9);
         // Targets appear once the first scrape is scheduled.
         let targets: { activeTargets: Array<{ labels: { job: string }; scrapeUrl: string }> } = {
           activeTargets: [],

@@ -146,6 +146,10 @@ function recordSampleTraffic(
   }
   metrics.trackingDroppedTotal.inc();
   metrics.trackingBufferSize.set(3 * round);
+  metrics.deadLettersTotal.inc({ source: 'tracking' });
+  metrics.deadLettersTotal.inc({ source: 'sendgrid' }, 2);
+  metrics.trackingJournalErrorsTotal.inc();
+  metrics.trackingJournalReplayedTotal.inc(round);
   metrics.rateLimitedTotal.inc(2);
   metrics.authFailuresTotal.inc({ scope: 'tenant' });
   metrics.authFailuresTotal.inc({ scope: 'admin' });

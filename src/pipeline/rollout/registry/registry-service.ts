@@ -7,7 +7,7 @@ import type {
   RegistryRow,
 } from '../../../store/index.ts';
 
-export const registryChannel = 'rekindle_registry';
+const registryChannel = 'rekindle_registry';
 
 /** A model the registry can hold: what a catalog name or a route's configured default resolves to. */
 export interface RegistrableModel {

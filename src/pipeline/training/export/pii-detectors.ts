@@ -5,8 +5,8 @@
  * library is installed); they err towards replacing.
  */
 
-export const emailPlaceholder = '{{email}}';
-export const phonePlaceholder = '{{phone}}';
+const emailPlaceholder = '{{email}}';
+const phonePlaceholder = '{{phone}}';
 export const urlPlaceholder = '{{url}}';
 
 const urlPattern = /\b(?:https?:\/\/|www\.)[^\s<>"'`()[\]{}]+/giu;
@@ -25,7 +25,9 @@ function looksLikeToken(value: string): boolean {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
     return true;
   }
-  return /^[A-Za-z0-9_=%]{16,}$/.test(value) && /\d/.test(value) && /[A-Za-z]/.test(value);
+  // Twelve characters or more mixing letters and at least two digits: a click id or a
+  // per-recipient slug (`9c03j1633238X7`), not a word of a readable path.
+  return /^[A-Za-z0-9_=%]{12,}$/.test(value) && /\d.*\d/.test(value) && /[A-Za-z]/.test(value);
 }
 
 /**
@@ -69,7 +71,7 @@ function isNotPhone(candidate: string): boolean {
  * Seven digits or more in a phone-like shape is a phone number (or another long id): replace. A
  * number ending in one of `knownPhones` (the lead's own, as digits) is replaced whatever its shape.
  */
-export function scrubPhones(text: string, knownPhones: readonly string[] = []): string {
+function scrubPhones(text: string, knownPhones: readonly string[] = []): string {
   return text.replace(phoneCandidatePattern, (candidate) => {
     const digits = candidate.replace(/\D/g, '');
     if (knownPhones.some((known) => digits.endsWith(known.slice(-Math.min(known.length, 10))))) {

@@ -1,0 +1,2 @@
+export { replayJournal } from './replay-journal.ts';
+export { TrackingJournal } from './tracking-journal.ts';
