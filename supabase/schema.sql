@@ -642,8 +642,9 @@ CREATE FUNCTION public.get_training_run(p_ref text) RETURNS jsonb
       'details', e.details, 'created_at', e.created_at) order by e.id)
     from public.training_run_events e where e.run_id = r.id), '[]'::jsonb))
   from public.training_runs r
-  where r.id::text = lower(p_ref) or r.model_version = p_ref
-  order by (r.id::text = lower(p_ref)) desc, r.created_at desc
+  where r.id::text = lower(p_ref) or r.model_version = p_ref or r.provider_job_id = p_ref
+  order by (r.id::text = lower(p_ref)) desc, coalesce(r.provider_job_id = p_ref, false) desc,
+    r.created_at desc
   limit 1
 $$;
 
@@ -1291,7 +1292,14 @@ CREATE FUNCTION public.record_deal(p_organization_id text, p_id uuid, p_deal_val
     AS $$
 declare
   v_row public.outcome_labels;
+  v_was boolean;
 begin
+  select o.deal_closed into v_was from public.outcome_labels o
+  where o.id = p_id and o.organization_id = p_organization_id
+  for update;
+  if not found then
+    return null;
+  end if;
   update public.outcome_labels set
     deal_closed = true,
     deal_value = coalesce(p_deal_value, deal_value),
@@ -1302,7 +1310,7 @@ begin
   if not found then
     return null;
   end if;
-  return to_jsonb(v_row);
+  return to_jsonb(v_row) || jsonb_build_object('stage_reached', not coalesce(v_was, false));
 end
 $$;
 
@@ -1317,7 +1325,14 @@ CREATE FUNCTION public.record_meeting(p_organization_id text, p_id uuid, p_meeti
     AS $$
 declare
   v_row public.outcome_labels;
+  v_was boolean;
 begin
+  select o.meeting_booked into v_was from public.outcome_labels o
+  where o.id = p_id and o.organization_id = p_organization_id
+  for update;
+  if not found then
+    return null;
+  end if;
   update public.outcome_labels set
     meeting_booked = true,
     meeting_time = coalesce(p_meeting_time, meeting_time),
@@ -1327,7 +1342,7 @@ begin
   if not found then
     return null;
   end if;
-  return to_jsonb(v_row);
+  return to_jsonb(v_row) || jsonb_build_object('stage_reached', not coalesce(v_was, false));
 end
 $$;
 
@@ -1399,7 +1414,14 @@ CREATE FUNCTION public.record_reply(p_organization_id text, p_id uuid, p_reply_t
     AS $$
 declare
   v_row public.outcome_labels;
+  v_was boolean;
 begin
+  select o.replied into v_was from public.outcome_labels o
+  where o.id = p_id and o.organization_id = p_organization_id
+  for update;
+  if not found then
+    return null;
+  end if;
   update public.outcome_labels set
     replied = true,
     reply_text = coalesce(p_reply_text, reply_text),
@@ -1412,7 +1434,7 @@ begin
   if not found then
     return null;
   end if;
-  return to_jsonb(v_row);
+  return to_jsonb(v_row) || jsonb_build_object('stage_reached', not coalesce(v_was, false));
 end
 $$;
 
@@ -1798,7 +1820,8 @@ begin
     raise exception 'outcome windows must be positive' using errcode = '22023';
   end if;
   with routed as not materialized (
-    select o.organization_id, o.model_version, o.model_id, o.created_at, o.cost_usd, o.replied,
+    select o.organization_id, o.model_version, o.model_id, o.assigned_model_id, o.created_at,
+      o.cost_usd, o.replied,
       o.replied_at, o.reply_sentiment_label, o.bounced, o.bounced_at, o.spam_reported,
       o.unsubscribed, o.meeting_booked, o.meeting_booked_at, o.deal_closed, o.deal_closed_at,
       o.deal_value
@@ -1806,7 +1829,7 @@ begin
     where o.route = p_route and o.model_version is not null
     union all
     select o.organization_id, coalesce(o.model_version, m.model_version), o.model_id,
-      o.created_at, o.cost_usd, o.replied, o.replied_at, o.reply_sentiment_label, o.bounced,
+      o.assigned_model_id, o.created_at, o.cost_usd, o.replied, o.replied_at, o.reply_sentiment_label, o.bounced,
       o.bounced_at, o.spam_reported, o.unsubscribed, o.meeting_booked, o.meeting_booked_at,
       o.deal_closed, o.deal_closed_at, o.deal_value
     from public.outcome_labels o
@@ -1833,6 +1856,7 @@ begin
           where r.model_id is not null
             and x.model_id in (r.model_id, r.provider || '/' || r.model_id)
         ),
+        mode() within group (order by x.assigned_model_id),
         mode() within group (order by x.model_id)
       ) as assigned_model_id
     from routed x
@@ -1846,8 +1870,10 @@ begin
       (o.created_at at time zone 'UTC')::date as sent_on,
       ((o.created_at at time zone 'UTC')::date::timestamp at time zone 'UTC') + interval '1 day'
         as day_end,
-      (o.model_id is null or v.assigned_model_id is null or o.model_id = v.assigned_model_id)
-        as served,
+      case
+        when o.assigned_model_id is not null then o.model_id is not distinct from o.assigned_model_id
+        else o.model_id is null or v.assigned_model_id is null or o.model_id = v.assigned_model_id
+      end as served,
       o.cost_usd,
       o.replied and (o.replied_at is null or o.replied_at <= o.created_at + v_reply) as reply_in,
       o.reply_sentiment_label,
@@ -2080,7 +2106,7 @@ begin
     id, organization_id, campaign_id, lead_id, channel, route, message_body, subject_line,
     agent_decisions, framework, tone, model_id, model_version, variant, provider, request_id,
     prompt_messages, lead_data, cost_usd, latency_ms, prompt_tokens, completion_tokens, created_at,
-    quality_score, generation_status
+    quality_score, generation_status, assigned_model_id
   )
   select
     coalesce(r.id, gen_random_uuid()), r.organization_id, r.campaign_id, r.lead_id,
@@ -2094,14 +2120,15 @@ begin
     public.outcome_quality_score(
       false, false, false, false, false, false, false, null, null, false, false
     ),
-    coalesce(r.generation_status, 'completed')
+    coalesce(r.generation_status, 'completed'),
+    nullif(btrim(r.assigned_model_id), '')
   from jsonb_to_recordset(p_rows) as r(
     id uuid, organization_id text, campaign_id text, lead_id text, channel text, route text,
     message_body text, subject_line text, agent_decisions jsonb, framework text, tone text,
     model_id text, model_version text, variant text, provider text, request_id text,
     prompt_messages jsonb, lead_data jsonb, cost_usd numeric, latency_ms integer,
     prompt_tokens integer, completion_tokens integer, created_at timestamptz,
-    generation_status text
+    generation_status text, assigned_model_id text
   )
   on conflict (id) do nothing;
   get diagnostics v_count = row_count;
@@ -2359,10 +2386,18 @@ CREATE TABLE public.outcome_labels (
     deal_id text,
     event_clock jsonb DEFAULT '{}'::jsonb NOT NULL,
     generation_status text DEFAULT 'completed'::text NOT NULL,
+    assigned_model_id text,
     CONSTRAINT outcome_labels_generation_status_check CHECK ((generation_status = ANY (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text, 'interrupted'::text]))),
     CONSTRAINT outcome_labels_reply_sentiment_label_check CHECK ((reply_sentiment_label = ANY (ARRAY['positive'::text, 'neutral'::text, 'negative'::text]))),
     CONSTRAINT outcome_labels_reply_sentiment_score_check CHECK (((reply_sentiment_score >= (0)::numeric) AND (reply_sentiment_score <= (1)::numeric)))
 );
+
+
+--
+-- Name: COLUMN outcome_labels.assigned_model_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.outcome_labels.assigned_model_id IS 'The model the request''s arm (model_version) assigned; model_id is the one that served it (a fallback when they differ).';
 
 
 --
@@ -2398,6 +2433,7 @@ CREATE VIEW public.rollout_message_outcomes WITH (security_invoker='true') AS
             o_1.route,
             o_1.model_version,
             o_1.model_id,
+            o_1.assigned_model_id,
             o_1.created_at,
             o_1.cost_usd,
             o_1.delivered,
@@ -2424,6 +2460,7 @@ CREATE VIEW public.rollout_message_outcomes WITH (security_invoker='true') AS
             COALESCE(m.route, 'outreach'::text) AS "coalesce",
             COALESCE(o_1.model_version, m.model_version) AS "coalesce",
             o_1.model_id,
+            o_1.assigned_model_id,
             o_1.created_at,
             o_1.cost_usd,
             o_1.delivered,
@@ -2453,7 +2490,7 @@ CREATE VIEW public.rollout_message_outcomes WITH (security_invoker='true') AS
         ), versions AS MATERIALIZED (
          SELECT l.route,
             l.model_version,
-            COALESCE(max(l.model_id) FILTER (WHERE ((r.model_id IS NOT NULL) AND ((l.model_id = r.model_id) OR (l.model_id = ((r.provider || '/'::text) || r.model_id))))), mode() WITHIN GROUP (ORDER BY l.model_id)) AS assigned_model_id
+            COALESCE(max(l.model_id) FILTER (WHERE ((r.model_id IS NOT NULL) AND ((l.model_id = r.model_id) OR (l.model_id = ((r.provider || '/'::text) || r.model_id))))), mode() WITHIN GROUP (ORDER BY l.assigned_model_id), mode() WITHIN GROUP (ORDER BY l.model_id)) AS assigned_model_id
            FROM (labelled l
              LEFT JOIN public.model_registry r ON (((r.route = l.route) AND (r.model_version = l.model_version))))
           GROUP BY l.route, l.model_version
@@ -2465,7 +2502,10 @@ CREATE VIEW public.rollout_message_outcomes WITH (security_invoker='true') AS
     o.model_id,
     o.created_at,
     ((o.created_at AT TIME ZONE 'UTC'::text))::date AS sent_on,
-    ((o.model_id IS NULL) OR (v.assigned_model_id IS NULL) OR (o.model_id = v.assigned_model_id)) AS served_by_assigned_model,
+        CASE
+            WHEN (o.assigned_model_id IS NOT NULL) THEN (NOT (o.model_id IS DISTINCT FROM o.assigned_model_id))
+            ELSE ((o.model_id IS NULL) OR (v.assigned_model_id IS NULL) OR (o.model_id = v.assigned_model_id))
+        END AS served_by_assigned_model,
     o.cost_usd,
     o.delivered,
     o.opened,

@@ -35,7 +35,10 @@ export interface TrackedMessage {
   agent_decisions: Record<string, unknown>;
   framework: string | null;
   tone: string | null;
+  /** The model that served the request. */
   model_id: string;
+  /** The model the arm (model_version) assigned; a fallback served when it differs from model_id. */
+  assigned_model_id?: string | null;
   model_version: string;
   variant: string;
   provider: string;

@@ -38,6 +38,8 @@ export async function buildRouting(context: BuildContext, store: Store): Promise
     logger,
     metrics,
     onChange: (rows) => router.setRegistry(snapshotOfRegistry(rows)),
+    routeDefault: (route) => router.configBaselineTarget(route),
+    resolveModel: (ref) => router.resolveTarget(ref),
   });
   await registry.start();
   context.onStop(() => registry.stop());

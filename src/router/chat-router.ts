@@ -154,6 +154,11 @@ export class ChatRouter {
     return this.planner.resolveTarget(name);
   }
 
+  /** The model a route's baseline traffic goes to while the registry has no baseline for it. */
+  configBaselineTarget(route: string): ModelTarget | undefined {
+    return this.planner.configBaselineTarget(route);
+  }
+
   async generate(
     plan: RoutePlan,
     body: ChatRequestBody,

@@ -152,6 +152,12 @@ export class RoutePlanner {
    * and latency ceilings, as planRoute picks it. Undefined for a name that is not a route.
    */
   configBaselineVersion(name: string): string | undefined {
+    const primary = this.configBaselineTarget(name);
+    return primary ? (primary.modelVersion ?? primary.name) : undefined;
+  }
+
+  /** The model configBaselineVersion names: what serves a route's baseline traffic without one. */
+  configBaselineTarget(name: string): ModelTarget | undefined {
     const route = this.config.routes[name];
     if (!route) {
       return undefined;
@@ -159,8 +165,7 @@ export class RoutePlanner {
     const resolved = this.resolveAll(route.models);
     const ordered =
       route.prefer === 'cheapest' ? this.order(resolved, 'cheapest', route) : resolved;
-    const primary = this.filter(ordered, route)[0];
-    return primary ? (primary.modelVersion ?? primary.name) : undefined;
+    return this.filter(ordered, route)[0];
   }
 
   /**

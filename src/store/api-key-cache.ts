@@ -20,11 +20,16 @@ export interface ApiKeyCacheOptions {
 
 const apiKeysChannel = 'rekindle_api_keys';
 
+/** After a failed refresh asked for by a notification, the next attempt comes this much later. */
+const retryAfterFailureMs = 500;
+
 /**
  * Tenant keys in memory: authenticate() is a hash and a Map lookup, never a database round trip.
  * Loaded from the store, refreshed on a timer and at once when a key is created or revoked on any
- * instance (NOTIFY rekindle_api_keys). If a refresh fails the last good set stays in force. Keys
- * seen in use are written back as last_used_at in one batch per refresh.
+ * instance (NOTIFY rekindle_api_keys) or when the LISTEN connection comes back (notifications sent
+ * while it was down are lost). If a refresh fails the last good set stays in force and a refresh
+ * asked for by a notification is retried soon. Keys seen in use are written back as last_used_at
+ * in one batch per refresh.
  */
 export class ApiKeyCache {
   readonly #apiKeys: ApiKeyCacheOptions['apiKeys'];
@@ -37,6 +42,8 @@ export class ApiKeyCache {
   #refreshing: Promise<void> | null = null;
   #refreshAgain = false;
   #timer: NodeJS.Timeout | null = null;
+  #retryTimer: NodeJS.Timeout | null = null;
+  #stopped = false;
   #unlisten: (() => Promise<void>) | null = null;
 
   constructor(options: ApiKeyCacheOptions) {
@@ -95,11 +102,9 @@ export class ApiKeyCache {
     await this.refresh();
     if (this.#notifications?.listen && !this.#unlisten) {
       try {
-        this.#unlisten = await this.#notifications.listen(apiKeysChannel, () => {
-          this.refresh().catch((error: unknown) => {
-            this.#logger?.warn('api key refresh after notify failed', { error });
-          });
-        });
+        this.#unlisten = await this.#notifications.listen(apiKeysChannel, () =>
+          this.#refreshSoon(),
+        );
       } catch (error) {
         this.#logger?.warn('cannot LISTEN for api key changes; refreshing on the timer only', {
           error,
@@ -117,6 +122,11 @@ export class ApiKeyCache {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#retryTimer) {
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = null;
+    }
     if (this.#timer) {
       clearInterval(this.#timer);
       this.#timer = null;
@@ -126,6 +136,20 @@ export class ApiKeyCache {
     await unlisten?.().catch(() => undefined);
     await this.#refreshing?.catch(() => undefined);
     await this.#flushUsage();
+  }
+
+  /** A refresh a notification asked for; retried shortly while the store is unreachable. */
+  #refreshSoon(): void {
+    this.refresh().catch((error: unknown) => {
+      this.#logger?.warn('api key refresh after notify failed; retrying', { error });
+      if (!this.#stopped && !this.#retryTimer) {
+        this.#retryTimer = setTimeout(() => {
+          this.#retryTimer = null;
+          this.#refreshSoon();
+        }, retryAfterFailureMs);
+        this.#retryTimer.unref();
+      }
+    });
   }
 
   async #load(): Promise<void> {

@@ -69,7 +69,10 @@ export {
   type OutcomeRecord,
   type TrackedMessageRow,
 } from './outcomes/outcome-record.ts';
-export { OutcomesStore } from './outcomes/outcomes-store.ts';
+export {
+  OutcomesStore,
+  type StageRecorded,
+} from './outcomes/outcomes-store.ts';
 export * from './rate-limit/index.ts';
 
 export { runSql, type SqlResult, SqlRunError } from './run-sql.ts';

@@ -12,8 +12,18 @@ export interface StoreTransport extends ChannelListener {
   close(): Promise<void>;
 }
 
+/**
+ * What `onPayload` receives once the LISTEN connection is back after it dropped: notifications
+ * sent while it was down are lost, so a subscriber must reload everything it caches.
+ */
+export const listenerReconnectedPayload = 'rekindle:listener-reconnected';
+
 /** Postgres LISTEN, for caches that reload when another instance NOTIFYs a change. */
 export interface ChannelListener {
-  /** LISTEN on a channel; resolves to its unlisten. Undefined where the transport cannot (supabase rpc). */
+  /**
+   * LISTEN on a channel; resolves to its unlisten. Undefined where the transport cannot (supabase
+   * rpc). After a dropped connection is re-established, `onPayload` is called once with
+   * `listenerReconnectedPayload`.
+   */
   listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
 }

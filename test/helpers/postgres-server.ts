@@ -10,6 +10,11 @@ export interface PostgresServer {
   readonly port: number;
   /** A URL for another database on the same cluster, created on first call. */
   database(name: string): Promise<string>;
+  /**
+   * Stops the server (`fast`: every connection is closed) and starts it again on the same port
+   * and data; resolves once it accepts connections. `downMs` keeps it down that long in between.
+   */
+  restart(options?: { downMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -97,16 +102,18 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   ]);
   const port = await freePort();
   const options = `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
-  runServerBinary('pg_ctl', [
-    '-D',
-    dataDir,
-    '-w',
-    '-l',
-    join(root, 'server.log'),
-    '-o',
-    options,
-    'start',
-  ]);
+  const start = () =>
+    runServerBinary('pg_ctl', [
+      '-D',
+      dataDir,
+      '-w',
+      '-l',
+      join(root, 'server.log'),
+      '-o',
+      options,
+      'start',
+    ]);
+  start();
   const base = `postgres://postgres@127.0.0.1:${port}`;
   const created = new Set<string>();
   let stopped = false;
@@ -129,6 +136,13 @@ export async function startPostgresServer(): Promise<PostgresServer> {
         created.add(name);
       }
       return `${base}/${name}`;
+    },
+    async restart(restartOptions = {}) {
+      runServerBinary('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+      if (restartOptions.downMs) {
+        await new Promise((resolve) => setTimeout(resolve, restartOptions.downMs));
+      }
+      start();
     },
     async stop() {
       if (stopped) {

@@ -58,7 +58,10 @@ export interface KeysAdmin {
 }
 
 /** A model to register; without a route or provider they are inferred like the admin API does. */
-type RegisterRequest = Pick<RegisterModelInput, 'model_id' | 'model_version' | 'base_model'> & {
+type RegisterRequest = Pick<
+  RegisterModelInput,
+  'model_id' | 'model_version' | 'base_model' | 'training_stats'
+> & {
   readonly route?: string;
   readonly provider?: string;
 };

@@ -91,6 +91,7 @@ function httpModels(client: GatewayClient): ModelsAdmin {
         provider: input.provider,
         model_version: input.model_version,
         base_model: input.base_model ?? undefined,
+        training_stats: input.training_stats,
       }),
     deploy: (target, percentage, group) =>
       post(`${model(target.ref)}/deploy`, {

@@ -1,3 +1,4 @@
+import { readRecordedGateway } from '../../store/index.ts';
 import type { CliContext } from '../cli-command.ts';
 import { CliError } from '../cli-command.ts';
 import { type OpenStore, openConfiguredStore } from '../open-configured-store.ts';
@@ -36,7 +37,8 @@ export interface AdminClientChoice {
  *  - REKINDLE_GATEWAY_URL set: that gateway's admin API (with REKINDLE_ADMIN_TOKEN);
  *  - else the store, opened in this process — unless a gateway on this machine holds the embedded
  *    PGlite (its URL and a local admin token are recorded in the data directory's lock): then
- *    through that gateway, as if REKINDLE_GATEWAY_URL had been set.
+ *    through that gateway, as if REKINDLE_GATEWAY_URL had been set. Work that only a running
+ *    gateway can do (`gatewayOnly`, e.g. `models report`) goes to that recorded gateway too.
  */
 export async function withAdminClient<T>(
   context: CliContext,
@@ -60,7 +62,18 @@ export async function withAdminClient<T>(
       context.progress(`nothing listens at ${gateway.url}: using the database directly`);
     }
   } else if (choice.gatewayOnly) {
-    throw new CliError(choice.gatewayOnly);
+    // A gateway on this machine that holds the embedded store recorded how to reach it.
+    const recorded = sharedDatabase(context)
+      ? null
+      : readRecordedGateway(context.config().store.data_dir);
+    if (!recorded) {
+      throw new CliError(choice.gatewayOnly);
+    }
+    const local = createGatewayClient({
+      url: recorded.url,
+      adminToken: recorded.adminToken ?? context.env.REKINDLE_ADMIN_TOKEN,
+    });
+    return work(createHttpAdminClient(local));
   }
   let client: AdminClient;
   try {

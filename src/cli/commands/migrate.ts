@@ -1,5 +1,5 @@
-import { createStore, type Store } from '../../store/index.ts';
-import type { CliCommand, CliContext } from '../cli-command.ts';
+import { createStore, type Store, StoreLockedError } from '../../store/index.ts';
+import { type CliCommand, type CliContext, CliError } from '../cli-command.ts';
 import type { OpenStore } from '../open-configured-store.ts';
 
 export interface StoreCommandDependencies {
@@ -28,7 +28,9 @@ export function createMigrateCommand(dependencies: StoreCommandDependencies = {}
     usage: 'migrate [--json]',
     options: {},
     async run(context) {
-      const store = await open(context, { autoMigrate: false });
+      const store = await open(context, { autoMigrate: false }).catch((error: unknown) => {
+        throw migrateRefusal(error);
+      });
       try {
         const result = await store.migrate({
           onApply: (migration) =>
@@ -61,3 +63,22 @@ export function createMigrateCommand(dependencies: StoreCommandDependencies = {}
 }
 
 export const migrateCommand = createMigrateCommand();
+
+/**
+ * A gateway holding the embedded store cannot migrate it for the CLI (and needs not: it applies
+ * pending migrations itself when it starts), so the generic "set REKINDLE_GATEWAY_URL" advice of
+ * the lock error would only lead to the same refusal.
+ */
+function migrateRefusal(error: unknown): unknown {
+  let locked: unknown = error;
+  while (locked instanceof Error && !(locked instanceof StoreLockedError)) {
+    locked = locked.cause;
+  }
+  if (!(locked instanceof StoreLockedError)) {
+    return error;
+  }
+  return new CliError(
+    `the embedded database in ${locked.dataDir} is in use by a running gateway (pid ${locked.ownerPid}). ` +
+      'A gateway applies pending migrations itself when it starts: restart it to migrate, or stop it and run `rekindle migrate` again.',
+  );
+}

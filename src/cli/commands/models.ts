@@ -28,6 +28,7 @@ const options = {
   provider: { type: 'string' },
   'model-version': { type: 'string' },
   'base-model': { type: 'string' },
+  'training-stats': { type: 'string' },
   'traffic-percentage': { type: 'string' },
   'ab-test-group': { type: 'string' },
   reason: { type: 'string' },
@@ -80,14 +81,16 @@ function changeCommands(command: Subcommand): CliCommand[] {
     command(
       'register',
       'Register a model version on a route',
-      '--model-id ID --model-version V [--provider P] [--route R] [--base-model B]',
+      '--model-id ID --model-version V [--provider P] [--route R] [--base-model B] [--training-stats JSON]',
       async (models, args) => {
         const provider = flag(args, 'provider');
         const route = flag(args, 'route');
+        const stats = flag(args, 'training-stats');
         const row = await models.register({
           model_id: required(args, 'model-id'),
           model_version: required(args, 'model-version'),
           base_model: flag(args, 'base-model') ?? null,
+          ...(stats ? { training_stats: trainingStats(stats) } : {}),
           ...(provider ? { provider } : {}),
           ...(route ? { route } : {}),
         });
@@ -189,3 +192,17 @@ function change(args: ParsedArguments): ModelChange {
 }
 
 export const modelsCommands = createModelsCommands();
+
+/** `--training-stats '{"examples": 1200, "epochs": 3}'`: the seed's training_stats, a JSON object. */
+function trainingStats(text: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new CliError('--training-stats must be a JSON object, e.g. \'{"examples": 1200}\'', 2);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new CliError('--training-stats must be a JSON object, e.g. \'{"examples": 1200}\'', 2);
+  }
+  return parsed as Record<string, unknown>;
+}

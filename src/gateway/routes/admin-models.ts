@@ -30,6 +30,23 @@ const changeSchema = z
   .object({ route: z.string().min(1).optional(), reason: z.string().optional() })
   .strict();
 
+/**
+ * The seed's `promote_model(version, traffic_percentage=100)`: promoting makes the model the
+ * baseline, which takes all the traffic the variants leave, so only 100 is meaningful.
+ */
+const promoteSchema = z
+  .object({
+    route: z.string().min(1).optional(),
+    reason: z.string().optional(),
+    traffic_percentage: z.number().optional(),
+  })
+  .strict()
+  .refine((body) => body.traffic_percentage === undefined || body.traffic_percentage === 100, {
+    message:
+      'promoting makes the model the baseline (100 % of what the variants leave); to give it a share, deploy it: POST /admin/models/{ref}/deploy {"traffic_percentage": N}',
+    path: ['traffic_percentage'],
+  });
+
 const baselineSchema = z
   .object({
     model_version: z.string().min(1).optional(),
@@ -111,7 +128,11 @@ export function registerAdminModels(
   for (const action of ['promote', 'deprecate', 'rollback'] as const) {
     app.post(`/admin/models/:ref/${action}`, async (context) => {
       const ref = storeRef(context.req.param('ref'));
-      const body = await readJsonBody(context, changeSchema, {});
+      const body = await readJsonBody(
+        context,
+        action === 'promote' ? promoteSchema : changeSchema,
+        {},
+      );
       const route = routeOf(ref, body.route);
       const change = { actor: actor(context), reason: body.reason ?? null };
       const row =

@@ -266,6 +266,8 @@ function track(
     framework: request.framework,
     tone: request.tone,
     model_id: completion.target.name,
+    // The arm's own model: a fallback that served instead counts as this arm's error (issue 16).
+    assigned_model_id: plan.candidates[0]?.name ?? null,
     model_version: plan.modelVersion,
     variant: plan.variant,
     provider: completion.target.provider,

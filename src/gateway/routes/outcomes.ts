@@ -7,8 +7,8 @@ import {
   dealSchema,
   meetingSchema,
   messageSentSchema,
-  type OutcomeRecord,
   replySchema,
+  type StageRecorded,
 } from '../../store/index.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import { readJsonBody } from '../read-json-body.ts';
@@ -53,25 +53,22 @@ export function registerOutcomes(
     new GatewayError('outcome_not_found', `No outcome ${id} in this organization.`);
 
   /**
-   * Records a stage and counts it in rekindle_outcomes_total only when the outcome reaches it now:
-   * the dashboards divide these counts by messages sent, so a second reply to the same message must
-   * not count twice (webhooks count their stages the same way).
+   * Records a stage and counts it in rekindle_outcomes_total only when this call made the outcome
+   * reach it (the store locks the row, so of concurrent identical calls on any replica exactly one
+   * did): the dashboards divide these counts by messages sent, so a second reply to the same
+   * message must not count twice (webhooks count their stages the same way).
    */
   const recordStage = async (
-    scope: OutcomeTracker,
     id: string,
     stage: 'replied' | 'meeting_booked' | 'deal_closed',
-    update: () => Promise<OutcomeRecord | null>,
+    update: () => Promise<StageRecorded | null>,
   ) => {
-    const before = await scope.getOutcome(id);
-    if (!before) {
+    const recorded = await update();
+    if (!recorded) {
       throw notFound(id);
     }
-    const record = await update();
-    if (!record) {
-      throw notFound(id);
-    }
-    if (!before[stage] && record[stage]) {
+    const { record, reached } = recorded;
+    if (reached) {
       metrics.outcomesTotal.inc({
         route: record.route ?? 'direct',
         model_version: record.model_version ?? 'unknown',
@@ -104,7 +101,7 @@ export function registerOutcomes(
     const id = context.req.param('id');
     const body = await readTrackingBody(context, replySchema);
     const scope = scoped(context.get('tenant').organizationId);
-    return context.json(await recordStage(scope, id, 'replied', () => scope.recordReply(id, body)));
+    return context.json(await recordStage(id, 'replied', () => scope.recordReplyStage(id, body)));
   });
 
   app.post('/v1/outcomes/:id/meeting', async (context) => {
@@ -112,7 +109,7 @@ export function registerOutcomes(
     const body = await readTrackingBody(context, meetingSchema);
     const scope = scoped(context.get('tenant').organizationId);
     return context.json(
-      await recordStage(scope, id, 'meeting_booked', () => scope.recordMeeting(id, body)),
+      await recordStage(id, 'meeting_booked', () => scope.recordMeetingStage(id, body)),
     );
   });
 
@@ -121,7 +118,7 @@ export function registerOutcomes(
     const body = await readTrackingBody(context, dealSchema);
     const scope = scoped(context.get('tenant').organizationId);
     return context.json(
-      await recordStage(scope, id, 'deal_closed', () => scope.recordDeal(id, body)),
+      await recordStage(id, 'deal_closed', () => scope.recordDealStage(id, body)),
     );
   });
 }

@@ -8,6 +8,7 @@ import type {
   OutcomesStore,
   ReplyInput,
   SentimentLabel,
+  StageRecorded,
 } from '../../store/index.ts';
 
 /** Classifies a reply when the caller did not send a sentiment (wired to the sentiment module). */
@@ -23,7 +24,7 @@ export type AnalyzeReply = (
 export interface OutcomeTrackerOptions {
   outcomes: Pick<
     OutcomesStore,
-    'recordMessageSent' | 'recordReply' | 'recordMeeting' | 'recordDeal' | 'get'
+    'recordMessageSent' | 'recordReplyStage' | 'recordMeetingStage' | 'recordDealStage' | 'get'
   >;
   organizationId: string;
   analyzeReply?: AnalyzeReply;
@@ -83,6 +84,11 @@ export class OutcomeTracker {
    * first (against the original message); if classification fails the reply is still recorded.
    */
   async recordReply(outcomeId: string, reply: ReplyInput): Promise<OutcomeRecord | null> {
+    return (await this.recordReplyStage(outcomeId, reply))?.record ?? null;
+  }
+
+  /** recordReply, and whether this call made the outcome `replied` (for counting transitions). */
+  async recordReplyStage(outcomeId: string, reply: ReplyInput): Promise<StageRecorded | null> {
     let enriched: ReplyInput = reply;
     const unscored = reply.sentiment_score === undefined || reply.sentiment_score === null;
     if (
@@ -110,14 +116,22 @@ export class OutcomeTracker {
         });
       }
     }
-    return this.#outcomes.recordReply(this.organizationId, outcomeId, enriched);
+    return this.#outcomes.recordReplyStage(this.organizationId, outcomeId, enriched);
   }
 
   async recordMeeting(outcomeId: string, meeting: MeetingInput): Promise<OutcomeRecord | null> {
-    return this.#outcomes.recordMeeting(this.organizationId, outcomeId, meeting);
+    return (await this.recordMeetingStage(outcomeId, meeting))?.record ?? null;
+  }
+
+  async recordMeetingStage(outcomeId: string, meeting: MeetingInput) {
+    return this.#outcomes.recordMeetingStage(this.organizationId, outcomeId, meeting);
   }
 
   async recordDeal(outcomeId: string, deal: DealInput): Promise<OutcomeRecord | null> {
-    return this.#outcomes.recordDeal(this.organizationId, outcomeId, deal);
+    return (await this.recordDealStage(outcomeId, deal))?.record ?? null;
+  }
+
+  async recordDealStage(outcomeId: string, deal: DealInput) {
+    return this.#outcomes.recordDealStage(this.organizationId, outcomeId, deal);
   }
 }

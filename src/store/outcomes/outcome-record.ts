@@ -71,6 +71,8 @@ export interface TrackedMessageRow {
   framework?: string | null;
   tone?: string | null;
   model_id?: string | null;
+  /** The model the arm (model_version) assigned; model_id differs when a fallback served. */
+  assigned_model_id?: string | null;
   model_version?: string | null;
   variant?: string | null;
   provider?: string | null;

@@ -34,6 +34,13 @@ export interface TrainingExportPage {
   readonly nextAfter: string | null;
 }
 
+/** A stage recorded on an outcome; `reached` is true only for the call that made the transition. */
+export interface StageRecorded {
+  readonly record: OutcomeRecord;
+  readonly reached: boolean;
+}
+
+const stageRowSchema = outcomeRecordSchema.extend({ stage_reached: z.boolean() });
 const trackResultSchema = z.object({ inserted: z.number(), received: z.number() });
 const exportPageSchema = z.object({
   rows: z.array(outcomeRecordSchema),
@@ -88,6 +95,23 @@ export class OutcomesStore {
   }
 
   async recordReply(organizationId: string, id: string, reply: ReplyInput) {
+    return (await this.recordReplyStage(organizationId, id, reply))?.record ?? null;
+  }
+
+  async recordMeeting(organizationId: string, id: string, meeting: MeetingInput) {
+    return (await this.recordMeetingStage(organizationId, id, meeting))?.record ?? null;
+  }
+
+  async recordDeal(organizationId: string, id: string, deal: DealInput) {
+    return (await this.recordDealStage(organizationId, id, deal))?.record ?? null;
+  }
+
+  /** A reply, and whether this call is the one that made the outcome `replied`. */
+  async recordReplyStage(
+    organizationId: string,
+    id: string,
+    reply: ReplyInput,
+  ): Promise<StageRecorded | null> {
     const parsed = parseInput(replySchema, reply);
     if (!isUuid(id)) {
       return null;
@@ -101,10 +125,14 @@ export class OutcomesStore {
       p_interest_signal: parsed.interest_signal ?? null,
       p_replied_at: parsed.replied_at ?? null,
     });
-    return parseRow(row);
+    return parseStageRow(row);
   }
 
-  async recordMeeting(organizationId: string, id: string, meeting: MeetingInput) {
+  async recordMeetingStage(
+    organizationId: string,
+    id: string,
+    meeting: MeetingInput,
+  ): Promise<StageRecorded | null> {
     const parsed = parseInput(meetingSchema, meeting);
     if (!isUuid(id)) {
       return null;
@@ -115,10 +143,14 @@ export class OutcomesStore {
       p_meeting_time: parsed.meeting_time,
       p_booked_at: parsed.booked_at ?? null,
     });
-    return parseRow(row);
+    return parseStageRow(row);
   }
 
-  async recordDeal(organizationId: string, id: string, deal: DealInput) {
+  async recordDealStage(
+    organizationId: string,
+    id: string,
+    deal: DealInput,
+  ): Promise<StageRecorded | null> {
     const parsed = parseInput(dealSchema, deal);
     if (!isUuid(id)) {
       return null;
@@ -130,7 +162,7 @@ export class OutcomesStore {
       p_deal_id: parsed.deal_id ?? null,
       p_closed_at: parsed.closed_at ?? null,
     });
-    return parseRow(row);
+    return parseStageRow(row);
   }
 
   /**
@@ -177,6 +209,15 @@ export class OutcomesStore {
 
 function parseRow(row: unknown): OutcomeRecord | null {
   return row === null ? null : outcomeRecordSchema.parse(row);
+}
+
+/** The row without the store function's `stage_reached` flag, and the flag. */
+function parseStageRow(row: unknown): StageRecorded | null {
+  if (row === null) {
+    return null;
+  }
+  const { stage_reached: reached, ...record } = stageRowSchema.parse(row);
+  return { record, reached };
 }
 
 function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {

@@ -1,12 +1,19 @@
 import pg from 'pg';
 import type { Logger } from '../../metrics/index.ts';
+import { listenerReconnectedPayload } from '../store-transport.ts';
 
 type Handler = (payload: string) => void;
 
+/** Reconnect delays: short and capped, so a replica is listening again about a second after the
+ * database is back (every subscriber reloads then: registry changes converge within 2 s). */
+const firstBackoffMs = 250;
+const maxBackoffMs = 1_000;
+
 /**
  * LISTEN/NOTIFY on one dedicated connection, opened on first listen(). If the connection drops it
- * reconnects with backoff and re-subscribes; notifications sent meanwhile are lost, which is why
- * every subscriber also refreshes on a timer.
+ * reconnects with backoff and re-subscribes; notifications sent meanwhile are lost, so every
+ * handler is then called with `listenerReconnectedPayload` (subscribers reload), and subscribers
+ * also refresh on a timer for transports that cannot listen.
  */
 export class PostgresListener {
   readonly #connection: string | pg.ClientConfig;
@@ -15,7 +22,7 @@ export class PostgresListener {
   #client: pg.Client | null = null;
   #connecting: Promise<pg.Client> | null = null;
   #reconnectTimer: NodeJS.Timeout | null = null;
-  #backoffMs = 500;
+  #backoffMs = firstBackoffMs;
   #closed = false;
 
   /** `connection`: a connection string, or pg's client config (application name, timeouts…). */
@@ -88,7 +95,7 @@ export class PostgresListener {
       throw new Error('listener closed');
     }
     this.#client = client;
-    this.#backoffMs = 500;
+    this.#backoffMs = firstBackoffMs;
     return client;
   }
 
@@ -106,13 +113,19 @@ export class PostgresListener {
       return;
     }
     const delay = this.#backoffMs;
-    this.#backoffMs = Math.min(this.#backoffMs * 2, 30_000);
+    this.#backoffMs = Math.min(this.#backoffMs * 2, maxBackoffMs);
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;
       this.#connect()
         .then(async (client) => {
           for (const channel of this.#handlers.keys()) {
             await client.query(`listen ${quoteIdentifier(channel)}`);
+          }
+          this.#logger?.info('postgres listen connection re-established; subscribers reload');
+          for (const handlers of this.#handlers.values()) {
+            for (const handler of handlers) {
+              handler(listenerReconnectedPayload);
+            }
           }
         })
         .catch((error: unknown) => {

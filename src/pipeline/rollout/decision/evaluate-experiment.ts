@@ -60,6 +60,13 @@ export interface ExperimentEvaluation {
     readonly deployed_at: string | null;
     readonly messages_sent: number;
     readonly errors: number;
+    /**
+     * Requests assigned to the arm that its own model failed, over all its assigned requests
+     * (intention to treat); null before any request.
+     */
+    readonly error_rate: number | null;
+    /** Who served the arm's requests: its own model, or a fallback (store source only). */
+    readonly served_by?: { readonly own_model: number; readonly fallback: number };
   }[];
   readonly variants: readonly VariantEvaluation[];
 }
@@ -141,7 +148,16 @@ function armSummaries(arms: readonly ArmAggregates[]): ExperimentEvaluation['arm
     deployed_at: arm.deployedAt?.toISOString() ?? null,
     messages_sent: arm.messagesSent,
     errors: arm.errors,
+    error_rate: errorRate(arm),
+    ...(arm.fallbackMessages === undefined
+      ? {}
+      : { served_by: { own_model: arm.messagesSent, fallback: arm.fallbackMessages } }),
   }));
+}
+
+function errorRate(arm: ArmAggregates): number | null {
+  const assigned = arm.messagesSent + arm.errors;
+  return assigned > 0 ? arm.errors / assigned : null;
 }
 
 interface VariantContext {
