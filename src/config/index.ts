@@ -4,6 +4,7 @@ export {
   providerTypeCapabilities,
   vendorBaseUrls,
 } from './default-catalog.ts';
+export { defaultEmbeddingCatalog } from './default-embedding-catalog.ts';
 export { type Env, envSchema, rawEnvironment, readEnv } from './env.ts';
 export { ConfigError, type LoadConfigOptions, loadConfig } from './load-config.ts';
 export {
@@ -16,6 +17,7 @@ export type {
   ModelCapabilitiesOverride,
   StructuredOutputMode,
 } from './schema/capabilities-config.ts';
+export type { EmbeddingModelConfig } from './schema/embedding-models-config.ts';
 export {
   type GatewayConfig,
   type GatewayConfigInput,
@@ -26,4 +28,5 @@ export type {
   ProviderConfig,
   ProviderType,
 } from './schema/providers-config.ts';
+export type { ResponsesConfig } from './schema/responses-config.ts';
 export type { RouteConfig, RouteRule } from './schema/routes-config.ts';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultCatalog, vendorBaseUrls } from './default-catalog.ts';
+import { defaultEmbeddingCatalog } from './default-embedding-catalog.ts';
 import type { Env } from './env.ts';
 import {
   type GatewayConfig,
@@ -160,9 +161,8 @@ function applyEnvironment(file: JsonObject, env: Env): GatewayConfigInput {
     providers.sandbox = { type: 'sandbox' };
   }
 
-  const fileModels = Array.isArray(file.models) ? file.models : [];
-  const overridden = new Set(fileModels.map((model) => asObject(model)?.name));
-  const models = [...defaultCatalog.filter((model) => !overridden.has(model.name)), ...fileModels];
+  const models = withDefaults(defaultCatalog, file.models);
+  const embeddingModels = withDefaults(defaultEmbeddingCatalog, file.embedding_models);
 
   const store = { ...(asObject(file.store) ?? {}) };
   if (env.REKINDLE_DATA_DIR) {
@@ -206,7 +206,22 @@ function applyEnvironment(file: JsonObject, env: Env): GatewayConfigInput {
       env.SALESFORCE_ORGANIZATION_ID.split(/[\s,]+/).filter(Boolean);
   }
 
-  return { ...file, server, providers, models, store, webhooks } as GatewayConfigInput;
+  return {
+    ...file,
+    server,
+    providers,
+    models,
+    embedding_models: embeddingModels,
+    store,
+    webhooks,
+  } as GatewayConfigInput;
+}
+
+/** The file's catalog entries after the built-in ones it does not replace (by name). */
+function withDefaults(defaults: readonly { name: string }[], fromFile: unknown): unknown[] {
+  const fileEntries = Array.isArray(fromFile) ? fromFile : [];
+  const overridden = new Set(fileEntries.map((entry) => asObject(entry)?.name));
+  return [...defaults.filter((entry) => !overridden.has(entry.name)), ...fileEntries];
 }
 
 /** DATABASE_* connection settings override the file's `store.postgres`; numbers stay checked by the schema. */

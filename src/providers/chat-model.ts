@@ -3,6 +3,7 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import type { ModelCapabilities } from '../config/schema/capabilities-config.ts';
+import type { EmbeddingRequest, EmbeddingResult } from './embedding-model.ts';
 import type { GatewayError } from './errors.ts';
 
 /**
@@ -105,6 +106,8 @@ export interface ChatModelProvider {
    * is thrown so the caller can still fall back. Later failures arrive as an `error` part.
    */
   stream(request: ChatRequest, signal: AbortSignal): Promise<AsyncIterable<ChatStreamPart>>;
+  /** `POST /v1/embeddings`; absent on wires without embeddings (Anthropic). Throws a ProviderError. */
+  embed?(request: EmbeddingRequest, signal: AbortSignal): Promise<EmbeddingResult>;
   close(): Promise<void>;
 }
 
