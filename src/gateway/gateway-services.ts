@@ -1,6 +1,7 @@
 import type { GatewayConfig } from '../config/index.ts';
 import type { GatewayMetrics, Logger } from '../metrics/index.ts';
 import type { OutcomeTracker } from '../pipeline/outcomes/outcome-tracker.ts';
+import type { ResponseStore } from '../pipeline/responses/index.ts';
 import type { RegistryService } from '../pipeline/rollout/registry/index.ts';
 import type { TrainingOrchestrator } from '../pipeline/training/orchestrator/index.ts';
 import type { ChatRouter } from '../router/index.ts';
@@ -34,6 +35,8 @@ export interface GatewayServices {
   readonly rateLimiter: TenantRateLimiter;
   readonly tracking: TrackingSink;
   readonly tracker: OutcomeTracker;
+  /** Stored responses of /v1/responses, per organization. */
+  readonly responses: ResponseStore;
 
   // Signed webhooks (/webhooks).
   readonly webhookEvents: WebhookEventsStore;

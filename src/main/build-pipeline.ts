@@ -3,6 +3,7 @@ import { OutcomeTracker } from '../pipeline/outcomes/outcome-tracker.ts';
 import { createSentimentAnalyzer } from '../pipeline/outcomes/sentiment/index.ts';
 import { startWebhookReconciliation } from '../pipeline/outcomes/stage-metrics.ts';
 import { TrackingBuffer } from '../pipeline/outcomes/tracking-buffer.ts';
+import { PersistedResponses } from '../pipeline/responses/index.ts';
 import { createRolloutExperiments, type RolloutExperiments } from '../pipeline/rollout/index.ts';
 import {
   scheduleFromConfig,
@@ -16,6 +17,8 @@ import type { RoutingParts } from './build-routing.ts';
 export interface PipelineParts {
   /** Write-behind of generated messages into outcome_labels. */
   readonly tracking: TrackingBuffer;
+  /** Stored responses of /v1/responses (write-behind to `stored_responses`). */
+  readonly responses: PersistedResponses;
   /** The tracking API's outcomes (replies with sentiment, meetings, deals). */
   readonly tracker: OutcomeTracker;
   readonly rollout: RolloutExperiments;
@@ -42,6 +45,13 @@ export async function buildPipeline(
     logger,
   }).start();
   context.onStop(() => tracking.close());
+  const responses = new PersistedResponses({
+    store: store.storedResponses,
+    config: config.responses,
+    logger,
+    now,
+  }).start();
+  context.onStop(() => responses.close());
 
   const rollout = createRolloutExperiments({
     config,
@@ -77,7 +87,7 @@ export async function buildPipeline(
     intervalMs: config.webhooks.reconcile_interval_ms,
   });
   context.onStop(async () => reconciliation.stop());
-  return { tracking, tracker, rollout, training };
+  return { tracking, tracker, rollout, training, responses };
 }
 
 /** Replies are classified through the gateway's own router when a sentiment route is set. */

@@ -17,14 +17,14 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
     registry,
     requestsTotal: new Counter({
       name: 'rekindle_requests_total',
-      help: 'Chat completion requests by route, concrete model, provider, variant and HTTP status.',
-      labelNames: ['route', 'model', 'provider', 'variant', 'status'] as const,
+      help: 'Generation requests (chat completions, responses) by endpoint, route, concrete model, provider, variant and HTTP status.',
+      labelNames: ['route', 'model', 'provider', 'variant', 'status', 'endpoint'] as const,
       registers,
     }),
     requestDuration: new Histogram({
       name: 'rekindle_request_duration_seconds',
       help: 'Time from request received to last byte sent, including retries and fallbacks.',
-      labelNames: ['route', 'stream', 'status'] as const,
+      labelNames: ['route', 'stream', 'status', 'endpoint'] as const,
       buckets: latencyBuckets,
       registers,
     }),

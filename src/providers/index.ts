@@ -16,6 +16,14 @@ export {
   type Usage,
 } from './chat-model.ts';
 export {
+  decodeEmbedding,
+  type EmbeddingEncoding,
+  type EmbeddingInput,
+  type EmbeddingRequest,
+  type EmbeddingResult,
+  encodeEmbedding,
+} from './embedding-model.ts';
+export {
   GatewayError,
   type GatewayErrorOptions,
   isRetryableStatus,
@@ -43,6 +51,7 @@ export {
   mulberry32,
   type OutreachFacts,
   type SandboxProviderOptions,
+  sandboxEmbeddings,
   type WritingStyle,
   writeOutreachEmail,
 } from './sandbox/index.ts';

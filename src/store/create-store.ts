@@ -8,6 +8,7 @@ import { OutcomesStore } from './outcomes/outcomes-store.ts';
 import type { SqlExecutor } from './sql-executor.ts';
 import { StoreError } from './store-errors.ts';
 import type { ChannelListener, StoreTransport } from './store-transport.ts';
+import { StoredResponsesStore } from './stored-responses-store.ts';
 import { TrainingRunsStore } from './training-runs-store.ts';
 import { PgliteWorkerTransport } from './transports/pglite-worker-transport.ts';
 import {
@@ -41,6 +42,7 @@ export interface Store extends ChannelListener {
   readonly registry: ModelRegistryStore;
   readonly trainingRuns: TrainingRunsStore;
   readonly webhookEvents: WebhookEventsStore;
+  readonly storedResponses: StoredResponsesStore;
   readonly leaderboard: LeaderboardStore;
   /**
    * One real round trip (readiness): `select 1` over SQL; over Supabase's rpc the cheapest read
@@ -145,6 +147,7 @@ export function storeOverTransport(
     registry: new ModelRegistryStore(transport),
     trainingRuns: new TrainingRunsStore(transport),
     webhookEvents: new WebhookEventsStore(transport),
+    storedResponses: new StoredResponsesStore(transport),
     leaderboard: new LeaderboardStore(transport),
     ...(listen ? { listen } : {}),
     async ping() {

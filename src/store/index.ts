@@ -62,6 +62,7 @@ export * from './rate-limit/index.ts';
 export type { SqlExecutor } from './sql-executor.ts';
 export { StoreError, StoreInputError, StoreLockedError, toStoreError } from './store-errors.ts';
 export type { ChannelListener, StoreTransport } from './store-transport.ts';
+export type { StoredResponseRow, StoredResponsesStore } from './stored-responses-store.ts';
 export type { TrainingRunsStore } from './training-runs-store.ts';
 export {
   ownsDataDirLock,

@@ -1,36 +1,21 @@
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import type { ChatRequestBody, ChatStreamPart, Usage } from '../../providers/chat-model.ts';
 import type { GatewayError } from '../../providers/errors.ts';
-import { costUsd, type ModelTarget, type RoutePlan } from '../../router/index.ts';
+import { costUsd } from '../../router/index.ts';
 import { clientAbortSignal } from '../chat/client-abort-signal.ts';
 import { newOutcomeId } from '../chat/outcome-id.ts';
-import {
-  buildRequestContext,
-  type RequestContext,
-  splitSubjectLine,
-} from '../chat/request-context.ts';
+import { buildRequestContext } from '../chat/request-context.ts';
 import { chatCompletionsPath, chatRequestFacts } from '../chat/request-metrics.ts';
+import { type Completion, trackMessage } from '../chat/track-message.ts';
 import { withoutNullUsage } from '../chat/without-null-usage.ts';
 import { toGatewayError } from '../error-handler.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import type { GatewayServices } from '../gateway-services.ts';
-import {
-  type ChatCompletionRequest,
-  errorFrame,
-  parseChatCompletionRequest,
-} from '../openai-wire.ts';
+import { errorFrame, parseChatCompletionRequest } from '../openai-wire.ts';
 import { respond } from '../response-headers.ts';
 
 const encoder = new TextEncoder();
 const doneFrame = encoder.encode('data: [DONE]\n\n');
-
-interface Completion {
-  target: ModelTarget;
-  text: string;
-  usage: Usage;
-  costUsd: number | null;
-  latencyMs: number;
-}
 
 export function registerChatCompletions(
   app: Hono<GatewayEnv>,
@@ -66,7 +51,7 @@ export function registerChatCompletions(
     }
     const finish = (completion: Completion) => {
       if (outcomeId) {
-        track(services, context, plan, request, body, outcomeId, completion);
+        trackMessage(services, context, plan, request, body.messages, outcomeId, completion);
       }
     };
 
@@ -193,48 +178,4 @@ function relayStream(
     },
   });
   return { stream, ended };
-}
-
-function track(
-  services: Pick<GatewayServices, 'tracking' | 'metrics' | 'now'>,
-  context: Context<GatewayEnv>,
-  plan: RoutePlan,
-  request: RequestContext,
-  body: ChatCompletionRequest,
-  outcomeId: string,
-  completion: Completion,
-): void {
-  const tenant = context.get('tenant');
-  const { subject, body: messageBody } = splitSubjectLine(completion.text);
-  const accepted = services.tracking.push({
-    id: outcomeId,
-    organization_id: tenant.organizationId,
-    campaign_id: request.campaignId,
-    lead_id: request.leadId ?? '',
-    channel: request.channel,
-    route: plan.route,
-    message_body: messageBody,
-    subject_line: subject,
-    agent_decisions: request.agentDecisions,
-    framework: request.framework,
-    tone: request.tone,
-    model_id: completion.target.name,
-    model_version: plan.modelVersion,
-    variant: plan.variant,
-    provider: completion.target.provider,
-    request_id: context.get('requestId'),
-    prompt_messages: body.messages,
-    lead_data: request.leadData,
-    cost_usd: completion.costUsd,
-    latency_ms: Math.round(completion.latencyMs),
-    prompt_tokens: completion.usage.promptTokens,
-    completion_tokens: completion.usage.completionTokens,
-    created_at: new Date(services.now()).toISOString(),
-  });
-  if (accepted) {
-    services.metrics.messagesSentTotal.inc({
-      route: plan.route ?? 'direct',
-      model_version: plan.modelVersion,
-    });
-  }
 }
