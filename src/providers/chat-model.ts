@@ -2,9 +2,9 @@ import type {
   ChatCompletionCreateParams,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import type { ModelCapabilities } from '../config/schema/capabilities-config.ts';
+import type { ModelCapabilities } from '../config/index.ts';
+import type { GatewayError } from '../errors/index.ts';
 import type { EmbeddingRequest, EmbeddingResult } from './embedding-model.ts';
-import type { GatewayError } from './errors.ts';
 
 /**
  * The one provider interface. The wire format clients speak is OpenAI Chat Completions, so a provider

@@ -1,5 +1,6 @@
 export {
   type AnthropicProviderOptions,
+  anthropicErrorMap,
   convertToAnthropicRequest,
   createAnthropicProvider,
 } from './anthropic/index.ts';
@@ -15,30 +16,20 @@ export {
   type ToolCall,
   type Usage,
 } from './chat-model.ts';
-export {
-  decodeEmbedding,
-  type EmbeddingEncoding,
-  type EmbeddingInput,
-  type EmbeddingRequest,
-  type EmbeddingResult,
-  encodeEmbedding,
-} from './embedding-model.ts';
-export {
-  GatewayError,
-  type GatewayErrorOptions,
-  isRetryableStatus,
-  type OpenAIErrorType,
-  ProviderError,
-  type ProviderErrorKind,
-  type ProviderErrorOptions,
-  parseRetryAfter,
-} from './errors.ts';
+export type { EmbeddingInput } from './embedding-model.ts';
 export { type SseEvent, SseParser } from './http/sse-parser.ts';
+export type { ErrorMap } from './http/upstream-error-map.ts';
 export {
   createOpenAICompatibleProvider,
   type OpenAICompatibleProviderOptions,
 } from './openai-compatible/index.ts';
-export { costUsd, fineTunedPrice, type TokenPrice } from './pricing.ts';
+export { openAIErrorMap } from './openai-compatible/openai-error-map.ts';
+export { costUsd, type TokenPrice } from './pricing.ts';
+export {
+  ProviderError,
+  type ProviderErrorKind,
+  type ProviderErrorOptions,
+} from './provider-error.ts';
 export {
   type CreateProvidersOptions,
   createProviders,
@@ -55,3 +46,4 @@ export {
   type WritingStyle,
   writeOutreachEmail,
 } from './sandbox/index.ts';
+export { sampleJson } from './sandbox/json-schema-sample.ts';

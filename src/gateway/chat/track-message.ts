@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { Usage } from '../../providers/chat-model.ts';
+import type { Usage } from '../../providers/index.ts';
 import type { ModelTarget, RoutePlan } from '../../router/index.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import type { GatewayServices } from '../gateway-services.ts';

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { EmbeddingModelConfig } from '../../config/index.ts';
-import type { EmbeddingInput } from '../../providers/embedding-model.ts';
-import { GatewayError } from '../../providers/errors.ts';
-import { InvalidRequestError } from '../errors.ts';
-import { zodToInvalidRequest } from '../openai-wire.ts';
+import { GatewayError } from '../../errors/index.ts';
+import type { EmbeddingInput } from '../../providers/index.ts';
+import { zodToInvalidRequest } from '../zod-to-invalid-request.ts';
 
 /** OpenAI's own limit on the entries of one embeddings request. */
 const maxInputs = 2048;
@@ -31,10 +30,9 @@ export function parseEmbeddingsRequest(raw: string): EmbeddingsRequest {
   try {
     json = JSON.parse(raw);
   } catch {
-    throw new InvalidRequestError(
-      'We could not parse the JSON body of your request. Expected a JSON object.',
-      null,
+    throw new GatewayError(
       'invalid_json',
+      'We could not parse the JSON body of your request. Expected a JSON object.',
     );
   }
   const parsed = embeddingsRequestSchema.safeParse(json);
@@ -52,12 +50,11 @@ export function isTokenInput(input: EmbeddingInput): boolean {
 /** 400 for what the chosen embedding model cannot honour, never dropped. */
 export function checkEmbeddingRequest(body: EmbeddingsRequest, model: EmbeddingModelConfig): void {
   const refuse = (param: string, what: string) =>
-    new GatewayError(`The model \`${model.name}\` (provider \`${model.provider}\`) ${what}.`, {
-      status: 400,
-      type: 'invalid_request_error',
-      code: 'unsupported_for_provider',
-      param,
-    });
+    new GatewayError(
+      'unsupported_for_provider',
+      `The model \`${model.name}\` (provider \`${model.provider}\`) ${what}.`,
+      { param },
+    );
   const dimensions = body.dimensions;
   if (typeof dimensions === 'number') {
     if (!model.shortening) {

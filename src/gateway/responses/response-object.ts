@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { FinishReason, ToolCall, Usage } from '../../providers/chat-model.ts';
-import type { GatewayError } from '../../providers/errors.ts';
+import type { GatewayError } from '../../errors/index.ts';
+import type { FinishReason, ToolCall, Usage } from '../../providers/index.ts';
 import type { ResponseItem } from './responses-input.ts';
 import type { ResponsesRequest } from './responses-request.ts';
 

@@ -1,5 +1,5 @@
-import type { ResponseStore, StoredResponse } from '../../pipeline/responses/index.ts';
-import { GatewayError } from '../../providers/errors.ts';
+import { GatewayError } from '../../errors/index.ts';
+import type { ResponseStore, StoredResponse } from '../../pipeline/index.ts';
 import { responseIdOfItem } from './response-object.ts';
 import { inputItems, type ResponseItem } from './responses-input.ts';
 import type { ResponsesRequest } from './responses-request.ts';
@@ -21,12 +21,11 @@ export async function loadConversation(
   if (previousId) {
     const previous = await store.get(organizationId, previousId);
     if (!previous) {
-      throw new GatewayError(`Previous response with id '${previousId}' not found.`, {
-        status: 404,
-        type: 'invalid_request_error',
-        param: 'previous_response_id',
-        code: 'previous_response_not_found',
-      });
+      throw new GatewayError(
+        'previous_response_not_found',
+        `Previous response with id '${previousId}' not found.`,
+        { param: 'previous_response_id' },
+      );
     }
     earlier.push(...previous.inputItems, ...outputOf(previous));
   }
@@ -77,10 +76,8 @@ export function asResponsesError(error: unknown): unknown {
   if (param === error.param) {
     return error;
   }
-  return new GatewayError(error.message.replaceAll(`\`${error.param}\``, `\`${param}\``), {
-    status: error.status,
-    type: error.type,
-    code: error.code,
+  const fields = { status: error.status, type: error.type, code: error.code };
+  return new GatewayError(fields, error.message.replaceAll(`\`${error.param}\``, `\`${param}\``), {
     param,
     isRetryable: error.isRetryable,
     headers: error.headers,

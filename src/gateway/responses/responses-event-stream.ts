@@ -1,5 +1,5 @@
-import type { ChatStreamPart, FinishReason, ToolCall, Usage } from '../../providers/chat-model.ts';
-import type { GatewayError } from '../../providers/errors.ts';
+import type { GatewayError } from '../../errors/index.ts';
+import type { ChatStreamPart, FinishReason, ToolCall, Usage } from '../../providers/index.ts';
 import { toGatewayError } from '../error-handler.ts';
 import {
   callItemId,

@@ -1,6 +1,6 @@
-import type { ResponseItem } from '../../pipeline/responses/index.ts';
-import type { ChatMessage } from '../../providers/chat-model.ts';
-import { InvalidRequestError, NotFoundError } from '../errors.ts';
+import { GatewayError } from '../../errors/index.ts';
+import type { ResponseItem } from '../../pipeline/index.ts';
+import type { ChatMessage } from '../../providers/index.ts';
 import { unsupported } from './responses-request.ts';
 
 export type { ResponseItem };
@@ -26,7 +26,9 @@ export function inputItems(
     const id = item.id;
     const found = typeof id === 'string' ? lookup(id) : undefined;
     if (!found) {
-      throw new NotFoundError(`Item with id '${String(id)}' not found.`, 'item_not_found');
+      throw new GatewayError('item_not_found', `Item with id '${String(id)}' not found.`, {
+        param: 'input',
+      });
     }
     return found;
   });
@@ -80,10 +82,10 @@ const roles = new Set(['user', 'system', 'developer', 'assistant']);
 function chatMessage(item: ResponseItem, param: string): Record<string, unknown> {
   const role = item.role;
   if (typeof role !== 'string' || !roles.has(role)) {
-    throw new InvalidRequestError(
-      `Invalid '${param}.role': expected one of user, system, developer, assistant.`,
-      `${param}.role`,
+    throw new GatewayError(
       'invalid_value',
+      `Invalid '${param}.role': expected one of user, system, developer, assistant.`,
+      { param: `${param}.role` },
     );
   }
   const content = item.content;
@@ -91,10 +93,10 @@ function chatMessage(item: ResponseItem, param: string): Record<string, unknown>
     return { role, content };
   }
   if (!Array.isArray(content)) {
-    throw new InvalidRequestError(
-      `Invalid '${param}.content': expected a string or an array of content parts.`,
-      `${param}.content`,
+    throw new GatewayError(
       'invalid_value',
+      `Invalid '${param}.content': expected a string or an array of content parts.`,
+      { param: `${param}.content` },
     );
   }
   const parts = content.map((part: unknown, index) =>
@@ -175,16 +177,16 @@ function outputText(output: unknown, param: string): string {
       })
       .join('');
   }
-  throw new InvalidRequestError(`Invalid '${param}': expected a string.`, param, 'invalid_value');
+  throw new GatewayError('invalid_value', `Invalid '${param}': expected a string.`, { param });
 }
 
 function requiredString(item: Record<string, unknown>, field: string, param: string): string {
   const value = item[field];
   if (typeof value !== 'string') {
-    throw new InvalidRequestError(
+    throw new GatewayError(
+      'missing_required_parameter',
       `Missing required parameter: '${param}.${field}'.`,
-      `${param}.${field}`,
-      'missing',
+      { param: `${param}.${field}` },
     );
   }
   return value;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { InvalidRequestError } from '../errors.ts';
-import { zodToInvalidRequest } from '../openai-wire.ts';
+import { GatewayError } from '../../errors/index.ts';
+import { zodToInvalidRequest } from '../zod-to-invalid-request.ts';
 
 /**
  * The fields of a Responses request the gateway reads. Validated loosely (unknown fields allowed)
@@ -76,10 +76,9 @@ export function parseResponsesRequest(raw: string): ResponsesRequest {
   try {
     json = JSON.parse(raw);
   } catch {
-    throw new InvalidRequestError(
-      'We could not parse the JSON body of your request. Expected a JSON object.',
-      null,
+    throw new GatewayError(
       'invalid_json',
+      'We could not parse the JSON body of your request. Expected a JSON object.',
     );
   }
   const parsed = responsesRequestSchema.safeParse(json);
@@ -92,7 +91,9 @@ export function parseResponsesRequest(raw: string): ResponsesRequest {
 
 function refuseUnservable(body: ResponsesRequest): void {
   if (body.input === undefined && !body.previous_response_id) {
-    throw new InvalidRequestError("Missing required parameter: 'input'.", 'input', 'missing');
+    throw new GatewayError('missing_required_parameter', "Missing required parameter: 'input'.", {
+      param: 'input',
+    });
   }
   if (body.background === true) {
     throw unsupported(
@@ -108,10 +109,10 @@ function refuseUnservable(body: ResponsesRequest): void {
       );
     }
     if (typeof tool.name !== 'string' || tool.name.length === 0) {
-      throw new InvalidRequestError(
+      throw new GatewayError(
+        'missing_required_parameter',
         `Missing required parameter: 'tools[${index}].name'.`,
-        `tools[${index}].name`,
-        'missing',
+        { param: `tools[${index}].name` },
       );
     }
   });
@@ -137,6 +138,6 @@ function refuseUnservable(body: ResponsesRequest): void {
   }
 }
 
-export function unsupported(param: string, message: string): InvalidRequestError {
-  return new InvalidRequestError(message, param, 'unsupported_parameter');
+export function unsupported(param: string, message: string): GatewayError {
+  return new GatewayError('unsupported_parameter', message, { param });
 }

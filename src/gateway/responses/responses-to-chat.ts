@@ -1,5 +1,5 @@
-import type { ChatMessage } from '../../providers/chat-model.ts';
-import type { ChatCompletionRequest } from '../openai-wire.ts';
+import type { ChatMessage } from '../../providers/index.ts';
+import type { ChatCompletionRequest } from '../chat/chat-completion-request.ts';
 import type { ResponsesRequest } from './responses-request.ts';
 
 /**

@@ -1,9 +1,10 @@
 import type { Hono } from 'hono';
-import type { ChatRequestBody, ChatStreamPart, Usage } from '../../providers/chat-model.ts';
-import type { GatewayError } from '../../providers/errors.ts';
+import { errorFrame, type GatewayError } from '../../errors/index.ts';
+import type { ChatRequestBody, ChatStreamPart, Usage } from '../../providers/index.ts';
 import { costUsd } from '../../router/index.ts';
 import { clientAbortSignal } from '../chat/client-abort-signal.ts';
 import { newOutcomeId } from '../chat/outcome-id.ts';
+import { parseChatCompletionRequest } from '../chat/parse-chat-completion-request.ts';
 import { buildRequestContext } from '../chat/request-context.ts';
 import { chatCompletionsPath, chatRequestFacts } from '../chat/request-metrics.ts';
 import { type Completion, trackMessage } from '../chat/track-message.ts';
@@ -11,7 +12,6 @@ import { withoutNullUsage } from '../chat/without-null-usage.ts';
 import { toGatewayError } from '../error-handler.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import type { GatewayServices } from '../gateway-services.ts';
-import { errorFrame, parseChatCompletionRequest } from '../openai-wire.ts';
 import { respond } from '../response-headers.ts';
 
 const encoder = new TextEncoder();

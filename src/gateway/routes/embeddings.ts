@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { EmbeddingModelConfig, GatewayConfig } from '../../config/index.ts';
-import { GatewayError } from '../../providers/errors.ts';
+import { GatewayError } from '../../errors/index.ts';
 import { ModelNotFoundError } from '../../router/index.ts';
 import { clientAbortSignal } from '../chat/client-abort-signal.ts';
 import { checkEmbeddingRequest, parseEmbeddingsRequest } from '../embeddings/embeddings-request.ts';
@@ -101,12 +101,11 @@ function findEmbeddingModel(config: GatewayConfig, name: string): EmbeddingModel
     return model;
   }
   if (config.models.some((entry) => entry.name === name) || Object.hasOwn(config.routes, name)) {
-    throw new GatewayError(`The model \`${name}\` is a chat model, not an embedding model.`, {
-      status: 400,
-      type: 'invalid_request_error',
-      param: 'model',
-      code: 'model_not_supported',
-    });
+    throw new GatewayError(
+      'model_not_supported',
+      `The model \`${name}\` is a chat model, not an embedding model.`,
+      { param: 'model' },
+    );
   }
   throw new ModelNotFoundError(name, 'It is not an embedding model this gateway knows.');
 }

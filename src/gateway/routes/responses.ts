@@ -1,12 +1,12 @@
 import type { Context, Hono } from 'hono';
-import type { ChatRequestBody } from '../../providers/chat-model.ts';
+import { GatewayError } from '../../errors/index.ts';
+import type { ChatRequestBody } from '../../providers/index.ts';
 import { costUsd, noNeeds, type RoutePlan } from '../../router/index.ts';
 import { clientAbortSignal } from '../chat/client-abort-signal.ts';
 import { newOutcomeId } from '../chat/outcome-id.ts';
 import { buildRequestContext, type RequestContext } from '../chat/request-context.ts';
 import { chatRequestFacts, responsesPath } from '../chat/request-metrics.ts';
 import { type Completion, trackMessage } from '../chat/track-message.ts';
-import { NotFoundError } from '../errors.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import type { GatewayServices } from '../gateway-services.ts';
 import { respond } from '../response-headers.ts';
@@ -82,8 +82,8 @@ export function registerResponses(app: Hono<GatewayEnv>, services: ResponsesServ
   });
 }
 
-function responseNotFound(id: string): NotFoundError {
-  return new NotFoundError(`No response found with id '${id}'.`, 'response_not_found');
+function responseNotFound(id: string): GatewayError {
+  return new GatewayError('response_not_found', `No response found with id '${id}'.`);
 }
 
 async function createResponse(

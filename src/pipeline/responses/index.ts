@@ -1,7 +1,2 @@
-export { PersistedResponses, type PersistedResponsesOptions } from './persisted-responses.ts';
-export {
-  MemoryResponseStore,
-  type ResponseItem,
-  type ResponseStore,
-  type StoredResponse,
-} from './response-store.ts';
+export { PersistedResponses } from './persisted-responses.ts';
+export type { ResponseItem, ResponseStore, StoredResponse } from './response-store.ts';

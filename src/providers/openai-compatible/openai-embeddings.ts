@@ -1,8 +1,8 @@
 import type { EmbeddingRequest, EmbeddingResult } from '../embedding-model.ts';
 import { decodeEmbedding, encodeEmbedding } from '../embedding-model.ts';
-import { ProviderError } from '../errors.ts';
 import { sendUpstream, type UpstreamEndpoint } from '../http/upstream-client.ts';
 import { UpstreamExchange } from '../http/upstream-exchange.ts';
+import { ProviderError } from '../provider-error.ts';
 import { openAIErrors } from './openai-error-map.ts';
 import { isObject } from './openai-wire.ts';
 

@@ -8,7 +8,7 @@ import type {
   Usage,
 } from '../chat-model.ts';
 import type { EmbeddingRequest, EmbeddingResult } from '../embedding-model.ts';
-import { ProviderError } from '../errors.ts';
+import { ProviderError } from '../provider-error.ts';
 import { findOutreachFacts } from './outreach-facts.ts';
 import { writeOutreachEmail } from './outreach-writer.ts';
 import { asksForFeatures } from './sandbox-answer.ts';
