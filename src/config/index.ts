@@ -5,7 +5,6 @@ export {
   providerTypeCapabilities,
   vendorBaseUrls,
 } from './default-catalog.ts';
-export { defaultEmbeddingCatalog } from './default-embedding-catalog.ts';
 export { type Env, envSchema, rawEnvironment, readEnv } from './env.ts';
 export { ConfigError, type LoadConfigOptions, loadConfig } from './load-config.ts';
 export {

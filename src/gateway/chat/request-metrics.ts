@@ -14,7 +14,7 @@ export const chatCompletionsPath = '/v1/chat/completions';
 export const responsesPath = '/v1/responses';
 
 /** The `endpoint` label: which API the request spoke. */
-export type GenerationEndpoint = 'chat_completions' | 'responses';
+type GenerationEndpoint = 'chat_completions' | 'responses';
 
 /** The label value of whatever a refused request did not get as far as choosing. */
 const unknownLabel = 'unknown';

@@ -8,7 +8,7 @@ import { zodToInvalidRequest } from '../zod-to-invalid-request.ts';
 const maxInputs = 2048;
 const tokenArray = z.array(z.number().int().nonnegative()).min(1);
 
-export const embeddingsRequestSchema = z
+const embeddingsRequestSchema = z
   .object({
     model: z.string().min(1),
     input: z.union([
@@ -23,7 +23,7 @@ export const embeddingsRequestSchema = z
   })
   .loose();
 
-export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;
+type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;
 
 export function parseEmbeddingsRequest(raw: string): EmbeddingsRequest {
   let json: unknown;
@@ -43,7 +43,7 @@ export function parseEmbeddingsRequest(raw: string): EmbeddingsRequest {
 }
 
 /** Token arrays are sent as is; a model that only reads text refuses them by `param`. */
-export function isTokenInput(input: EmbeddingInput): boolean {
+function isTokenInput(input: EmbeddingInput): boolean {
   return typeof input !== 'string' && typeof input[0] !== 'string';
 }
 

@@ -28,7 +28,7 @@ export function responseIdOfItem(itemId: string): string | null {
 export const messageItemId = (ids: ResponseIds, index: number) => `msg_${ids.hex}_${index}`;
 export const callItemId = (ids: ResponseIds, index: number) => `fc_${ids.hex}_${index}`;
 
-export type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
+type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
 
 export interface ResponseState {
   readonly status: ResponseStatus;
@@ -84,7 +84,7 @@ export function responseObject(
   };
 }
 
-export function responseUsage(usage: Usage): Record<string, unknown> {
+function responseUsage(usage: Usage): Record<string, unknown> {
   const input = usage.promptTokens ?? 0;
   const output = usage.completionTokens ?? 0;
   return {

@@ -15,7 +15,7 @@ import type { ResponseItem } from './responses-input.ts';
 
 const encoder = new TextEncoder();
 
-export type ResponsesStreamOutcome =
+type ResponsesStreamOutcome =
   | {
       kind: 'finish';
       text: string;

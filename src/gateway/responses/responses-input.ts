@@ -6,7 +6,7 @@ import { unsupported } from './responses-request.ts';
 export type { ResponseItem };
 
 /** Finds an earlier item by id (`item_reference`), from this organization's stored responses. */
-export type ItemLookup = (id: string) => ResponseItem | undefined;
+type ItemLookup = (id: string) => ResponseItem | undefined;
 
 /** The items of `input` (a string is one user message), `item_reference`s replaced. */
 export function inputItems(

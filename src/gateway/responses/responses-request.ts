@@ -10,7 +10,7 @@ import { zodToInvalidRequest } from '../zod-to-invalid-request.ts';
 const looseObject = z.object({}).loose();
 const metadataValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
-export const responsesRequestSchema = z
+const responsesRequestSchema = z
   .object({
     model: z.string().min(1),
     input: z.union([z.string(), z.array(looseObject)]).optional(),

@@ -9,7 +9,7 @@ import type { GatewayEnv } from '../gateway-dependencies.ts';
 import type { GatewayServices } from '../gateway-services.ts';
 import { respond } from '../response-headers.ts';
 
-export const embeddingsPath = '/v1/embeddings';
+const embeddingsPath = '/v1/embeddings';
 
 /**
  * `POST /v1/embeddings` on the embedding catalog (OpenAI, Together, OpenAI-compatible servers, the

@@ -25,7 +25,7 @@ import { toChatMessages } from '../responses/responses-input.ts';
 import { parseResponsesRequest, type ResponsesRequest } from '../responses/responses-request.ts';
 import { toChatBody } from '../responses/responses-to-chat.ts';
 
-export type ResponsesServices = Pick<
+type ResponsesServices = Pick<
   GatewayServices,
   'config' | 'router' | 'metrics' | 'tracking' | 'now' | 'responses'
 >;
