@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import { GatewayError } from '../../errors/index.ts';
 import type { ChatRequestBody } from '../../providers/index.ts';
 import { costUsd, noNeeds, type RoutePlan } from '../../router/index.ts';
+import type { ChatCompletionRequest } from '../chat/chat-completion-request.ts';
 import { clientAbortSignal } from '../chat/client-abort-signal.ts';
 import { newOutcomeId } from '../chat/outcome-id.ts';
 import { buildRequestContext, type RequestContext } from '../chat/request-context.ts';
@@ -90,75 +91,90 @@ async function createResponse(
   context: Context<GatewayEnv>,
   services: ResponsesServices,
 ): Promise<Response> {
-  const { router, now } = services;
-  const startedAt = context.get('startedAt');
-  const requestId = context.get('requestId');
-  const organizationId = context.get('tenant').organizationId;
+  const turn = await planTurn(context, services);
+  const headers: Record<string, string> = {
+    'x-rekindle-request-id': context.get('requestId'),
+    'x-rekindle-variant': turn.plan.variant,
+    'x-rekindle-model-version': turn.plan.modelVersion,
+  };
+  if (turn.outcomeId) {
+    headers['x-rekindle-outcome-id'] = turn.outcomeId;
+  }
+  return turn.body.stream === true ? streamTurn(turn, headers) : generateTurn(turn, headers);
+}
+
+/** Reads the request and its stored conversation, translates it to chat, and plans the route. */
+async function planTurn(context: Context<GatewayEnv>, services: ResponsesServices): Promise<Turn> {
   const facts = chatRequestFacts(context);
   const body = parseResponsesRequest(await context.req.text());
   facts.stream = body.stream === true;
   if (Object.hasOwn(services.config.routes, body.model)) {
     facts.namedRoute = body.model;
   }
+  const organizationId = context.get('tenant').organizationId;
   const items = await loadConversation(services.responses, organizationId, body);
   const chatBody = toChatBody(body, toChatMessages(body.instructions, items));
-  const request = buildRequestContext(chatBody, (name) => context.req.header(name), requestId);
+  const header = (name: string) => context.req.header(name);
+  const request = buildRequestContext(chatBody, header, context.get('requestId'));
   const reasoning = typeof body.reasoning?.effort === 'string';
   const needs = request.features.needs ?? noNeeds;
   const features = reasoning
     ? { ...request.features, needs: { ...needs, reasoning } }
     : request.features;
-  const plan = router.plan(body.model, features);
+  const plan = services.router.plan(body.model, features);
   facts.plan = plan;
-  const outcomeId = request.leadId !== null ? newOutcomeId() : null;
-  const signal = clientAbortSignal(context);
-  const forward = chatBody as unknown as ChatRequestBody;
-  const ids = newResponseIds(now());
-  const turn: Turn = { services, context, plan, request, body, items, ids, outcomeId, chatBody };
-
-  const headers: Record<string, string> = {
-    'x-rekindle-request-id': requestId,
-    'x-rekindle-variant': plan.variant,
-    'x-rekindle-model-version': plan.modelVersion,
+  return {
+    services,
+    context,
+    plan,
+    request,
+    body,
+    items,
+    ids: newResponseIds(services.now()),
+    outcomeId: request.leadId !== null ? newOutcomeId() : null,
+    chatBody,
   };
-  if (outcomeId) {
-    headers['x-rekindle-outcome-id'] = outcomeId;
-  }
+}
 
-  if (body.stream === true) {
-    const routed = await router.stream(plan, forward, signal);
-    facts.target = routed.target;
-    headers['x-rekindle-model'] = routed.target.name;
-    headers['x-rekindle-provider'] = routed.target.provider;
-    headers['content-type'] = 'text/event-stream; charset=utf-8';
-    headers['cache-control'] = 'no-cache';
-    headers['x-accel-buffering'] = 'no';
-    const events = new ResponsesEventStream(
-      ids,
-      routed.target.name,
-      (state) => responseObject(ids, body, state),
-      now,
-    );
-    const { stream, ended } = responsesSse(routed.parts, events);
-    facts.streamEnded = ended.then((outcome) => {
-      if (outcome.kind === 'finish') {
-        const completion: Completion = {
-          target: routed.target,
-          text: outcome.text,
-          usage: outcome.usage,
-          costUsd: costUsd(routed.target, outcome.usage),
-          latencyMs: now() - startedAt,
-        };
-        finishTurn(turn, completion, outcome.state);
-        return 200;
-      }
-      return outcome.kind === 'error' ? outcome.error.status : 499;
-    });
-    return respond(context, stream, 200, headers);
-  }
+async function streamTurn(turn: Turn, headers: Record<string, string>): Promise<Response> {
+  const { services, context, body, ids } = turn;
+  const { now } = services;
+  const facts = chatRequestFacts(context);
+  const forward = turn.chatBody as unknown as ChatRequestBody;
+  const routed = await services.router.stream(turn.plan, forward, clientAbortSignal(context));
+  facts.target = routed.target;
+  headers['x-rekindle-model'] = routed.target.name;
+  headers['x-rekindle-provider'] = routed.target.provider;
+  headers['content-type'] = 'text/event-stream; charset=utf-8';
+  headers['cache-control'] = 'no-cache';
+  headers['x-accel-buffering'] = 'no';
+  const render = (state: ResponseState) => responseObject(ids, body, state);
+  const events = new ResponsesEventStream(ids, routed.target.name, render, now);
+  const { stream, ended } = responsesSse(routed.parts, events);
+  facts.streamEnded = ended.then((outcome) => {
+    if (outcome.kind === 'finish') {
+      const completion: Completion = {
+        target: routed.target,
+        text: outcome.text,
+        usage: outcome.usage,
+        costUsd: costUsd(routed.target, outcome.usage),
+        latencyMs: now() - context.get('startedAt'),
+      };
+      finishTurn(turn, completion, outcome.state);
+      return 200;
+    }
+    return outcome.kind === 'error' ? outcome.error.status : 499;
+  });
+  return respond(context, stream, 200, headers);
+}
 
-  const { result, target } = await router.generate(plan, forward, signal);
-  facts.target = target;
+async function generateTurn(turn: Turn, headers: Record<string, string>): Promise<Response> {
+  const { services, context, ids } = turn;
+  const { now } = services;
+  const forward = turn.chatBody as unknown as ChatRequestBody;
+  const routed = await services.router.generate(turn.plan, forward, clientAbortSignal(context));
+  const { result, target } = routed;
+  chatRequestFacts(context).target = target;
   const cost = costUsd(target, result.usage);
   headers['x-rekindle-model'] = target.name;
   headers['x-rekindle-provider'] = target.provider;
@@ -175,11 +191,9 @@ async function createResponse(
     finishReason: result.finishReason,
     completedAt: Math.floor(now() / 1000),
   };
-  const response = finishTurn(
-    turn,
-    { target, text: result.text, usage: result.usage, costUsd: cost, latencyMs: now() - startedAt },
-    state,
-  );
+  const latencyMs = now() - context.get('startedAt');
+  const completion = { target, text: result.text, usage: result.usage, costUsd: cost, latencyMs };
+  const response = finishTurn(turn, completion, state);
   return respond(context, JSON.stringify(response), 200, headers);
 }
 
@@ -192,7 +206,7 @@ interface Turn {
   readonly items: readonly ResponseItem[];
   readonly ids: ResponseIds;
   readonly outcomeId: string | null;
-  readonly chatBody: { messages: unknown };
+  readonly chatBody: ChatCompletionRequest;
 }
 
 /** Tracks the message (with a lead id) and keeps the response (unless `store: false`). */
