@@ -1,7 +1,4 @@
-import type {
-  ChatCompletionCreateParams,
-  ChatCompletionMessageParam,
-} from 'openai/resources/chat/completions';
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ModelCapabilities } from '../config/index.ts';
 import type { GatewayError } from '../errors/index.ts';
 import type { EmbeddingRequest, EmbeddingResult } from './embedding-model.ts';
@@ -13,7 +10,6 @@ import type { EmbeddingRequest, EmbeddingResult } from './embedding-model.ts';
  * along so the router can price, measure and track without parsing again.
  */
 export type ChatRequestBody = ChatCompletionCreateParams & Record<string, unknown>;
-export type ChatMessage = ChatCompletionMessageParam;
 
 export interface ChatRequest {
   /** The client's body, unknown fields kept. `model` is replaced by `upstreamModel` upstream. */

@@ -10,7 +10,7 @@ export type EmbeddingInput =
   | readonly number[]
   | ReadonlyArray<readonly number[]>;
 
-export type EmbeddingEncoding = 'float' | 'base64';
+type EmbeddingEncoding = 'float' | 'base64';
 
 export interface EmbeddingRequest {
   /** Validated by the gateway: a string, strings, one token array or token arrays, none empty. */

@@ -62,7 +62,7 @@ export function createDemoCommand(dependencies: DemoCommandDependencies = {}): C
 export const demoCommand = createDemoCommand();
 
 /** Flags over the defaults (`--fast` first, explicit flags win); bad values exit 2. */
-export function demoSettingsFrom(args: ParsedArguments): DemoSettings {
+function demoSettingsFrom(args: ParsedArguments): DemoSettings {
   const base = { ...defaultDemoSettings, ...(args.values.fast === true ? fastDemoSettings : {}) };
   const lift = args.values['variant-lift'] ?? base.variantLift;
   if (lift !== 'better' && lift !== 'none') {

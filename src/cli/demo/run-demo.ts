@@ -10,11 +10,12 @@
  *
  * Then it collects the tables and writes the HTML report.
  */
+import type { TrainingRunDetail } from '../../store/index.ts';
 import { AudienceSender } from './audience/audience-sender.ts';
 import { CampaignSender } from './audience/campaign-sender.ts';
 import { EventQueue } from './audience/event-queue.ts';
 import { type DemoContext, simulateDays } from './demo-context.ts';
-import { startDemoEnvironment } from './demo-environment.ts';
+import { type DemoEnvironment, startDemoEnvironment } from './demo-environment.ts';
 import type { DemoProgress } from './demo-progress.ts';
 import { baseVersion, type DemoSettings, route } from './demo-settings.ts';
 import { runExperiment } from './phases/experiment-phase.ts';
@@ -35,39 +36,7 @@ export async function runDemo(settings: DemoSettings, progress: DemoProgress): P
     progress.note(
       `OpenAI simulator ${environment.openai.url}, Together simulator ${environment.together.url}`,
     );
-    const { admin } = environment;
-    await admin.models.register({
-      route,
-      model_id: 'gpt-4o-mini',
-      provider: 'openai',
-      model_version: baseVersion,
-      base_model: null,
-    });
-    await admin.models.setBaseline(route, baseVersion, 'demo: the base model before any training');
-    const random = createRandom(settings.seed);
-    const queue = new EventQueue();
-    const context: DemoContext = {
-      settings,
-      clock,
-      environment,
-      queue,
-      progress,
-      campaigns: new CampaignSender({
-        gatewayUrl: environment.gateway.url,
-        apiKey: environment.apiKey,
-        random,
-        queue,
-        lift: settings.variantLift,
-        baseVersion,
-        now: clock.now,
-      }),
-      audience: new AudienceSender({
-        gatewayUrl: environment.gateway.url,
-        apiKey: environment.apiKey,
-        keys: environment.keys,
-        now: clock.now,
-      }),
-    };
+    const context = await demoContext(settings, environment, clock, progress);
 
     progress.phase('Phase 1–2 · campaigns on the base model; outcomes flow back through webhooks');
     const history = await runHistory(context, start);
@@ -90,20 +59,7 @@ export async function runDemo(settings: DemoSettings, progress: DemoProgress): P
       start: clock.now(),
     });
 
-    progress.phase('Next cycle · the flywheel turns again: v1.1.0 on Together');
-    const nextRun = await runTrainingCycle(context, {
-      provider: 'together',
-      trafficPercentage: 10,
-    });
-    const bar = progress.bar('emails sent', Math.round(settings.leadsPerWeek / 5));
-    await simulateDays(context, {
-      start: Math.floor(clock.now() / dayMs) * dayMs + dayMs,
-      days: 1,
-      emails: Math.round(settings.leadsPerWeek / 5),
-      campaign: () => 'outbound-next-cycle',
-      onSent: () => bar.tick(),
-    });
-    bar.done(`one more day of traffic with ${nextRun.model_version} deployed`);
+    const nextRun = await runNextCycle(context);
 
     progress.phase('Report');
     return await collectDemoReport(context, {
@@ -121,6 +77,67 @@ export async function runDemo(settings: DemoSettings, progress: DemoProgress): P
   } finally {
     await environment.close();
   }
+}
+
+/** The base model registered as the route's baseline, and the senders the phases share. */
+async function demoContext(
+  settings: DemoSettings,
+  environment: DemoEnvironment,
+  clock: SimulatedClock,
+  progress: DemoProgress,
+): Promise<DemoContext> {
+  const { admin } = environment;
+  await admin.models.register({
+    route,
+    model_id: 'gpt-4o-mini',
+    provider: 'openai',
+    model_version: baseVersion,
+    base_model: null,
+  });
+  await admin.models.setBaseline(route, baseVersion, 'demo: the base model before any training');
+  const random = createRandom(settings.seed);
+  const queue = new EventQueue();
+  return {
+    settings,
+    clock,
+    environment,
+    queue,
+    progress,
+    campaigns: new CampaignSender({
+      gatewayUrl: environment.gateway.url,
+      apiKey: environment.apiKey,
+      random,
+      queue,
+      lift: settings.variantLift,
+      baseVersion,
+      now: clock.now,
+    }),
+    audience: new AudienceSender({
+      gatewayUrl: environment.gateway.url,
+      apiKey: environment.apiKey,
+      keys: environment.keys,
+      now: clock.now,
+    }),
+  };
+}
+
+/** The flywheel turns again: a Together fine-tune, deployed, and one more day of traffic. */
+async function runNextCycle(context: DemoContext): Promise<TrainingRunDetail> {
+  context.progress.phase('Next cycle · the flywheel turns again: v1.1.0 on Together');
+  const nextRun = await runTrainingCycle(context, {
+    provider: 'together',
+    trafficPercentage: 10,
+  });
+  const bar = context.progress.bar('emails sent', Math.round(context.settings.leadsPerWeek / 5));
+  await simulateDays(context, {
+    start: Math.floor(context.clock.now() / dayMs) * dayMs + dayMs,
+    days: 1,
+    emails: Math.round(context.settings.leadsPerWeek / 5),
+    campaign: () => 'outbound-next-cycle',
+    onSent: () => bar.tick(),
+  });
+  bar.done(`one more day of traffic with ${nextRun.model_version} deployed`);
+  return nextRun;
 }
 
 async function deployedAtOf(context: DemoContext, modelVersion: string): Promise<number> {

@@ -1,6 +1,6 @@
 import { GatewayError } from '../../errors/index.ts';
 import type { ResponseItem } from '../../pipeline/index.ts';
-import type { ChatMessage } from '../../providers/index.ts';
+import type { ChatCompletionRequest } from '../chat/chat-completion-request.ts';
 import { unsupported } from './responses-request.ts';
 
 export type { ResponseItem };
@@ -43,7 +43,7 @@ export function inputItems(
 export function toChatMessages(
   instructions: string | null | undefined,
   items: readonly ResponseItem[],
-): ChatMessage[] {
+): ChatMessages {
   const messages: Record<string, unknown>[] = [];
   if (instructions) {
     messages.push({ role: 'system', content: instructions });
@@ -74,8 +74,11 @@ export function toChatMessages(
         );
     }
   });
-  return messages as unknown as ChatMessage[];
+  return messages as unknown as ChatMessages;
 }
+
+/** Chat Completions `messages`, as the chat route validates them. */
+export type ChatMessages = ChatCompletionRequest['messages'];
 
 const roles = new Set(['user', 'system', 'developer', 'assistant']);
 

@@ -1,5 +1,5 @@
-import type { ChatMessage } from '../../providers/index.ts';
 import type { ChatCompletionRequest } from '../chat/chat-completion-request.ts';
+import type { ChatMessages } from './responses-input.ts';
 import type { ResponsesRequest } from './responses-request.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { ResponsesRequest } from './responses-request.ts';
  * `user`. `reasoning.effort` becomes `reasoning_effort`, and the planner keeps only targets that
  * can honour it.
  */
-export function toChatBody(body: ResponsesRequest, messages: ChatMessage[]): ChatCompletionRequest {
+export function toChatBody(body: ResponsesRequest, messages: ChatMessages): ChatCompletionRequest {
   const chat: Record<string, unknown> = { model: body.model, messages };
   if (body.tools && body.tools.length > 0) {
     chat.tools = body.tools.map((tool) => {

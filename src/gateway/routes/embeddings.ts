@@ -9,8 +9,6 @@ import type { GatewayEnv } from '../gateway-dependencies.ts';
 import type { GatewayServices } from '../gateway-services.ts';
 import { respond } from '../response-headers.ts';
 
-const embeddingsPath = '/v1/embeddings';
-
 /**
  * `POST /v1/embeddings` on the embedding catalog (OpenAI, Together, OpenAI-compatible servers, the
  * sandbox). Metered like chat — `rekindle_requests_total{endpoint="embeddings"}`, prompt tokens,
@@ -21,7 +19,7 @@ export function registerEmbeddings(
   services: Pick<GatewayServices, 'config' | 'router' | 'metrics' | 'now'>,
 ): void {
   const { config, metrics, router, now } = services;
-  app.post(embeddingsPath, async (context) => {
+  app.post('/v1/embeddings', async (context) => {
     let model: EmbeddingModelConfig | undefined;
     let status = 500;
     try {

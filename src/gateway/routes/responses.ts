@@ -1,12 +1,12 @@
 import type { Context, Hono } from 'hono';
 import { GatewayError } from '../../errors/index.ts';
 import type { ChatRequestBody } from '../../providers/index.ts';
-import { costUsd, noNeeds, type RoutePlan } from '../../router/index.ts';
+import { costUsd, type RoutePlan } from '../../router/index.ts';
 import type { ChatCompletionRequest } from '../chat/chat-completion-request.ts';
 import { clientAbortSignal } from '../chat/client-abort-signal.ts';
 import { newOutcomeId } from '../chat/outcome-id.ts';
 import { buildRequestContext, type RequestContext } from '../chat/request-context.ts';
-import { chatRequestFacts, responsesPath } from '../chat/request-metrics.ts';
+import { chatRequestFacts } from '../chat/request-metrics.ts';
 import { type Completion, trackMessage } from '../chat/track-message.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import type { GatewayServices } from '../gateway-services.ts';
@@ -36,7 +36,7 @@ type ResponsesServices = Pick<
  * `GET`/`DELETE /v1/responses/{id}` of the caller's organization.
  */
 export function registerResponses(app: Hono<GatewayEnv>, services: ResponsesServices): void {
-  app.post(responsesPath, async (context) => {
+  app.post('/v1/responses', async (context) => {
     try {
       return await createResponse(context, services);
     } catch (error) {
@@ -44,7 +44,7 @@ export function registerResponses(app: Hono<GatewayEnv>, services: ResponsesServ
     }
   });
 
-  app.get(`${responsesPath}/:id`, async (context) => {
+  app.get('/v1/responses/:id', async (context) => {
     const stored = await services.responses.get(
       context.get('tenant').organizationId,
       context.req.param('id'),
@@ -55,7 +55,7 @@ export function registerResponses(app: Hono<GatewayEnv>, services: ResponsesServ
     return context.json(stored.response);
   });
 
-  app.get(`${responsesPath}/:id/input_items`, async (context) => {
+  app.get('/v1/responses/:id/input_items', async (context) => {
     const id = context.req.param('id');
     const stored = await services.responses.get(context.get('tenant').organizationId, id);
     if (!stored) {
@@ -74,7 +74,7 @@ export function registerResponses(app: Hono<GatewayEnv>, services: ResponsesServ
     });
   });
 
-  app.delete(`${responsesPath}/:id`, async (context) => {
+  app.delete('/v1/responses/:id', async (context) => {
     const id = context.req.param('id');
     if (!(await services.responses.delete(context.get('tenant').organizationId, id))) {
       throw responseNotFound(id);
@@ -117,10 +117,9 @@ async function planTurn(context: Context<GatewayEnv>, services: ResponsesService
   const header = (name: string) => context.req.header(name);
   const request = buildRequestContext(chatBody, header, context.get('requestId'));
   const reasoning = typeof body.reasoning?.effort === 'string';
-  const needs = request.features.needs ?? noNeeds;
-  const features = reasoning
-    ? { ...request.features, needs: { ...needs, reasoning } }
-    : request.features;
+  const needs = request.features.needs;
+  const features =
+    reasoning && needs ? { ...request.features, needs: { ...needs, reasoning } } : request.features;
   const plan = services.router.plan(body.model, features);
   facts.plan = plan;
   return {

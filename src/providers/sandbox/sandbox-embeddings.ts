@@ -7,7 +7,7 @@ import {
 import { fnv1a, mulberry32 } from './seeded-random.ts';
 
 /** Length of the sandbox's vectors when the catalog states none (OpenAI's default, 1536). */
-export const sandboxEmbeddingDimensions = 1536;
+const sandboxEmbeddingDimensions = 1536;
 /** Distinct words an input contributes; the rest are left out (keeps a long text cheap). */
 const maxFeatures = 512;
 
