@@ -16,6 +16,7 @@ import {
   createTenantRateLimit,
   ownsDataDirLock,
   recordGatewayInDataDir,
+  runSql,
 } from '../store/index.ts';
 import type { BuildContext } from './build-context.ts';
 import type { PipelineParts } from './build-pipeline.ts';
@@ -67,6 +68,7 @@ export async function buildHttp(context: BuildContext, parts: HttpInputs): Promi
     outcomes: store.outcomes,
     apiKeys: store.apiKeys,
     keys: parts.store.keys,
+    sql: (query, options) => runSql(store.executor, query, options),
   };
   const server = await startServer({
     gateway: createApp(services),

@@ -5,6 +5,7 @@
  */
 
 export {
+  ignoredSendGridEvents,
   normalizeSalesforceOutboundMessage,
   parseCrmWebhook,
   parseHubSpotWebhook,

@@ -49,6 +49,7 @@ export {
 export { OutcomesStore } from './outcomes/outcomes-store.ts';
 export * from './rate-limit/index.ts';
 
+export { runSql, type SqlResult, SqlRunError } from './run-sql.ts';
 export { StoreError, StoreLockedError } from './store-errors.ts';
 export type { ChannelListener } from './store-transport.ts';
 export type { StoredResponseRow, StoredResponsesStore } from './stored-responses-store.ts';
