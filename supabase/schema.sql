@@ -457,6 +457,25 @@ $_$;
 
 
 --
+-- Name: delete_stored_response(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.delete_stored_response(p_organization_id text, p_id text) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_found boolean;
+begin
+  delete from public.stored_responses s
+  where s.id = p_id and s.organization_id = p_organization_id
+  returning s.expires_at > now() into v_found;
+  return coalesce(v_found, false);
+end
+$$;
+
+
+--
 -- Name: deploy_model(text, numeric, text, text, text, boolean); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -625,6 +644,27 @@ CREATE FUNCTION public.get_outcome(p_organization_id text, p_id uuid) RETURNS js
     AS $$
   select to_jsonb(o) from public.outcome_labels o
   where o.id = p_id and o.organization_id = p_organization_id
+$$;
+
+
+--
+-- Name: get_stored_response(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.get_stored_response(p_organization_id text, p_id text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'id', s.id,
+    'organization_id', s.organization_id,
+    'response', s.response,
+    'input_items', s.input_items,
+    'created_at', s.created_at,
+    'expires_at', s.expires_at
+  )
+  from public.stored_responses s
+  where s.id = p_id and s.organization_id = p_organization_id and s.expires_at > now()
 $$;
 
 
@@ -1137,6 +1177,30 @@ CREATE FUNCTION public.promote_model(p_ref text, p_route text DEFAULT 'outreach'
     AS $$
   select public.set_baseline_model(p_ref => p_ref, p_route => p_route, p_actor => p_actor,
     p_reason => p_reason, p_automatic => p_automatic, p_details => p_details, p_action => 'promote')
+$$;
+
+
+--
+-- Name: purge_stored_responses(integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.purge_stored_responses(p_limit integer) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_count integer;
+begin
+  delete from public.stored_responses s
+  where s.id in (
+    select e.id from public.stored_responses e
+    where e.expires_at <= now()
+    order by e.expires_at
+    limit p_limit
+  );
+  get diagnostics v_count = row_count;
+  return v_count;
+end
 $$;
 
 
@@ -1982,6 +2046,35 @@ begin
     p_reason, coalesce(p_details, '{}'::jsonb)
       || jsonb_build_object('previous_baseline', v_previous.model_version));
   return to_jsonb(v_row);
+end
+$$;
+
+
+--
+-- Name: store_responses(jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.store_responses(p_rows jsonb) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_count integer;
+begin
+  insert into public.stored_responses (
+    id, organization_id, response, input_items, created_at, expires_at
+  )
+  select
+    r ->> 'id',
+    r ->> 'organization_id',
+    r -> 'response',
+    coalesce(r -> 'input_items', '[]'::jsonb),
+    (r ->> 'created_at')::timestamptz,
+    (r ->> 'expires_at')::timestamptz
+  from jsonb_array_elements(p_rows) as r
+  on conflict (id) do nothing;
+  get diagnostics v_count = row_count;
+  return v_count;
 end
 $$;
 
@@ -2880,6 +2973,20 @@ ALTER TABLE public.rollout_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
 
 
 --
+-- Name: stored_responses; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.stored_responses (
+    id text NOT NULL,
+    organization_id text NOT NULL,
+    response jsonb NOT NULL,
+    input_items jsonb DEFAULT '[]'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL
+);
+
+
+--
 -- Name: training_ready_outcomes; Type: VIEW; Schema: public; Owner: -
 --
 
@@ -3128,6 +3235,14 @@ ALTER TABLE ONLY public.rollout_events
 
 
 --
+-- Name: stored_responses stored_responses_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.stored_responses
+    ADD CONSTRAINT stored_responses_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: training_run_events training_run_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3262,6 +3377,20 @@ CREATE INDEX rollout_automation_claims_route_idx ON public.rollout_automation_cl
 --
 
 CREATE INDEX rollout_events_route_idx ON public.rollout_events USING btree (route, created_at DESC);
+
+
+--
+-- Name: stored_responses_expires_at; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX stored_responses_expires_at ON public.stored_responses USING btree (expires_at);
+
+
+--
+-- Name: stored_responses_organization_created; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX stored_responses_organization_created ON public.stored_responses USING btree (organization_id, created_at);
 
 
 --
@@ -3485,6 +3614,26 @@ CREATE POLICY rollout_events_select_all ON public.rollout_events FOR SELECT TO a
 
 
 --
+-- Name: stored_responses; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.stored_responses ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: stored_responses stored_responses_delete_own; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY stored_responses_delete_own ON public.stored_responses FOR DELETE TO authenticated USING ((organization_id = ( SELECT ((auth.jwt() -> 'app_metadata'::text) ->> 'organization_id'::text))));
+
+
+--
+-- Name: stored_responses stored_responses_select_own; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY stored_responses_select_own ON public.stored_responses FOR SELECT TO authenticated USING ((organization_id = ( SELECT ((auth.jwt() -> 'app_metadata'::text) ->> 'organization_id'::text))));
+
+
+--
 -- Name: training_run_events; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -3634,6 +3783,14 @@ GRANT ALL ON FUNCTION public.create_training_run(p_provider text, p_base_model t
 
 
 --
+-- Name: FUNCTION delete_stored_response(p_organization_id text, p_id text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.delete_stored_response(p_organization_id text, p_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.delete_stored_response(p_organization_id text, p_id text) TO service_role;
+
+
+--
 -- Name: FUNCTION deploy_model(p_ref text, p_traffic_percentage numeric, p_route text, p_ab_test_group text, p_actor text, p_automatic boolean); Type: ACL; Schema: public; Owner: -
 --
 
@@ -3679,6 +3836,14 @@ GRANT ALL ON FUNCTION public.finish_rollout_action(p_decision_key text, p_holder
 
 REVOKE ALL ON FUNCTION public.get_outcome(p_organization_id text, p_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.get_outcome(p_organization_id text, p_id uuid) TO service_role;
+
+
+--
+-- Name: FUNCTION get_stored_response(p_organization_id text, p_id text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.get_stored_response(p_organization_id text, p_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.get_stored_response(p_organization_id text, p_id text) TO service_role;
 
 
 --
@@ -3799,6 +3964,14 @@ GRANT ALL ON FUNCTION public.outcome_labels_reconcile_webhooks_batch() TO servic
 
 REVOKE ALL ON FUNCTION public.promote_model(p_ref text, p_route text, p_actor text, p_reason text, p_automatic boolean, p_details jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.promote_model(p_ref text, p_route text, p_actor text, p_reason text, p_automatic boolean, p_details jsonb) TO service_role;
+
+
+--
+-- Name: FUNCTION purge_stored_responses(p_limit integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.purge_stored_responses(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.purge_stored_responses(p_limit integer) TO service_role;
 
 
 --
@@ -3959,6 +4132,14 @@ GRANT ALL ON FUNCTION public.rollout_daily_cohorts(p_route text, p_since timesta
 
 REVOKE ALL ON FUNCTION public.set_baseline_model(p_ref text, p_route text, p_actor text, p_reason text, p_automatic boolean, p_details jsonb, p_action text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.set_baseline_model(p_ref text, p_route text, p_actor text, p_reason text, p_automatic boolean, p_details jsonb, p_action text) TO service_role;
+
+
+--
+-- Name: FUNCTION store_responses(p_rows jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.store_responses(p_rows jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.store_responses(p_rows jsonb) TO service_role;
 
 
 --
@@ -4155,6 +4336,14 @@ GRANT SELECT ON TABLE public.rollout_events TO authenticated;
 --
 
 GRANT SELECT,USAGE ON SEQUENCE public.rollout_events_id_seq TO service_role;
+
+
+--
+-- Name: TABLE stored_responses; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.stored_responses TO service_role;
+GRANT SELECT,DELETE ON TABLE public.stored_responses TO authenticated;
 
 
 --

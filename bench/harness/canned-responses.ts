@@ -24,6 +24,21 @@ export function chatRequestBody(stream: boolean): string {
   });
 }
 
+/** The same outreach call as a Responses request (`POST /v1/responses`), the AI SDK's default. */
+export function responsesRequestBody(stream: boolean): string {
+  return JSON.stringify({
+    model: 'outreach',
+    instructions: 'You write short, friendly B2B sales follow-up emails.',
+    input:
+      'Write a follow-up to Ada Lovelace, CTO at Acme Analytics, about last week’s demo of our pipeline tool.',
+    max_output_tokens: 200,
+    temperature: 0.7,
+    store: false,
+    metadata: { campaign_id: 'bench-campaign', framework: 'AIDA', tone: 'friendly' },
+    ...(stream ? { stream: true } : {}),
+  });
+}
+
 const created = 1_767_225_600;
 const completionText =
   'Subject: Following up on the Acme demo\n\nHi Ada,\n\nThanks again for your time last week. Happy to set up a pilot whenever suits you.\n\nBest,\nSam';

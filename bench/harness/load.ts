@@ -16,6 +16,9 @@ export interface Endpoint {
   readonly streamHeaders?: Readonly<Record<string, string>>;
   /** Header that carries a fresh lead id per request (tracking and sticky A/B); none when unset. */
   readonly leadHeader?: string;
+  /** Request bodies when the target speaks another API than chat (the Responses row). */
+  readonly body?: string;
+  readonly streamBody?: string;
 }
 
 export interface ThroughputResult {

@@ -35,7 +35,10 @@ export interface Check {
 }
 
 export interface BenchSummary {
+  /** One row per process measured through chat completions. */
   readonly targets: TargetSummary[];
+  /** Other APIs of a measured process (the Responses row of (c)), printed under the targets. */
+  readonly apiRows: TargetSummary[];
   readonly checks: Check[];
 }
 
@@ -48,12 +51,15 @@ const reportOrder: readonly TargetId[] = [
   'rekindle',
   'portkey',
 ];
+const apiRowIds: ReadonlySet<TargetId> = new Set(['rekindle-responses']);
 
 export function summarize(run: BenchRun): BenchSummary {
-  const targets = run.targets
-    .map(summarizeTarget)
+  const all = run.targets.map(summarizeTarget);
+  const targets = all
+    .filter((target) => !apiRowIds.has(target.id))
     .sort((a, b) => reportOrder.indexOf(a.id) - reportOrder.indexOf(b.id));
-  const byId = new Map(targets.map((target) => [target.id, target]));
+  const apiRows = all.filter((target) => apiRowIds.has(target.id));
+  const byId = new Map(all.map((target) => [target.id, target]));
   const checks: Check[] = [];
   for (const id of ['rekindle-pg', 'rekindle-cluster', 'rekindle'] as const) {
     const gateway = byId.get(id);
@@ -61,7 +67,34 @@ export function summarize(run: BenchRun): BenchSummary {
       checks.push(...checksFor(gateway, byId, run.options.rate));
     }
   }
-  return { targets, checks };
+  const chat = byId.get('rekindle');
+  const responses = byId.get('rekindle-responses');
+  if (chat && responses) {
+    checks.push(...responsesChecks(chat, responses));
+  }
+  return { targets, apiRows, checks };
+}
+
+/** Issue 12: the Responses row's overhead stays within 0.3 ms p50 of chat's on the same process. */
+function responsesChecks(chat: TargetSummary, responses: TargetSummary): Check[] {
+  const added = responses.p50Ms - chat.p50Ms;
+  const firstByte = responses.firstByteP50Ms - chat.firstByteP50Ms;
+  return [
+    {
+      target: responses.id,
+      name: 'p50 latency (c-r) Responses − (c) chat',
+      goal: '≤ 0.3 ms',
+      value: `${formatNumber(added)} ms`,
+      met: added <= 0.3,
+    },
+    {
+      target: responses.id,
+      name: 'streaming TTFB (c-r) Responses − (c) chat, p50',
+      goal: '≤ 0.3 ms',
+      value: `${formatNumber(firstByte)} ms`,
+      met: firstByte <= 0.3,
+    },
+  ];
 }
 
 /**
@@ -199,7 +232,7 @@ function columns(rate: number): string[] {
 }
 
 function rows(summary: BenchSummary): string[][] {
-  return summary.targets.map((target) => [
+  return [...summary.targets, ...summary.apiRows].map((target) => [
     target.label,
     formatNumber(target.requestsPerSecond, 0),
     formatNumber(target.cpuMicrosecondsPerRequest, 0),
@@ -273,7 +306,7 @@ export function overheadTable(summary: BenchSummary): string {
       'CPU/req (+ store) vs (b)',
       'idle RSS MB',
     ],
-    summary.targets
+    [...summary.targets, ...summary.apiRows]
       .filter((target) => target.id !== 'upstream')
       .map((target) => [
         target.label,

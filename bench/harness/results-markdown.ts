@@ -63,7 +63,9 @@ ${Object.entries(run.tools)
   far above the load), the \`outreach\` route on an \`openai-compatible\` provider with a registry
   baseline and a 10 % variant on the same upstream (sticky by lead), Prometheus metrics, and tracking
   of every request (\`x-rekindle-lead-id\` differs per request), written behind to PGlite in a temp
-  dir, all with default settings; (c2) the same gateway with its store on a local PostgreSQL server
+  dir, all with default settings; (c-r) the same (c) process asked the same call as a Responses
+  request (\`POST /v1/responses\`, \`store: false\`), translated to chat and back (typed events when
+  streamed); (c2) the same gateway with its store on a local PostgreSQL server
   instead of the embedded PGlite (the deployment ARCHITECTURE §8 names for more than one process);
   ${options.clusterWorkers > 0 ? `(c3) the same on PostgreSQL as ${options.clusterWorkers} \`node:cluster\` workers sharing the port, metrics aggregated by the primary (\`bench/cluster-gateway.ts\`; CPU and memory summed over its processes); ` : ''}(d) Portkey's gateway ${run.tools.portkey} from npm, \`--headless\`, bound to 127.0.0.1 by a preload,
   with \`x-portkey-provider: openai\` and \`x-portkey-custom-host\`.

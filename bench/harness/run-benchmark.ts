@@ -24,6 +24,7 @@ import {
   listeningAddresses,
   portkeyInstalled,
   type RekindleTarget,
+  rekindleResponsesTarget,
   startBareProxy,
   startPortkey,
   startRekindle,
@@ -142,7 +143,9 @@ export async function runBenchmark(
         }
       });
     };
-    await addGateway(await startRekindle(context, { kind: 'pglite' }));
+    const embedded = await startRekindle(context, { kind: 'pglite' });
+    await addGateway(embedded);
+    targets.push(rekindleResponsesTarget(embedded));
     const withPostgres =
       options.postgres === 'on' || (options.postgres === 'auto' && postgresBinariesAvailable());
     if (withPostgres) {
@@ -193,7 +196,7 @@ export async function runBenchmark(
       const storeBefore = storeServer === null ? null : postgresCpu(storeServer);
       const result = await measureThroughput({
         endpoint: target.endpoint,
-        body,
+        body: target.endpoint.body ?? body,
         connections: options.connections,
         durationSeconds: seconds,
         wrk,
@@ -222,7 +225,7 @@ export async function runBenchmark(
       await throughput(target, options.warmupSeconds, 'warm');
       await measureStreaming({
         endpoint: target.endpoint,
-        body: streamBody,
+        body: target.endpoint.streamBody ?? streamBody,
         requests: Math.max(5, Math.round(options.streamRequests / 4)),
         leadPrefix: `${tag}-warm-${target.id}`,
       });
@@ -247,7 +250,7 @@ export async function runBenchmark(
       for (const target of order) {
         const result = await measureFixedRate({
           endpoint: target.endpoint,
-          body,
+          body: target.endpoint.body ?? body,
           rate: options.rate,
           durationSeconds: options.rateSeconds,
           leadPrefix: `${tag}-rate${round}-${target.id}`,
@@ -257,7 +260,7 @@ export async function runBenchmark(
       for (const target of order) {
         const result = await measureStreaming({
           endpoint: target.endpoint,
-          body: streamBody,
+          body: target.endpoint.streamBody ?? streamBody,
           requests: options.streamRequests,
           leadPrefix: `${tag}-stream${round}-${target.id}`,
         });
@@ -340,19 +343,23 @@ async function checkAnswers(target: Target): Promise<void> {
   const plain = await fetch(`${endpoint.origin}${endpoint.path}`, {
     method: 'POST',
     headers: { ...headers, [endpoint.leadHeader ?? 'x-check']: 'check-lead' },
-    body: chatRequestBody(false),
+    body: endpoint.body ?? chatRequestBody(false),
   });
   const plainText = await plain.text();
-  if (plain.status !== 200 || !plainText.includes('"chat.completion"')) {
+  const answered = endpoint.body ? '"object":"response"' : '"chat.completion"';
+  if (plain.status !== 200 || !plainText.includes(answered)) {
     throw new Error(`${target.label} answered ${plain.status}: ${plainText.slice(0, 500)}`);
   }
   const stream = await fetch(`${endpoint.origin}${endpoint.streamPath ?? endpoint.path}`, {
     method: 'POST',
     headers: { ...headers, accept: 'text/event-stream', ...endpoint.streamHeaders },
-    body: chatRequestBody(true),
+    body: endpoint.streamBody ?? chatRequestBody(true),
   });
   const streamText = await stream.text();
-  if (stream.status !== 200 || !streamText.trimEnd().endsWith('data: [DONE]')) {
+  const ended = endpoint.streamBody
+    ? streamText.includes('event: response.completed')
+    : streamText.trimEnd().endsWith('data: [DONE]');
+  if (stream.status !== 200 || !ended) {
     throw new Error(
       `${target.label} stream answered ${stream.status}: ${streamText.slice(0, 500)}`,
     );

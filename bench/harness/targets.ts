@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { responsesRequestBody } from './canned-responses.ts';
 import type { Endpoint } from './load.ts';
 import { ensurePortkey, type PortkeyInstall, portkeyCommand } from './portkey.ts';
 import {
@@ -18,6 +19,7 @@ export type TargetId =
   | 'upstream'
   | 'bare'
   | 'rekindle'
+  | 'rekindle-responses'
   | 'rekindle-pg'
   | 'rekindle-cluster'
   | 'portkey';
@@ -181,6 +183,27 @@ export async function startRekindle(
       const response = await fetch(`${origin}/metrics`);
       return response.text();
     },
+  };
+}
+
+/**
+ * The same Rekindle process asked the same outreach call through `POST /v1/responses` (store
+ * off, as a stateless client would): the Responses row next to chat's, so the translation's cost
+ * is the difference between the two.
+ */
+export function rekindleResponsesTarget(gateway: RekindleTarget): Target {
+  return {
+    ...gateway,
+    id: 'rekindle-responses',
+    label: '(c-r) Rekindle Gateway (PGlite), POST /v1/responses',
+    endpoint: {
+      ...gateway.endpoint,
+      path: '/v1/responses',
+      body: responsesRequestBody(false),
+      streamBody: responsesRequestBody(true),
+    },
+    // The chat row owns the process: it is stopped once, there.
+    stop: async () => {},
   };
 }
 

@@ -42,6 +42,7 @@ const anthropicMechanism: Record<Feature, string> = {
   logprobs: '',
   multiple_choices: '',
   image_input: '`image` blocks',
+  reasoning: '',
 };
 
 function cell(type: ProviderType, feature: Feature, able: ModelCapabilities): string {

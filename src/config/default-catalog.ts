@@ -7,22 +7,26 @@ import type { ModelConfig, ProviderType } from './schema/providers-config.ts';
  * body is relayed as is and the server itself accepts or refuses each field. Anthropic translates
  * tools and `response_format` (a forced tool, which works on every Claude model) and has no
  * `logprobs` and no `n`. Together's Llama models have no vision and take `logprobs` as a count
- * (not OpenAI's boolean), so the gateway does not promise it. The sandbox simulates every field.
+ * (not OpenAI's boolean), so the gateway does not promise it. The sandbox simulates every field
+ * but reasoning. `reasoning` (a Responses request's reasoning effort) is promised only where the
+ * body is relayed to a server that may be a reasoning model; no catalog chat model is one.
  */
 export const providerTypeCapabilities: Readonly<Record<ProviderType, ModelCapabilities>> = {
   openai: everything('native'),
   'openai-compatible': everything('native'),
-  sandbox: everything('native'),
+  sandbox: { ...everything('native'), reasoning: false },
   together: {
     ...everything('native'),
     parallel_tool_calls: false,
     logprobs: false,
     image_input: false,
+    reasoning: false,
   },
   anthropic: {
     ...everything('forced_tool'),
     logprobs: false,
     multiple_choices: false,
+    reasoning: false,
   },
 };
 
@@ -35,11 +39,16 @@ function everything(structuredOutput: 'native' | 'forced_tool'): ModelCapabiliti
     logprobs: true,
     multiple_choices: true,
     image_input: true,
+    reasoning: true,
     max_output_tokens: null,
   };
 }
 
-const openAIChat: ModelCapabilities = { ...everything('native'), max_output_tokens: 16_384 };
+const openAIChat: ModelCapabilities = {
+  ...everything('native'),
+  reasoning: false,
+  max_output_tokens: 16_384,
+};
 const togetherLlama: ModelCapabilities = providerTypeCapabilities.together;
 const claude35: ModelCapabilities = {
   ...providerTypeCapabilities.anthropic,

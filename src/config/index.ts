@@ -17,6 +17,7 @@ export type {
   ModelCapabilities,
   StructuredOutputMode,
 } from './schema/capabilities-config.ts';
+export type { EmbeddingModelConfig } from './schema/embedding-models-config.ts';
 export {
   type GatewayConfig,
   type GatewayConfigInput,
@@ -27,4 +28,5 @@ export type {
   ProviderConfig,
   ProviderType,
 } from './schema/providers-config.ts';
+export type { ResponsesConfig } from './schema/responses-config.ts';
 export type { RouteConfig, RouteRule } from './schema/routes-config.ts';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultCatalog, vendorBaseUrls } from './default-catalog.ts';
+import { defaultEmbeddingCatalog } from './default-embedding-catalog.ts';
 import type { Env } from './env.ts';
 import {
   type GatewayConfig,
@@ -119,14 +120,12 @@ function interpolate(
  * set, and deployment settings (HOST, PORT, DATABASE_URL, secrets) override the file.
  */
 function applyEnvironment(file: JsonObject, env: Env): GatewayConfigInput {
-  const fileModels = Array.isArray(file.models) ? file.models : [];
-  const overridden = new Set(fileModels.map((model) => asObject(model)?.name));
-  const models = [...defaultCatalog.filter((model) => !overridden.has(model.name)), ...fileModels];
   return {
     ...file,
     server: serverFromEnvironment(asObject(file.server) ?? {}, env),
     providers: providersFromEnvironment(asObject(file.providers) ?? {}, env),
-    models,
+    models: withDefaults(defaultCatalog, file.models),
+    embedding_models: withDefaults(defaultEmbeddingCatalog, file.embedding_models),
     store: storeFromEnvironment(asObject(file.store) ?? {}, env),
     webhooks: webhooksFromEnvironment(asObject(file.webhooks) ?? {}, env),
   } as GatewayConfigInput;
@@ -226,6 +225,13 @@ function webhooksFromEnvironment(file: JsonObject, env: Env): JsonObject {
       env.SALESFORCE_ORGANIZATION_ID.split(/[\s,]+/).filter(Boolean);
   }
   return webhooks;
+}
+
+/** The file's catalog entries after the built-in ones it does not replace (by name). */
+function withDefaults(defaults: readonly { name: string }[], fromFile: unknown): unknown[] {
+  const fileEntries = Array.isArray(fromFile) ? fromFile : [];
+  const overridden = new Set(fileEntries.map((entry) => asObject(entry)?.name));
+  return [...defaults.filter((entry) => !overridden.has(entry.name)), ...fileEntries];
 }
 
 /** DATABASE_* connection settings override the file's `store.postgres`; numbers stay checked by the schema. */

@@ -1,6 +1,11 @@
 import type { GatewayConfig } from '../config/index.ts';
 import type { GatewayMetrics, Logger } from '../metrics/index.ts';
-import type { OutcomeTracker, RegistryService, TrainingOrchestrator } from '../pipeline/index.ts';
+import type {
+  OutcomeTracker,
+  RegistryService,
+  ResponseStore,
+  TrainingOrchestrator,
+} from '../pipeline/index.ts';
 import type { ChatRouter } from '../router/index.ts';
 import type { ApiKeysStore, OutcomesStore, SqlResult, WebhookEventsStore } from '../store/index.ts';
 import type {
@@ -32,6 +37,8 @@ export interface GatewayServices {
   readonly rateLimiter: TenantRateLimiter;
   readonly tracking: TrackingSink;
   readonly tracker: OutcomeTracker;
+  /** Stored responses of /v1/responses, per organization. */
+  readonly responses: ResponseStore;
 
   // Signed webhooks (/webhooks).
   readonly webhookEvents: WebhookEventsStore;

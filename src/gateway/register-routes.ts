@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { chatCompletionsPath, countChatRequests } from './chat/request-metrics.ts';
+import { chatCompletionsPath, countChatRequests, responsesPath } from './chat/request-metrics.ts';
 import type { GatewayEnv } from './gateway-dependencies.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import { adminAuth } from './middleware/admin-auth.ts';
@@ -13,10 +13,12 @@ import { registerAdminModels } from './routes/admin-models.ts';
 import { registerAdminSql } from './routes/admin-sql.ts';
 import { registerAdminTraining } from './routes/admin-training.ts';
 import { registerChatCompletions } from './routes/chat-completions.ts';
+import { registerEmbeddings } from './routes/embeddings.ts';
 import { type HealthState, registerHealth } from './routes/health.ts';
 import { registerMetrics } from './routes/metrics.ts';
 import { registerModels } from './routes/models.ts';
 import { registerOutcomes } from './routes/outcomes.ts';
+import { registerResponses } from './routes/responses.ts';
 import { registerWebhooks } from './routes/webhooks.ts';
 
 /**
@@ -32,6 +34,11 @@ export const gatewayRoutes = [
   ['GET', '/metrics'],
   // tenant key + the organization's rate limit
   ['POST', '/v1/chat/completions'],
+  ['POST', '/v1/responses'],
+  ['GET', '/v1/responses/:id'],
+  ['GET', '/v1/responses/:id/input_items'],
+  ['DELETE', '/v1/responses/:id'],
+  ['POST', '/v1/embeddings'],
   ['GET', '/v1/models'],
   ['GET', '/v1/models/:id{.+}'],
   ['POST', '/v1/outcomes'],
@@ -74,12 +81,14 @@ export const gatewayRoutes = [
  * Order matters in Hono — middleware runs in the order it is added — so read top to bottom:
  *
  *   *                          request id, start time, common response headers
- *   POST /v1/chat/completions  counted once, whatever ends it (before the limit and auth below)
+ *   POST /v1/chat/completions  counted once, whatever ends it (before the limit and auth below),
+ *   POST /v1/responses         under its own `endpoint` label
  *   POST|PUT|PATCH *           body limit (413)
  *   /healthz, /readyz          open
  *   /metrics                   open, or the metrics token
  *   /v1/*                      tenant key + the organization's rate limit:
- *                              chat/completions, models, outcomes (tracking API)
+ *                              chat/completions, responses, embeddings, models, outcomes
+ *                              (tracking API)
  *   /webhooks/*                each provider's signature, checked by the route:
  *                              sendgrid, crm (HubSpot and signed JSON), crm/pipedrive,
  *                              crm/salesforce (Outbound Message), crm/salesforce/flow
@@ -94,6 +103,7 @@ export function registerRoutes(
 
   app.use('*', requestContext(now));
   app.on('POST', chatCompletionsPath, countChatRequests({ metrics, now }));
+  app.on('POST', responsesPath, countChatRequests({ metrics, now, endpoint: 'responses' }));
   app.on(['POST', 'PUT', 'PATCH'], '*', limitBody(config.server.body_limit_bytes));
 
   registerHealth(app, { readiness: services.readiness, state: health });
@@ -102,6 +112,8 @@ export function registerRoutes(
 
   app.use('/v1/*', tenantAuth({ auth: services.auth, rateLimiter: services.rateLimiter, metrics }));
   registerChatCompletions(app, services);
+  registerResponses(app, services);
+  registerEmbeddings(app, services);
   registerModels(app, services);
   registerOutcomes(app, { tracker: services.tracker, metrics });
 

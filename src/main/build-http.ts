@@ -59,6 +59,7 @@ export async function buildHttp(context: BuildContext, parts: HttpInputs): Promi
     rateLimiter: createTenantRateLimit(limiter, { defaultRpm: config.rate_limit.default_rpm }),
     tracking: parts.pipeline.tracking,
     tracker: parts.pipeline.tracker,
+    responses: parts.pipeline.responses,
     webhookEvents: store.webhookEvents,
     registry: parts.routing.registry,
     experiments: {

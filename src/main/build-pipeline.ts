@@ -3,6 +3,7 @@ import {
   createRolloutExperiments,
   createSentimentAnalyzer,
   OutcomeTracker,
+  PersistedResponses,
   type RolloutExperiments,
   scheduleFromConfig,
   startWebhookReconciliation,
@@ -18,6 +19,8 @@ import { buildTracking } from './build-tracking.ts';
 export interface PipelineParts {
   /** Write-behind of generated messages into outcome_labels. */
   readonly tracking: TrackingBuffer;
+  /** Stored responses of /v1/responses (write-behind to `stored_responses`). */
+  readonly responses: PersistedResponses;
   /** The tracking API's outcomes (replies with sentiment, meetings, deals). */
   readonly tracker: OutcomeTracker;
   readonly rollout: RolloutExperiments;
@@ -36,6 +39,13 @@ export async function buildPipeline(
 ): Promise<PipelineParts> {
   const { config, logger, metrics, now } = context;
   const tracking = await buildTracking(context, store);
+  const responses = new PersistedResponses({
+    store: store.storedResponses,
+    config: config.responses,
+    logger,
+    now,
+  }).start();
+  context.onStop(() => responses.close());
 
   const rollout = createRolloutExperiments({
     config,
@@ -71,7 +81,7 @@ export async function buildPipeline(
     intervalMs: config.webhooks.reconcile_interval_ms,
   });
   context.onStop(async () => reconciliation.stop());
-  return { tracking, tracker, rollout, training };
+  return { tracking, tracker, rollout, training, responses };
 }
 
 /** Replies are classified through the gateway's own router when a sentiment route is set. */

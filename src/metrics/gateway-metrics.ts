@@ -15,7 +15,9 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
   const registers = [registry];
   // The counters every served request adds to: increments wait in plain numbers until a scrape.
   const pending = {
-    requests: new PendingCounts<'route' | 'model' | 'provider' | 'variant' | 'status'>(),
+    requests: new PendingCounts<
+      'route' | 'model' | 'provider' | 'variant' | 'status' | 'endpoint'
+    >(),
     tokens: new PendingCounts<'model' | 'provider' | 'type'>(),
     cost: new PendingCounts<'model' | 'provider'>(),
     unpriced: new PendingCounts<'model' | 'provider'>(),
@@ -27,8 +29,8 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
     pending,
     requestsTotal: new Counter({
       name: 'rekindle_requests_total',
-      help: 'Chat completion requests by route, concrete model, provider, variant and HTTP status.',
-      labelNames: ['route', 'model', 'provider', 'variant', 'status'] as const,
+      help: 'Generation requests (chat completions, responses) by endpoint, route, concrete model, provider, variant and HTTP status.',
+      labelNames: ['route', 'model', 'provider', 'variant', 'status', 'endpoint'] as const,
       registers,
       collect() {
         pending.requests.flushInto(this);
@@ -37,7 +39,7 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
     requestDuration: new Histogram({
       name: 'rekindle_request_duration_seconds',
       help: 'Time from request received to last byte sent, including retries and fallbacks.',
-      labelNames: ['route', 'stream', 'status'] as const,
+      labelNames: ['route', 'stream', 'status', 'endpoint'] as const,
       buckets: latencyBuckets,
       registers,
     }),

@@ -1,6 +1,7 @@
 /**
  * The pipeline's public face: outcomes (tracking, webhooks, signatures, sentiment), training
- * (export, fine-tuners, orchestrator) and rollout (registry, experiments, leaderboard).
+ * (export, fine-tuners, orchestrator), rollout (registry, experiments, leaderboard) and the stored
+ * responses of /v1/responses.
  */
 
 export {
@@ -32,6 +33,12 @@ export {
 } from './outcomes/signatures/index.ts';
 export { countStagesReached, startWebhookReconciliation } from './outcomes/stage-metrics.ts';
 export { TrackingBuffer } from './outcomes/tracking-buffer.ts';
+export {
+  PersistedResponses,
+  type ResponseItem,
+  type ResponseStore,
+  type StoredResponse,
+} from './responses/index.ts';
 export {
   type ArmValue,
   buildLeaderboard,

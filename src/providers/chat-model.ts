@@ -1,6 +1,7 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ModelCapabilities } from '../config/index.ts';
 import type { GatewayError } from '../errors/index.ts';
+import type { EmbeddingRequest, EmbeddingResult } from './embedding-model.ts';
 
 /**
  * The one provider interface. The wire format clients speak is OpenAI Chat Completions, so a provider
@@ -101,6 +102,8 @@ export interface ChatModelProvider {
    * is thrown so the caller can still fall back. Later failures arrive as an `error` part.
    */
   stream(request: ChatRequest, signal: AbortSignal): Promise<AsyncIterable<ChatStreamPart>>;
+  /** `POST /v1/embeddings`; absent on wires without embeddings (Anthropic). Throws a ProviderError. */
+  embed?(request: EmbeddingRequest, signal: AbortSignal): Promise<EmbeddingResult>;
   close(): Promise<void>;
 }
 

@@ -5,9 +5,11 @@ export type {
   ChatRequestBody,
   ChatResult,
   ChatStreamPart,
+  FinishReason,
+  ToolCall,
   Usage,
 } from './chat-model.ts';
-
+export type { EmbeddingInput } from './embedding-model.ts';
 export type { ErrorMap } from './http/upstream-error-map.ts';
 
 export { openAIErrorMap } from './openai-compatible/openai-error-map.ts';
@@ -18,6 +20,7 @@ export {
   findOutreachFacts,
   fnv1a,
   mulberry32,
+  sandboxEmbeddings,
   type WritingStyle,
   writeOutreachEmail,
 } from './sandbox/index.ts';

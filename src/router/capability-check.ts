@@ -42,6 +42,9 @@ export function unmetNeed(
   if (needs.imageParam !== null && !able.image_input) {
     return unsupported(needs.imageParam, 'does not accept image input');
   }
+  if (needs.reasoning === true && !able.reasoning) {
+    return unsupported('reasoning', 'is not a reasoning model (`reasoning` cannot be honoured)');
+  }
   const limit = able.max_output_tokens;
   if (needs.maxOutputTokens !== null && limit !== null && needs.maxOutputTokens.value > limit) {
     return unsupported(

@@ -150,6 +150,11 @@ export class ChatRouter {
     return this.planner.plan(model, features);
   }
 
+  /** The provider with this config id, for calls the planner does not route (embeddings). */
+  provider(id: string): ChatModelProvider | undefined {
+    return this.options.providers.get(id);
+  }
+
   resolveTarget(name: string): ModelTarget | undefined {
     return this.planner.resolveTarget(name);
   }

@@ -16,6 +16,11 @@ export interface RequestNeeds {
   readonly imageParam: string | null;
   /** `max_completion_tokens`, else `max_tokens`, when set. */
   readonly maxOutputTokens: { readonly param: string; readonly value: number } | null;
+  /**
+   * A Responses request's `reasoning` (set by the Responses translation; a chat body's
+   * `reasoning_effort` is relayed as it is and asks nothing of the planner).
+   */
+  readonly reasoning?: boolean;
 }
 
 export const noNeeds: RequestNeeds = Object.freeze({

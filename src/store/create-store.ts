@@ -9,6 +9,7 @@ import { OutcomesStore } from './outcomes/outcomes-store.ts';
 import type { SqlExecutor } from './sql-executor.ts';
 import { StoreError } from './store-errors.ts';
 import type { ChannelListener, StoreTransport } from './store-transport.ts';
+import { StoredResponsesStore } from './stored-responses-store.ts';
 import { TrainingRunsStore } from './training-runs-store.ts';
 import { PgliteWorkerTransport } from './transports/pglite-worker-transport.ts';
 import {
@@ -42,6 +43,7 @@ export interface Store extends ChannelListener {
   readonly registry: ModelRegistryStore;
   readonly trainingRuns: TrainingRunsStore;
   readonly webhookEvents: WebhookEventsStore;
+  readonly storedResponses: StoredResponsesStore;
   readonly leaderboard: LeaderboardStore;
   /** Rows the batch writers gave up on (poison pills), with the database's error. */
   readonly deadLetters: DeadLettersStore;
@@ -148,6 +150,7 @@ export function storeOverTransport(
     registry: new ModelRegistryStore(transport),
     trainingRuns: new TrainingRunsStore(transport),
     webhookEvents: new WebhookEventsStore(transport),
+    storedResponses: new StoredResponsesStore(transport),
     leaderboard: new LeaderboardStore(transport),
     deadLetters: new DeadLettersStore(transport),
     ...(listen ? { listen } : {}),

@@ -78,6 +78,7 @@ export * from './rate-limit/index.ts';
 export { runSql, type SqlResult, SqlRunError } from './run-sql.ts';
 export { StoreError, StoreLockedError } from './store-errors.ts';
 export type { ChannelListener } from './store-transport.ts';
+export type { StoredResponseRow, StoredResponsesStore } from './stored-responses-store.ts';
 export type { TrainingRunsStore } from './training-runs-store.ts';
 export {
   finishedTrainingRunStatuses,

@@ -36,6 +36,7 @@ import {
   type SimulatedToolCall,
   streamFrames,
 } from './openai-chat-answer.ts';
+import { embeddingsAnswer } from './openai-embeddings-answer.ts';
 import { sendError, sendJson, sleep } from './simulator-http.ts';
 import {
   type RecordedRequest,
@@ -116,6 +117,12 @@ export async function startOpenAIChatSimulator(
           owned_by: 'fake',
         }));
         return sendJson(response, 200, { object: 'list', data });
+      }
+      if (request.method === 'POST' && path === '/v1/embeddings') {
+        const answer = embeddingsAnswer((recorded.body ?? {}) as Body, style);
+        return answer === undefined
+          ? sendError(response, 400, "'input' is required", 'input')
+          : sendJson(response, 200, answer);
       }
       if (request.method !== 'POST' || path !== '/v1/chat/completions') {
         return sendError(response, 404, `no route for ${request.method} ${path}`);

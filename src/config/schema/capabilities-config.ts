@@ -28,6 +28,11 @@ const modelCapabilitiesSchema = z
     logprobs: z.boolean().describe('`logprobs` / `top_logprobs`.'),
     multiple_choices: z.boolean().describe('`n` > 1.'),
     image_input: z.boolean().describe('`image_url` content parts.'),
+    reasoning: z
+      .boolean()
+      .describe(
+        '`reasoning` of a Responses request (a reasoning model; sent upstream as `reasoning_effort`).',
+      ),
     max_output_tokens: z
       .number()
       .int()

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { embeddingModelConfigSchema } from './embedding-models-config.ts';
 import {
   rolloutConfigSchema,
   sentimentConfigSchema,
   trainingConfigSchema,
 } from './pipeline-config.ts';
 import { modelConfigSchema, providerConfigSchema } from './providers-config.ts';
+import { responsesConfigSchema } from './responses-config.ts';
 import { circuitBreakerConfigSchema, routeConfigSchema } from './routes-config.ts';
 import { serverConfigSchema } from './server-config.ts';
 import {
@@ -35,6 +37,12 @@ export const gatewayConfigSchema = z
       .describe(
         'Catalog entries added to (or replacing, by name) the built-in catalog: gpt-4o-mini, gpt-4o, llama-3.1-8b/70b-instruct-turbo, claude-3-5-haiku/sonnet, claude-haiku-4-5, claude-sonnet-4-5, sandbox/outreach-v1.',
       ),
+    embedding_models: z
+      .array(embeddingModelConfigSchema)
+      .default([])
+      .describe(
+        'Embedding models for /v1/embeddings, added to (or replacing, by name) the built-in ones: text-embedding-3-small/-large, text-embedding-ada-002, bge-base-en-v1.5, m2-bert-80m-32k-retrieval, sandbox/embedding-v1.',
+      ),
     routes: z
       .record(z.string().min(1), routeConfigSchema)
       .default({})
@@ -50,6 +58,9 @@ export const gatewayConfigSchema = z
     ),
     tracking: section(trackingConfigSchema).describe(
       'The write-behind buffer that records generated messages in outcome_labels.',
+    ),
+    responses: section(responsesConfigSchema).describe(
+      'Stored responses of /v1/responses: retention, purge and the write-behind. See docs/responses.md.',
     ),
     store: section(storeConfigSchema).describe(
       'Where state lives: Supabase (url + service role key), else Postgres (database_url), else embedded PGlite in data_dir.',
@@ -70,7 +81,9 @@ export const gatewayConfigSchema = z
   .strict()
   // A cross-field check, reported together with every other error (`when`: even if some failed).
   .superRefine(checkModelProviders, {
-    when: (payload) => isRecord(payload.value) && Array.isArray(payload.value.models),
+    when: (payload) =>
+      isRecord(payload.value) &&
+      (Array.isArray(payload.value.models) || Array.isArray(payload.value.embedding_models)),
   });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
@@ -78,24 +91,27 @@ export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
 
 /** Every catalog entry names a configured (or built-in) provider. Reads possibly invalid input. */
 function checkModelProviders(
-  config: { models: unknown; providers?: unknown },
+  config: { models?: unknown; embedding_models?: unknown; providers?: unknown },
   context: z.RefinementCtx,
 ) {
   const providers = isRecord(config.providers) ? config.providers : {};
-  (config.models as unknown[]).forEach((model, index) => {
-    const provider = isRecord(model) ? model.provider : undefined;
-    if (
-      typeof provider === 'string' &&
-      !(provider in providers) &&
-      !builtInProviders.has(provider)
-    ) {
-      context.addIssue({
-        code: 'custom',
-        path: ['models', index, 'provider'],
-        message: `unknown provider "${provider}"`,
-      });
-    }
-  });
+  for (const list of ['models', 'embedding_models'] as const) {
+    const entries = config[list];
+    (Array.isArray(entries) ? entries : []).forEach((model: unknown, index) => {
+      const provider = isRecord(model) ? model.provider : undefined;
+      if (
+        typeof provider === 'string' &&
+        !(provider in providers) &&
+        !builtInProviders.has(provider)
+      ) {
+        context.addIssue({
+          code: 'custom',
+          path: [list, index, 'provider'],
+          message: `unknown provider "${provider}"`,
+        });
+      }
+    });
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

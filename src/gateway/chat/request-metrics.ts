@@ -11,6 +11,10 @@ import type { ChatRequestFacts, GatewayEnv } from '../gateway-dependencies.ts';
  * named a configured route — never a client-chosen string, so the label values stay bounded.
  */
 export const chatCompletionsPath = '/v1/chat/completions';
+export const responsesPath = '/v1/responses';
+
+/** The `endpoint` label: which API the request spoke. */
+type GenerationEndpoint = 'chat_completions' | 'responses';
 
 /** The label value of whatever a refused request did not get as far as choosing. */
 const unknownLabel = 'unknown';
@@ -28,14 +32,16 @@ export function chatRequestFacts(context: Context<GatewayEnv>): ChatRequestFacts
 export function countChatRequests(options: {
   metrics: GatewayMetrics;
   now: () => number;
+  endpoint?: GenerationEndpoint;
 }): MiddlewareHandler<GatewayEnv> {
   const { metrics, now } = options;
+  const endpoint = options.endpoint ?? 'chat_completions';
   return async function countChatRequest(context, next) {
     const facts = emptyFacts();
     context.set('chatRequest', facts);
     await next();
     const startedAt = context.get('startedAt');
-    const count = (status: number) => record(metrics, facts, status, now() - startedAt);
+    const count = (status: number) => record(metrics, facts, status, now() - startedAt, endpoint);
     if (facts.streamEnded !== undefined && context.error === undefined) {
       facts.streamEnded.then(count, () => count(500));
       return;
@@ -49,6 +55,7 @@ function record(
   facts: ChatRequestFacts,
   status: number,
   latencyMs: number,
+  endpoint: GenerationEndpoint,
 ): void {
   const { plan } = facts;
   const target = facts.target ?? plan?.candidates[0];
@@ -59,14 +66,15 @@ function record(
   const variant = plan ? plan.variant : unknownLabel;
   // Added at scrape time (see PendingCounts); the key holds every label value.
   metrics.pending.requests.add(
-    `${route}\u0000${model}\u0000${provider}\u0000${variant}\u0000${statusLabel}`,
-    { route, model, provider, variant, status: statusLabel },
+    `${route}\u0000${model}\u0000${provider}\u0000${variant}\u0000${statusLabel}\u0000${endpoint}`,
+    { route, model, provider, variant, status: statusLabel, endpoint },
   );
   metrics.requestDuration.observe(
     {
       route,
       stream: facts.stream === undefined ? unknownLabel : String(facts.stream),
       status: statusLabel,
+      endpoint,
     },
     latencyMs / 1000,
   );

@@ -1,18 +1,13 @@
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { errorFrame, type GatewayError } from '../../errors/index.ts';
 import type { ChatRequestBody, ChatStreamPart, Usage } from '../../providers/index.ts';
-import { costUsd, type ModelTarget, type RoutePlan } from '../../router/index.ts';
-import { type ReplacementCount, toStorableJson, toStorableText } from '../../store/index.ts';
-import type { ChatCompletionRequest } from '../chat/chat-completion-request.ts';
+import { costUsd, type RoutePlan } from '../../router/index.ts';
 import { clientAbortSignal } from '../chat/client-abort-signal.ts';
 import { newOutcomeId } from '../chat/outcome-id.ts';
 import { parseChatCompletionRequest } from '../chat/parse-chat-completion-request.ts';
-import {
-  buildRequestContext,
-  type RequestContext,
-  splitSubjectLine,
-} from '../chat/request-context.ts';
+import { buildRequestContext } from '../chat/request-context.ts';
 import { chatCompletionsPath, chatRequestFacts } from '../chat/request-metrics.ts';
+import { type Completion, trackMessage } from '../chat/track-message.ts';
 import { withoutNullUsage } from '../chat/without-null-usage.ts';
 import { toGatewayError } from '../error-handler.ts';
 import type { GatewayEnv, TrackedMessage } from '../gateway-dependencies.ts';
@@ -21,16 +16,6 @@ import { respond } from '../response-headers.ts';
 
 const encoder = new TextEncoder();
 const doneFrame = encoder.encode('data: [DONE]\n\n');
-
-interface Completion {
-  target: ModelTarget;
-  text: string;
-  usage: Usage;
-  costUsd: number | null;
-  latencyMs: number;
-  /** How the generation ended (a stream may fail or be cancelled after its outcome id went out). */
-  status: GenerationStatus;
-}
 
 type GenerationStatus = NonNullable<TrackedMessage['generation_status']>;
 
@@ -69,7 +54,9 @@ export function registerChatCompletions(
       headers['x-rekindle-outcome-id'] = outcomeId;
     }
     const finish = (completion: Completion) =>
-      outcomeId ? track(services, context, plan, request, body, outcomeId, completion) : false;
+      outcomeId
+        ? trackMessage(services, context, plan, request, body.messages, outcomeId, completion)
+        : false;
 
     if (body.stream === true) {
       const routed = await router.stream(plan, forward, signal);
@@ -93,12 +80,12 @@ export function registerChatCompletions(
       // (as interrupted) so that it is written even if the process dies mid-stream; no id else.
       const reserved =
         outcomeId !== null &&
-        track(
+        trackMessage(
           services,
           context,
           plan,
           request,
-          body,
+          body.messages,
           outcomeId,
           known('interrupted', '', noUsage),
           {
@@ -229,68 +216,4 @@ function relayStream(
     },
   });
   return { stream, ended };
-}
-
-function track(
-  services: Pick<GatewayServices, 'tracking' | 'metrics' | 'now'>,
-  context: Context<GatewayEnv>,
-  plan: RoutePlan,
-  request: RequestContext,
-  body: ChatCompletionRequest,
-  outcomeId: string,
-  completion: Completion,
-  options: { reserve?: boolean } = {},
-): boolean {
-  const tenant = context.get('tenant');
-  // Content and the upstream's reply are kept even when they hold NUL or unpaired surrogates
-  // (which PostgreSQL refuses): replaced by U+FFFD and counted, never acknowledged and then lost.
-  const replacements: ReplacementCount = { replaced: 0 };
-  const { subject, body: messageBody } = splitSubjectLine(
-    toStorableText(completion.text, replacements),
-  );
-  const promptMessages = toStorableJson(body.messages, replacements);
-  const agentDecisions = toStorableJson(request.agentDecisions, replacements);
-  if (replacements.replaced > 0) {
-    services.metrics.unstorableCharactersReplacedTotal.inc(replacements.replaced);
-  }
-  const message: TrackedMessage = {
-    id: outcomeId,
-    organization_id: tenant.organizationId,
-    campaign_id: request.campaignId,
-    lead_id: request.leadId ?? '',
-    channel: request.channel,
-    route: plan.route,
-    message_body: messageBody,
-    subject_line: subject,
-    agent_decisions: agentDecisions,
-    framework: request.framework,
-    tone: request.tone,
-    model_id: completion.target.name,
-    // The arm's own model: a fallback that served instead counts as this arm's error (issue 16).
-    assigned_model_id: plan.candidates[0]?.name ?? null,
-    model_version: plan.modelVersion,
-    variant: plan.variant,
-    provider: completion.target.provider,
-    request_id: context.get('requestId'),
-    prompt_messages: promptMessages,
-    lead_data: request.leadData,
-    cost_usd: completion.costUsd,
-    latency_ms: Math.round(completion.latencyMs),
-    prompt_tokens: completion.usage.promptTokens,
-    completion_tokens: completion.usage.completionTokens,
-    created_at: new Date(services.now()).toISOString(),
-    ...(completion.status === 'completed' ? {} : { generation_status: completion.status }),
-  };
-  if (options.reserve === true) {
-    return services.tracking.reserve(message);
-  }
-  const accepted = services.tracking.push(message);
-  if (accepted) {
-    const route = plan.route ?? 'direct';
-    services.metrics.pending.messagesSent.add(`${route}\u0000${plan.modelVersion}`, {
-      route,
-      model_version: plan.modelVersion,
-    });
-  }
-  return accepted;
 }

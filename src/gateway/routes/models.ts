@@ -5,8 +5,11 @@ import type { GatewayServices } from '../gateway-services.ts';
 
 /**
  * OpenAI's model list: route aliases first (owned_by `rekindle-route`), then catalog models of
- * enabled providers and registered fine-tuned models, with Rekindle extras under `rekindle` (for
- * catalog models their capability table: what the router lets them serve). One
+ * enabled providers and registered fine-tuned models, then each catalog model's
+ * `provider/upstream` alias (e.g. `anthropic/claude-3-5-haiku-latest`) and the embedding models of
+ * configured providers — every name /v1/chat/completions, /v1/responses and /v1/embeddings accept —
+ * with Rekindle extras under `rekindle` (for catalog models their capability table: what the
+ * router lets them serve). One
  * model (the SDK's `models.retrieve`) is looked up in the same list, so both always agree; ids may
  * hold slashes (`together/meta-llama/…`).
  */
@@ -79,6 +82,38 @@ function listModels(sources: ModelListSources, created: number): ListedModel[] {
         created,
         owned_by: entry.provider,
         rekindle: { kind: 'registered', route: entry.route, model_version: entry.modelVersion },
+      });
+    }
+  }
+  for (const target of router.catalog.listEnabled()) {
+    const alias = `${target.provider}/${target.upstreamModel}`;
+    if (!seen.has(alias)) {
+      seen.add(alias);
+      models.push({
+        id: alias,
+        object: 'model',
+        created,
+        owned_by: target.provider,
+        rekindle: { kind: 'alias', model: target.name },
+      });
+    }
+  }
+  for (const model of config.embedding_models) {
+    if (!seen.has(model.name) && router.provider(model.provider)?.embed !== undefined) {
+      seen.add(model.name);
+      models.push({
+        id: model.name,
+        object: 'model',
+        created,
+        owned_by: model.provider,
+        rekindle: {
+          kind: 'embedding',
+          provider: model.provider,
+          upstream_model: model.upstream_model,
+          input_usd_per_mtok: model.input_usd_per_mtok,
+          dimensions: model.dimensions,
+          shortening: model.shortening,
+        },
       });
     }
   }

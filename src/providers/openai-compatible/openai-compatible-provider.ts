@@ -2,6 +2,7 @@ import type { ChatModelProvider, ChatRequest, ChatResult, ChatStreamPart } from 
 import { relaySseStream } from '../http/relay-sse-stream.ts';
 import { closeEndpoint, createUpstreamEndpoint, sendUpstream } from '../http/upstream-client.ts';
 import { UpstreamExchange } from '../http/upstream-exchange.ts';
+import { createOpenAIEmbedder } from './openai-embeddings.ts';
 import { openAIErrors } from './openai-error-map.ts';
 import { OpenAIStreamTranslator } from './openai-stream-translator.ts';
 import { parseOpenAICompletion } from './parse-openai-completion.ts';
@@ -51,6 +52,13 @@ export function createOpenAICompatibleProvider(
   return {
     id,
     type,
+    embed: createOpenAIEmbedder({
+      id,
+      endpoint,
+      headers: jsonHeaders,
+      timeoutMs,
+      nativeBase64: type === 'openai',
+    }),
 
     async generate(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
       const body = prepareOpenAIBody(request, false);

@@ -7,11 +7,13 @@ import type {
   FinishReason,
   Usage,
 } from '../chat-model.ts';
+import type { EmbeddingRequest, EmbeddingResult } from '../embedding-model.ts';
 import { ProviderError } from '../provider-error.ts';
 import { findOutreachFacts } from './outreach-facts.ts';
 import { writeOutreachEmail } from './outreach-writer.ts';
 import { asksForFeatures } from './sandbox-answer.ts';
 import { aborted, estimateTokens, usageJson } from './sandbox-common.ts';
+import { sandboxEmbeddings } from './sandbox-embeddings.ts';
 import { buildFeaturedAnswer, featuredResult, streamFeatured } from './sandbox-featured.ts';
 import type { FeaturedAnswer } from './sandbox-featured-wire.ts';
 import { fnv1a } from './seeded-random.ts';
@@ -41,10 +43,7 @@ export function createSandboxProvider(options: SandboxProviderOptions = {}): Cha
   let sequence = 0;
 
   /** Decides the injected failure first (so a seeded random source gives a fixed pattern), then waits. */
-  async function prepare(
-    request: ChatRequest,
-    signal: AbortSignal,
-  ): Promise<SandboxAnswer | FeaturedAnswer> {
+  async function simulateCall(signal: AbortSignal): Promise<void> {
     if (signal.aborted) {
       throw aborted(id, signal);
     }
@@ -64,6 +63,13 @@ export function createSandboxProvider(options: SandboxProviderOptions = {}): Cha
         upstreamCode: 'sandbox_injected_error',
       });
     }
+  }
+
+  async function prepare(
+    request: ChatRequest,
+    signal: AbortSignal,
+  ): Promise<SandboxAnswer | FeaturedAnswer> {
+    await simulateCall(signal);
     sequence += 1;
     return asksForFeatures(request.body) ? featured(request, sequence) : answer(request, sequence);
   }
@@ -114,6 +120,12 @@ export function createSandboxProvider(options: SandboxProviderOptions = {}): Cha
       return 'choices' in result
         ? streamFeatured(result, started, signal, id)
         : streamAnswer(result, started, signal, id);
+    },
+
+    async embed(request: EmbeddingRequest, signal: AbortSignal): Promise<EmbeddingResult> {
+      const started = performance.now();
+      await simulateCall(signal);
+      return sandboxEmbeddings(request, performance.now() - started);
     },
 
     async close(): Promise<void> {},

@@ -1,0 +1,2 @@
+export { PersistedResponses } from './persisted-responses.ts';
+export type { ResponseItem, ResponseStore, StoredResponse } from './response-store.ts';
