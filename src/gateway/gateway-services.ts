@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '../config/index.ts';
+import type { ConsoleServices } from '../console/index.ts';
 import type { GatewayMetrics, Logger } from '../metrics/index.ts';
 import type { OutcomeTracker } from '../pipeline/outcomes/outcome-tracker.ts';
 import type { RegistryService } from '../pipeline/rollout/registry/index.ts';
@@ -46,4 +47,7 @@ export interface GatewayServices {
   readonly apiKeys: Pick<ApiKeysStore, 'create' | 'list' | 'revoke'>;
   /** The in-memory tenant keys, reloaded after an admin change. */
   readonly keys: { refresh(): Promise<void> };
+
+  // The operator console (/console).
+  readonly console: ConsoleServices;
 }

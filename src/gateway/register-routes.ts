@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { registerConsole } from '../console/index.ts';
 import { chatCompletionsPath, countChatRequests } from './chat/request-metrics.ts';
 import type { GatewayEnv } from './gateway-dependencies.ts';
 import type { GatewayServices } from './gateway-services.ts';
@@ -31,6 +32,7 @@ import { registerWebhooks } from './routes/webhooks.ts';
  *                              chat/completions, models, outcomes (tracking API)
  *   /webhooks/*                each provider's signature, checked by the route
  *   /admin/*                   admin token: models, experiments, training, keys
+ *   /console/*                 the operator console: its own session cookie and CSRF tokens
  */
 export function registerRoutes(
   app: Hono<GatewayEnv>,
@@ -74,4 +76,6 @@ export function registerRoutes(
     defaultRpm: config.rate_limit.default_rpm,
     logger: services.logger,
   });
+
+  registerConsole(app, services.console);
 }

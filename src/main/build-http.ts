@@ -17,6 +17,7 @@ import {
   ownsDataDirLock,
   recordGatewayInDataDir,
 } from '../store/index.ts';
+import { buildConsole } from './build-console.ts';
 import type { BuildContext } from './build-context.ts';
 import type { PipelineParts } from './build-pipeline.ts';
 import type { RoutingParts } from './build-routing.ts';
@@ -42,10 +43,11 @@ export async function buildHttp(context: BuildContext, parts: HttpInputs): Promi
     failOpenCounter: metrics.rateLimitFailOpenTotal,
   });
   context.onStop(() => limiter.close());
+  const gatewayConfig = local.adminToken
+    ? { ...config, server: { ...config.server, admin_token: local.adminToken } }
+    : config;
   const services: GatewayServices = {
-    config: local.adminToken
-      ? { ...config, server: { ...config.server, admin_token: local.adminToken } }
-      : config,
+    config: gatewayConfig,
     logger,
     metrics,
     now: context.now,
@@ -66,6 +68,7 @@ export async function buildHttp(context: BuildContext, parts: HttpInputs): Promi
     outcomes: store.outcomes,
     apiKeys: store.apiKeys,
     keys: parts.store.keys,
+    console: buildConsole(context, parts, gatewayConfig),
   };
   const server = await startServer({
     gateway: createApp(services),

@@ -1,5 +1,6 @@
 import type { Logger } from '../metrics/index.ts';
 import { ApiKeysStore } from './api-keys/api-keys-store.ts';
+import { ConsoleStore } from './console-store.ts';
 import { LeaderboardStore } from './leaderboard-store.ts';
 import { type MigrateOptions, type MigrationResult, migrate } from './migrate.ts';
 import { ModelRegistryStore } from './model-registry-store.ts';
@@ -42,6 +43,8 @@ export interface Store extends ChannelListener {
   readonly trainingRuns: TrainingRunsStore;
   readonly webhookEvents: WebhookEventsStore;
   readonly leaderboard: LeaderboardStore;
+  /** The operator console's sessions and page reads (src/console). */
+  readonly console: ConsoleStore;
   /**
    * One real round trip (readiness): `select 1` over SQL; over Supabase's rpc the cheapest read
    * among the store's own functions. Rejects when the database does not answer.
@@ -146,6 +149,7 @@ export function storeOverTransport(
     trainingRuns: new TrainingRunsStore(transport),
     webhookEvents: new WebhookEventsStore(transport),
     leaderboard: new LeaderboardStore(transport),
+    console: new ConsoleStore(transport),
     ...(listen ? { listen } : {}),
     async ping() {
       if (executor) {

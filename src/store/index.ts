@@ -18,6 +18,19 @@ export {
   type CreatedApiKey,
 } from './api-keys/api-keys-store.ts';
 export {
+  type ConsoleOverview,
+  type ConsoleSessionRow,
+  ConsoleStore,
+  type CreateConsoleSessionInput,
+  type FlywheelWeek,
+  type OutcomeCursor,
+  type OutcomeDetail,
+  type OutcomeEvent,
+  type OutcomeSearch,
+  type OutcomeSearchPage,
+  type OutcomeSummary,
+} from './console-store.ts';
+export {
   type CreateStoreOptions,
   createStore,
   type Store,
