@@ -64,6 +64,9 @@ th, td { text-align: left; padding: .4rem .55rem; border-bottom: 1px solid var(-
 th { font-size: .85rem; color: var(--muted); font-weight: 600; white-space: nowrap; }
 td.number, th.number { text-align: right; white-space: nowrap; }
 tbody tr:hover { background: #f7f9fc; }
+td.rate-cell { min-width: 11rem; }
+td.rate-cell .detail { display: block; font-size: .8rem; color: var(--muted); }
+.panel .table-wrap { margin-top: .75rem; }
 .badge {
   display: inline-block; padding: 0 .45rem; border-radius: 999px; font-size: .8rem;
   border: 1px solid currentColor; white-space: nowrap;

@@ -18,6 +18,8 @@ export interface ChartProps {
   readonly series: readonly ChartSeries[];
   readonly kind: 'bar' | 'line';
   readonly formatValue: (value: number) => string;
+  /** Counts: the axis ends on a multiple of 4, so every gridline is a whole number. */
+  readonly integerTicks?: boolean;
 }
 
 const width = 640;
@@ -37,21 +39,32 @@ export function niceBound(value: number): number {
   return Math.sign(value) * step * power;
 }
 
-export function valueDomain(series: readonly ChartSeries[]): [number, number] {
+export function valueDomain(
+  series: readonly ChartSeries[],
+  integerTicks = false,
+): [number, number] {
   const values = series.flatMap((line) =>
     line.values.filter((value): value is number => value !== null && Number.isFinite(value)),
   );
+  if (integerTicks) {
+    // Four whole-number steps: the smallest round step (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ⁿ) that
+    // reaches the largest value.
+    const top = Math.max(0, ...values) / 4;
+    const power = top > 0 ? 10 ** Math.floor(Math.log10(top)) : 1;
+    const factor = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((f) => f * power >= top - 1e-12) ?? 10;
+    return [0, Math.max(1, Math.ceil(factor * power)) * 4];
+  }
   const low = niceBound(Math.min(0, ...values));
   const high = niceBound(Math.max(0, ...values));
   return high === low ? [low, low + 1] : [low, high];
 }
 
 export function Chart(props: ChartProps) {
-  const [low, high] = valueDomain(props.series);
+  const [low, high] = valueDomain(props.series, props.integerTicks);
   const y = (value: number) =>
     margin.top + plotHeight - ((value - low) / (high - low)) * plotHeight;
   const band = plotWidth / Math.max(props.labels.length, 1);
-  const x = (index: number) => margin.left + band * index + band / 2;
+  const x = (index: number) => Math.round((margin.left + band * index + band / 2) * 10) / 10;
   const ticks = [0, 1, 2, 3, 4].map((step) => low + ((high - low) * step) / 4);
   const labelEvery = Math.max(1, Math.ceil(props.labels.length / 8));
   const titleId = `${props.id}-title`;

@@ -29,6 +29,8 @@ export function Layout({ title, viewer, active, children }: LayoutProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
+        {/* No favicon request: the console has none, and a 404 per page helps nobody. */}
+        <link rel="icon" href="data:," />
         <title>{`${title} · Rekindle console`}</title>
         <link rel="stylesheet" href={assetPath('css')} />
         <script src={assetPath('js')} defer />

@@ -9,6 +9,7 @@ import type { ConsoleViewer } from '../../session/console-viewer.ts';
 import { CsrfField, Notice, Section, TableWrap } from '../../views/components.tsx';
 import {
   formatCount,
+  formatInstant,
   formatInterval,
   formatPercent,
   formatSignedPercent,
@@ -36,12 +37,12 @@ export function ExperimentsPage(props: ExperimentsPageProps) {
     <Layout title="Experiments" viewer={props.viewer} active="experiments">
       <Notice text={props.notice} />
       <RoutePicker routes={props.routes} route={props.route} action="/console/experiments" />
-      <p class="muted">
+      <p class="muted" data-as-of={props.leaderboard.as_of}>
         Counting messages of{' '}
         {props.organizationId === null
           ? 'every organization'
           : `organization ${props.organizationId}`}{' '}
-        since the current traffic split took effect; as of {props.leaderboard.as_of}.
+        since the current traffic split took effect; as of {formatInstant(props.leaderboard.as_of)}.
       </p>
       <DecisionPanel evaluation={props.evaluation} />
       <LeaderboardTable {...props} />
@@ -136,7 +137,7 @@ function LeaderboardTable(props: ExperimentsPageProps) {
                 Messages
               </th>
               {rateColumns.map(([, label]) => (
-                <th scope="col">{label} (95 % CI) · window</th>
+                <th scope="col">{label}</th>
               ))}
               <th scope="col" class="number">
                 Cost / message
@@ -175,16 +176,17 @@ function LeaderboardLine({ row }: { row: LeaderboardRow }) {
         const closed = matured >= row.total_messages_sent;
         const lift = metric(row, `${name}_vs_baseline`);
         return (
-          <td data-cell={name}>
-            <span data-value={name}>{formatPercent(metric(row, name), 2)}</span>{' '}
-            <span class="muted">({formatInterval(interval(row, name))})</span>
-            {lift !== null && <span class="muted"> lift {formatSignedPercent(lift)}</span>}
-            <br />
-            <span class={`badge ${closed ? 'badge-good' : 'badge-warn'}`} data-window={window}>
-              {closed ? 'window closed' : 'window open'}
-            </span>{' '}
-            <span class="muted" data-matured={window}>
-              {formatCount(matured)} of {formatCount(row.total_messages_sent)} matured
+          <td data-cell={name} class="rate-cell">
+            <span data-value={name}>{formatPercent(metric(row, name), 2)}</span>
+            {lift !== null && <span class="muted"> ({formatSignedPercent(lift)} vs baseline)</span>}
+            <span class="detail">CI {formatInterval(interval(row, name))}</span>
+            <span class="detail">
+              <span class={`badge ${closed ? 'badge-good' : 'badge-warn'}`} data-window={window}>
+                {closed ? 'window closed' : 'window open'}
+              </span>{' '}
+              <span data-matured={window}>
+                {formatCount(matured)} of {formatCount(row.total_messages_sent)} matured
+              </span>
             </span>
           </td>
         );

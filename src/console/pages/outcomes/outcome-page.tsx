@@ -23,9 +23,7 @@ export function OutcomePage({ viewer, detail }: { viewer: ConsoleViewer; detail:
           <dt>Channel</dt>
           <dd>{outcome.channel}</dd>
           <dt>Model</dt>
-          <dd data-fact="model">
-            {outcome.provider ?? '?'}/{outcome.model_id ?? '?'}
-          </dd>
+          <dd data-fact="model">{modelName(outcome.provider, outcome.model_id)}</dd>
           <dt>Version</dt>
           <dd data-fact="model_version">
             {outcome.model_version ?? '—'}{' '}
@@ -111,6 +109,14 @@ export function OutcomePage({ viewer, detail }: { viewer: ConsoleViewer; detail:
       </Section>
     </Layout>
   );
+}
+
+/** `provider/model`, as the gateway names models (catalog names often carry the provider already). */
+function modelName(provider: string | null, model: string | null): string {
+  if (model === null) {
+    return provider ?? '—';
+  }
+  return provider === null || model.startsWith(`${provider}/`) ? model : `${provider}/${model}`;
 }
 
 function Prompt({ prompt }: { prompt: unknown }) {

@@ -5,6 +5,7 @@ import { Chart } from '../../views/charts.tsx';
 import { OrganizationPicker, Section, Stat, Stats, TableWrap } from '../../views/components.tsx';
 import {
   formatCount,
+  formatInstant,
   formatMilliseconds,
   formatPercent,
   formatScore,
@@ -22,7 +23,9 @@ export interface OverviewPageProps {
   readonly overview: ConsoleOverview;
   readonly weeks: readonly FlywheelWeek[];
   readonly live: LiveReading;
-  readonly asOf: string;
+  /** The window's exact bounds (ISO), also in data attributes for scripts and tests. */
+  readonly since: string | null;
+  readonly until: string;
 }
 
 export function OverviewPage(props: OverviewPageProps) {
@@ -59,8 +62,14 @@ function Progress(props: OverviewPageProps) {
           </a>
         ))}
       </p>
-      <p class="muted" data-window={props.window.key}>
-        Messages created {props.window.label.toLowerCase()} (to {props.asOf}), {scopeText(props)}.
+      <p
+        class="muted"
+        data-window={props.window.key}
+        data-since={props.since ?? ''}
+        data-until={props.until}
+      >
+        Messages created {props.window.label.toLowerCase()} (to {formatInstant(props.until)}),{' '}
+        {scopeText(props)}.
       </p>
       <Stats label="Progress numbers">
         <Stat name="outcomes" label="Outcomes" value={formatCount(overview.outcomes)} />
@@ -126,6 +135,7 @@ function Flywheel({ weeks }: { weeks: readonly FlywheelWeek[] }) {
             { name: 'Training examples', values: weeks.map((week) => week.training_examples) },
           ]}
           formatValue={(value) => formatCount(Math.round(value))}
+          integerTicks
         />
         <Chart
           id="flywheel-sentiment"

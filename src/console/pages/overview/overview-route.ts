@@ -3,7 +3,6 @@ import type { ConsoleEnv } from '../../console-env.ts';
 import type { ConsoleServices } from '../../console-services.ts';
 import { renderPage } from '../../http/render-page.ts';
 import { organizationScope } from '../../session/console-viewer.ts';
-import { formatInstant } from '../../views/format.ts';
 import { organizationIds } from '../organization-ids.ts';
 import { OverviewPage } from './overview-page.tsx';
 import { overviewWindow } from './overview-window.ts';
@@ -16,11 +15,12 @@ export function registerOverview(app: Hono<ConsoleEnv>, services: ConsoleService
     const organizationId = organizationScope(viewer, context.req.query('org'));
     const now = services.now();
     const until = new Date(now);
+    const since = window.ms === null ? null : new Date(now - window.ms);
     const minQualityScore = services.config.training.min_quality_score;
     const [overview, weeks, live, organizations] = await Promise.all([
       services.store.console.overview({
         organizationId,
-        since: window.ms === null ? null : new Date(now - window.ms),
+        since,
         until,
         minQualityScore,
       }),
@@ -38,7 +38,8 @@ export function registerOverview(app: Hono<ConsoleEnv>, services: ConsoleService
         overview,
         weeks,
         live,
-        asOf: formatInstant(until.toISOString()),
+        since: since?.toISOString() ?? null,
+        until: until.toISOString(),
       }),
     );
   });
