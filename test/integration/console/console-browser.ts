@@ -102,7 +102,12 @@ export async function screenshots(page: Page, name: string): Promise<void> {
  * in a second context with Playwright's `bypassCSP` (and the same session cookie); the pages
  * themselves are always tested with the CSP in force.
  */
-export async function expectAccessible(context: BrowserContext, url: string): Promise<void> {
+export async function expectAccessible(
+  context: BrowserContext,
+  url: string,
+  /** Steps from `url` to the page to check (a confirmation step is a POST's answer). */
+  reach?: (page: Page) => Promise<void>,
+): Promise<void> {
   const browser = context.browser();
   if (!browser) {
     throw new Error('no browser');
@@ -115,6 +120,7 @@ export async function expectAccessible(context: BrowserContext, url: string): Pr
   try {
     const page = await axeContext.newPage();
     await page.goto(url);
+    await reach?.(page);
     await page.addScriptTag({ path: axePath });
     const violations = await page.evaluate(async () => {
       const browserWindow = globalThis as unknown as {
