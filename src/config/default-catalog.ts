@@ -1,4 +1,56 @@
-import type { ModelConfig } from './schema/providers-config.ts';
+import type { ModelCapabilities } from './schema/capabilities-config.ts';
+import type { ModelConfig, ProviderType } from './schema/providers-config.ts';
+
+/**
+ * What each wire can serve when a model has no table of its own (a `provider/model` name outside the
+ * catalog, a registered model without a known base). OpenAI-compatible servers get everything: the
+ * body is relayed as is and the server itself accepts or refuses each field. Anthropic translates
+ * tools and `response_format` (a forced tool, which works on every Claude model) and has no
+ * `logprobs` and no `n`. Together's Llama models have no vision and take `logprobs` as a count
+ * (not OpenAI's boolean), so the gateway does not promise it. The sandbox simulates every field.
+ */
+export const providerTypeCapabilities: Readonly<Record<ProviderType, ModelCapabilities>> = {
+  openai: everything('native'),
+  'openai-compatible': everything('native'),
+  sandbox: everything('native'),
+  together: {
+    ...everything('native'),
+    parallel_tool_calls: false,
+    logprobs: false,
+    image_input: false,
+  },
+  anthropic: {
+    ...everything('forced_tool'),
+    logprobs: false,
+    multiple_choices: false,
+  },
+};
+
+function everything(structuredOutput: 'native' | 'forced_tool'): ModelCapabilities {
+  return {
+    tools: true,
+    parallel_tool_calls: true,
+    json_schema: structuredOutput,
+    json_object: structuredOutput,
+    logprobs: true,
+    multiple_choices: true,
+    image_input: true,
+    max_output_tokens: null,
+  };
+}
+
+const openAIChat: ModelCapabilities = { ...everything('native'), max_output_tokens: 16_384 };
+const togetherLlama: ModelCapabilities = providerTypeCapabilities.together;
+const claude35: ModelCapabilities = {
+  ...providerTypeCapabilities.anthropic,
+  max_output_tokens: 8_192,
+};
+/** Claude 4.5 models have Anthropic's structured outputs (`output_config.format`). */
+const claude45: ModelCapabilities = {
+  ...providerTypeCapabilities.anthropic,
+  json_schema: 'native',
+  max_output_tokens: 64_000,
+};
 
 /**
  * Prices in USD per 1M tokens as the vendors list them (standard tier, no batch or cache discount);
@@ -12,6 +64,7 @@ export const defaultCatalog: readonly ModelConfig[] = [
     input_usd_per_mtok: 0.15,
     output_usd_per_mtok: 0.6,
     context_window: 128_000,
+    capabilities: openAIChat,
   },
   {
     name: 'gpt-4o',
@@ -20,6 +73,7 @@ export const defaultCatalog: readonly ModelConfig[] = [
     input_usd_per_mtok: 2.5,
     output_usd_per_mtok: 10,
     context_window: 128_000,
+    capabilities: openAIChat,
   },
   {
     name: 'llama-3.1-8b-instruct-turbo',
@@ -28,6 +82,7 @@ export const defaultCatalog: readonly ModelConfig[] = [
     input_usd_per_mtok: 0.18,
     output_usd_per_mtok: 0.18,
     context_window: 131_072,
+    capabilities: togetherLlama,
   },
   {
     name: 'llama-3.1-70b-instruct-turbo',
@@ -36,6 +91,7 @@ export const defaultCatalog: readonly ModelConfig[] = [
     input_usd_per_mtok: 0.88,
     output_usd_per_mtok: 0.88,
     context_window: 131_072,
+    capabilities: togetherLlama,
   },
   {
     name: 'claude-3-5-haiku',
@@ -44,6 +100,7 @@ export const defaultCatalog: readonly ModelConfig[] = [
     input_usd_per_mtok: 0.8,
     output_usd_per_mtok: 4,
     context_window: 200_000,
+    capabilities: claude35,
   },
   {
     name: 'claude-3-5-sonnet',
@@ -52,6 +109,25 @@ export const defaultCatalog: readonly ModelConfig[] = [
     input_usd_per_mtok: 3,
     output_usd_per_mtok: 15,
     context_window: 200_000,
+    capabilities: claude35,
+  },
+  {
+    name: 'claude-haiku-4-5',
+    provider: 'anthropic',
+    upstream_model: 'claude-haiku-4-5',
+    input_usd_per_mtok: 1,
+    output_usd_per_mtok: 5,
+    context_window: 200_000,
+    capabilities: claude45,
+  },
+  {
+    name: 'claude-sonnet-4-5',
+    provider: 'anthropic',
+    upstream_model: 'claude-sonnet-4-5',
+    input_usd_per_mtok: 3,
+    output_usd_per_mtok: 15,
+    context_window: 200_000,
+    capabilities: claude45,
   },
   {
     name: 'sandbox/outreach-v1',
@@ -60,6 +136,7 @@ export const defaultCatalog: readonly ModelConfig[] = [
     input_usd_per_mtok: 0,
     output_usd_per_mtok: 0,
     context_window: 128_000,
+    capabilities: { ...providerTypeCapabilities.sandbox, max_output_tokens: 16_384 },
   },
 ];
 

@@ -1,6 +1,21 @@
-export { defaultCatalog, fineTunedPricing, vendorBaseUrls } from './default-catalog.ts';
+export {
+  defaultCatalog,
+  fineTunedPricing,
+  providerTypeCapabilities,
+  vendorBaseUrls,
+} from './default-catalog.ts';
 export { type Env, envSchema, rawEnvironment, readEnv } from './env.ts';
 export { ConfigError, type LoadConfigOptions, loadConfig } from './load-config.ts';
+export {
+  providerCapabilities,
+  providerTypeOf,
+  resolveCapabilities,
+} from './resolve-capabilities.ts';
+export type {
+  ModelCapabilities,
+  ModelCapabilitiesOverride,
+  StructuredOutputMode,
+} from './schema/capabilities-config.ts';
 export {
   type GatewayConfig,
   type GatewayConfigInput,

@@ -30,6 +30,7 @@ export function renderError(context: Context, error: unknown, logger: Logger): R
   const requestId = context.get('requestId' as never) as string | undefined;
   const headers: Record<string, string> = { ...gatewayError.headers };
   if (requestId) {
+    headers['x-request-id'] = requestId;
     headers['x-rekindle-request-id'] = requestId;
   }
   return context.json(errorEnvelope(gatewayError), gatewayError.status as 400, headers);

@@ -2,6 +2,7 @@ import type {
   ChatCompletionCreateParams,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
+import type { ModelCapabilities } from '../config/schema/capabilities-config.ts';
 import type { GatewayError } from './errors.ts';
 
 /**
@@ -23,6 +24,12 @@ export interface ChatRequest {
   readonly streamIdleTimeoutMs?: number;
   /** Stream: how long the whole stream may take from sending this attempt (the total budget left). */
   readonly streamTimeoutMs?: number;
+  /**
+   * The target model's capability table (from the catalog), so a translating provider picks how
+   * to serve a field, e.g. Anthropic's `output_config.format` or a forced tool for `json_schema`.
+   * Absent: the provider assumes what works on every model of its wire.
+   */
+  readonly capabilities?: ModelCapabilities;
 }
 
 export type FinishReason =

@@ -64,6 +64,15 @@ export interface ProviderErrorOptions {
   upstreamCode?: string | null;
   upstreamType?: string | null;
   upstreamParam?: string | null;
+  /** What the client sees instead, from the provider's error-mapping table. */
+  mapped?: {
+    readonly status: number;
+    readonly type: OpenAIErrorType;
+    readonly code: string;
+    readonly param?: string;
+    readonly isRetryable: boolean;
+    readonly retryAfterSeconds?: number;
+  };
   cause?: unknown;
 }
 
@@ -82,20 +91,24 @@ export class ProviderError extends GatewayError {
   readonly upstreamBody: string | undefined;
 
   constructor(message: string, options: ProviderErrorOptions) {
-    const status = statusFor(options);
+    const { mapped } = options;
+    const status = mapped?.status ?? statusFor(options);
     const headers: Record<string, string> = {};
     if (options.retryAfterMs !== undefined) {
       headers['retry-after'] = String(Math.max(1, Math.ceil(options.retryAfterMs / 1000)));
+    } else if (mapped?.retryAfterSeconds !== undefined) {
+      headers['retry-after'] = String(mapped.retryAfterSeconds);
     }
     super(message, {
       status,
-      type: typeFor(options, status),
-      code: options.upstreamCode ?? codeFor(options),
-      param: options.upstreamParam ?? null,
+      type: mapped?.type ?? typeFor(options, status),
+      code: mapped?.code ?? options.upstreamCode ?? codeFor(options),
+      param: mapped?.param ?? options.upstreamParam ?? null,
       isRetryable:
-        options.kind === 'aborted'
+        mapped?.isRetryable ??
+        (options.kind === 'aborted'
           ? false
-          : options.kind !== 'upstream' || isRetryableStatus(status),
+          : options.kind !== 'upstream' || isRetryableStatus(status)),
       headers,
       cause: options.cause,
     });
@@ -121,12 +134,28 @@ function statusFor(options: ProviderErrorOptions): number {
   }
 }
 
+const openAIErrorTypes: ReadonlySet<string> = new Set<OpenAIErrorType>([
+  'invalid_request_error',
+  'authentication_error',
+  'permission_error',
+  'not_found_error',
+  'rate_limit_error',
+  'api_error',
+  'timeout_error',
+  'server_error',
+]);
+
+/** The upstream's own type when it is one OpenAI clients know; else the type its status stands for. */
 function typeFor(options: ProviderErrorOptions, status: number): OpenAIErrorType {
   if (options.kind === 'timeout') {
     return 'timeout_error';
   }
   if (options.kind !== 'upstream') {
     return 'api_error';
+  }
+  const upstreamType = options.upstreamType;
+  if (typeof upstreamType === 'string' && openAIErrorTypes.has(upstreamType)) {
+    return upstreamType as OpenAIErrorType;
   }
   if (status === 400 || status === 404 || status === 409 || status === 422 || status === 413) {
     return status === 404 ? 'not_found_error' : 'invalid_request_error';

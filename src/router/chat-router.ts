@@ -10,6 +10,7 @@ import type {
 import { GatewayError, ProviderError } from '../providers/errors.ts';
 import type { BreakerBroadcast } from './breaker-broadcast.ts';
 import { CallAccounting } from './call-accounting.ts';
+import { refusedWhileCoolingDown } from './capability-check.ts';
 import { CircuitBreakers } from './circuit-breaker.ts';
 import {
   abortableSleep,
@@ -159,7 +160,12 @@ export class ChatRouter {
     return this.run(plan, signal, async (provider, target, timeoutMs) => {
       const started = this.now();
       const result = await provider.generate(
-        { body, upstreamModel: target.upstreamModel, timeoutMs },
+        {
+          body,
+          upstreamModel: target.upstreamModel,
+          timeoutMs,
+          capabilities: target.capabilities,
+        },
         signal,
       );
       this.accounting.success(target, this.now() - started, result.usage);
@@ -174,13 +180,20 @@ export class ChatRouter {
       // The total budget left bounds the whole stream, not only its first byte.
       const request: ChatRequest =
         idleMs === undefined
-          ? { body, upstreamModel: target.upstreamModel, timeoutMs, streamTimeoutMs: leftMs }
+          ? {
+              body,
+              upstreamModel: target.upstreamModel,
+              timeoutMs,
+              streamTimeoutMs: leftMs,
+              capabilities: target.capabilities,
+            }
           : {
               body,
               upstreamModel: target.upstreamModel,
               timeoutMs,
               streamTimeoutMs: leftMs,
               streamIdleTimeoutMs: idleMs,
+              capabilities: target.capabilities,
             };
       const parts = await provider.stream(request, signal);
       const iterator = parts[Symbol.asyncIterator]();
@@ -288,7 +301,11 @@ export class ChatRouter {
           if (signal.aborted || (failure instanceof ProviderError && failure.kind === 'aborted')) {
             throw failure;
           }
-          this.accounting.failure(target, failure, this.now() - started);
+          // A request the provider refused before sending it (a field it cannot translate) says
+          // nothing about the model: only upstream failures are accounted.
+          if (failure instanceof ProviderError) {
+            this.accounting.failure(target, failure, this.now() - started);
+          }
           lastError = failure;
           if (countsAgainstBreaker(failure)) {
             this.breakers.recordFailure(key, this.now());
@@ -327,6 +344,12 @@ export class ChatRouter {
     }
     if (lastError) {
       throw lastError;
+    }
+    // Every model able to serve the request is cooling down, and the ones still up cannot serve it:
+    // the client learns which param keeps them out rather than a bare "no model available".
+    const refusal = plan.refused[0];
+    if (refusal !== undefined && skippedForBreaker > 0) {
+      throw refusedWhileCoolingDown(refusal, plan.candidates, routeLabel);
     }
     throw new NoModelAvailableError(
       routeLabel,

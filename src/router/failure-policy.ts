@@ -6,15 +6,22 @@ import { type GatewayError, ProviderError } from '../providers/errors.ts';
  */
 /** Client errors (400, 413, 422) are the request's fault: another model would fail the same way. */
 export function canFallBack(error: GatewayError): boolean {
-  if (error.isRetryable) {
-    return true;
-  }
-  return error.status === 401 || error.status === 403 || error.status === 404;
+  return error.isRetryable || isMisconfigured(error);
 }
 
-/** Failures that say the deployment is unwell or misconfigured (bad key, unknown model). */
+/**
+ * Failures that say the deployment is unwell or misconfigured (bad key, unknown model). Only
+ * upstream failures count: a request the gateway refused itself says nothing about the model.
+ */
 export function countsAgainstBreaker(error: GatewayError): boolean {
-  return error.isRetryable || error.status === 401 || error.status === 403 || error.status === 404;
+  return error.isRetryable || isMisconfigured(error);
+}
+
+/** The upstream refused our key (sent on as 502 `upstream_auth_error`) or does not know the model. */
+function isMisconfigured(error: GatewayError): boolean {
+  const status =
+    error instanceof ProviderError ? (error.upstreamStatus ?? error.status) : error.status;
+  return status === 401 || status === 403 || status === 404;
 }
 
 export function failureReason(error: GatewayError): string {

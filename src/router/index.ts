@@ -1,5 +1,11 @@
 export type { BreakerBroadcast, BreakerOpened } from './breaker-broadcast.ts';
 export {
+  type Refusal,
+  type UnmetNeed,
+  UnsupportedForProviderError,
+  unmetNeed,
+} from './capability-check.ts';
+export {
   ChatRouter,
   type ChatRouterOptions,
   type ProviderLookup,
@@ -8,7 +14,12 @@ export {
 } from './chat-router.ts';
 export { CircuitBreakers } from './circuit-breaker.ts';
 export { costUsd } from './cost.ts';
-export { fineTunedTarget, ModelCatalog, withoutProviderPrefix } from './model-catalog.ts';
+export {
+  fineTunedTarget,
+  ModelCatalog,
+  type RegisteredTarget,
+  withoutProviderPrefix,
+} from './model-catalog.ts';
 export { type ModelTarget, targetKey } from './model-target.ts';
 export { type ModelPerformance, PerformanceTracker } from './performance-tracker.ts';
 export {
@@ -22,6 +33,7 @@ export {
   type RegistryEntry,
   RegistrySnapshot,
 } from './registry-snapshot.ts';
+export { deriveRequestNeeds, noNeeds, type RequestNeeds } from './request-needs.ts';
 export {
   blendedPricePer1k,
   type RequestFeatures,

@@ -1,3 +1,5 @@
+import type { ModelCapabilities } from '../config/index.ts';
+
 /** One concrete deployment the router can call: a provider and the model id it is sent. */
 export interface ModelTarget {
   /** The name reported in `x-rekindle-model` and metrics: catalog name, provider/model or ft: id. */
@@ -7,6 +9,8 @@ export interface ModelTarget {
   /** USD per 1M tokens; null when unknown (cost is then recorded as unknown, and counted). */
   readonly pricing: { readonly input: number; readonly output: number } | null;
   readonly contextWindow: number | null;
+  /** What the model can serve; the planner keeps only targets whose table covers the request. */
+  readonly capabilities: ModelCapabilities;
   /** Registry version when the target comes from the model registry. */
   readonly modelVersion?: string;
 }

@@ -7,6 +7,8 @@ export interface RegistryEntry {
   readonly modelId: string;
   readonly provider: string;
   readonly modelVersion: string;
+  /** The model it was fine-tuned from, when known: a model without a table inherits its base's. */
+  readonly baseModel?: string | null;
   readonly status: 'registered' | 'testing' | 'active' | 'deprecated' | 'rolled_back';
   readonly isBaseline: boolean;
   readonly trafficPercentage: number;

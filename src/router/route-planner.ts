@@ -1,5 +1,7 @@
 import type { GatewayConfig, RouteConfig, RouteRule } from '../config/index.ts';
-import { fineTunedTarget, type ModelCatalog, withoutProviderPrefix } from './model-catalog.ts';
+import { type Refusal, UnsupportedForProviderError, unmetNeed } from './capability-check.ts';
+import { CapableTargets } from './capable-targets.ts';
+import { type ModelCatalog, withoutProviderPrefix } from './model-catalog.ts';
 import { type ModelTarget, targetKey } from './model-target.ts';
 import type { PerformanceTracker } from './performance-tracker.ts';
 import {
@@ -8,6 +10,7 @@ import {
   type RegistryEntry,
   type RegistrySnapshot,
 } from './registry-snapshot.ts';
+import { noNeeds, type RequestNeeds } from './request-needs.ts';
 import { ModelNotFoundError, NoModelAvailableError } from './router-errors.ts';
 
 /** What the planner may look at; built once per request by the gateway. */
@@ -18,6 +21,8 @@ export interface RequestFeatures {
   readonly hasTools: boolean;
   /** Lead id, else campaign id, else request id: the unit of sticky assignment. */
   readonly assignmentKey: string;
+  /** What the body asks of the model (deriveRequestNeeds); absent: nothing special. */
+  readonly needs?: RequestNeeds;
 }
 
 export interface RetryPolicy {
@@ -34,8 +39,13 @@ export interface RoutePlan {
   /** Registry version when one applies, else the primary model's name. */
   readonly modelVersion: string;
   readonly registryEntryId: string | null;
-  /** Attempt order: primary first, then fallbacks. Never empty. */
+  /** Attempt order: primary first, then fallbacks. Never empty; every one can serve the request. */
   readonly candidates: readonly ModelTarget[];
+  /**
+   * Models of the route left out because they cannot serve the request. When every candidate is
+   * behind an open breaker, the client learns why these were not tried (400, with the param).
+   */
+  readonly refused: readonly Refusal[];
   readonly retry: RetryPolicy;
   readonly attemptTimeoutMs: number | undefined;
   /** Covers a stream until its last chunk too. */
@@ -72,6 +82,10 @@ export class RoutePlanner {
     if (!target) {
       throw new ModelNotFoundError(model, this.whyUnavailable(model));
     }
+    const need = unmetNeed(features.needs ?? noNeeds, features.promptTokens, target);
+    if (need !== undefined) {
+      throw new UnsupportedForProviderError({ target, need });
+    }
     const entry = this.registry().findByModelId(target.upstreamModel);
     return {
       route: null,
@@ -79,6 +93,7 @@ export class RoutePlanner {
       modelVersion: entry?.modelVersion ?? target.name,
       registryEntryId: entry?.id ?? null,
       candidates: [target],
+      refused: [],
       retry: directRetry,
       attemptTimeoutMs: undefined,
       totalTimeoutMs: 300_000,
@@ -165,27 +180,43 @@ export class RoutePlanner {
     // Rows written as `provider/model` (older gateways, `rekindle models register` on the store)
     // are read as `model` on `provider`, so the name is not doubled and the upstream gets its own id.
     const modelId = withoutProviderPrefix(entry.modelId, entry.provider);
-    const known = modelId.startsWith('ft:')
-      ? fineTunedTarget(modelId, entry.provider)
-      : this.catalog.find(`${entry.provider}/${modelId}`);
+    if (modelId.startsWith('ft:')) {
+      return {
+        ...this.catalog.fineTuned(modelId, entry.provider, entry.baseModel),
+        modelVersion: entry.modelVersion,
+      };
+    }
+    const listed = this.catalog.listed(`${entry.provider}/${modelId}`);
+    if (listed) {
+      return { ...listed, modelVersion: entry.modelVersion };
+    }
+    // Not in the catalog: the provider's `provider/model` target, able as its base model.
+    const target =
+      this.catalog.find(`${entry.provider}/${modelId}`) ??
+      this.fallbackTarget(entry.provider, modelId);
     return {
-      ...(known ?? this.fallbackTarget(entry.provider, modelId)),
+      ...target,
+      capabilities: this.catalog.capabilitiesOf(entry.provider, entry.baseModel),
       modelVersion: entry.modelVersion,
     };
   }
 
   private planRoute(name: string, route: RouteConfig, features: RequestFeatures): RoutePlan {
-    const ruleIndex = route.rules.findIndex((rule) => matches(rule, features));
+    const able = new CapableTargets(features.needs ?? noNeeds, features.promptTokens);
+    // A rule whose models cannot serve the request is passed over like a rule that does not match.
+    const ruleIndex = route.rules.findIndex(
+      (rule) => matches(rule, features) && able.any(this.resolveAll(rule.models)),
+    );
     const rule = route.rules[ruleIndex];
     if (rule) {
       const ordered = this.order(
-        this.resolveAll(rule.models),
+        able.keep(this.resolveAll(rule.models)),
         rule.prefer ?? route.prefer,
         route,
         features,
       );
-      const candidates = this.withFallbacks(this.filter(ordered, route), route);
-      const primary = this.first(candidates, name);
+      const candidates = this.withFallbacks(this.filter(ordered, route), route, able);
+      const primary = this.first(candidates, name, able);
       return routePlan(
         name,
         route,
@@ -193,13 +224,20 @@ export class RoutePlanner {
         primary.modelVersion ?? primary.name,
         null,
         candidates,
+        able.refused,
       );
     }
     const assignment = this.registry().assign(name, features.assignmentKey);
     const assigned = assignment ? this.resolveEntry(assignment.entry) : undefined;
-    if (assignment && assigned) {
-      const rest = this.order(this.resolveAll(route.models), route.prefer, route, features);
-      const candidates = this.withFallbacks([assigned, ...this.filter(rest, route)], route);
+    // A variant that cannot serve this request leaves it to the route's own models.
+    if (assignment && assigned && able.any([assigned])) {
+      const rest = this.order(
+        able.keep(this.resolveAll(route.models)),
+        route.prefer,
+        route,
+        features,
+      );
+      const candidates = this.withFallbacks([assigned, ...this.filter(rest, route)], route, able);
       return routePlan(
         name,
         route,
@@ -207,11 +245,17 @@ export class RoutePlanner {
         assignment.entry.modelVersion,
         assignment.entry.id,
         candidates,
+        able.refused,
       );
     }
-    const ordered = this.order(this.resolveAll(route.models), route.prefer, route, features);
-    const candidates = this.withFallbacks(this.filter(ordered, route), route);
-    const primary = this.first(candidates, name);
+    const ordered = this.order(
+      able.keep(this.resolveAll(route.models)),
+      route.prefer,
+      route,
+      features,
+    );
+    const candidates = this.withFallbacks(this.filter(ordered, route), route, able);
+    const primary = this.first(candidates, name, able);
     return routePlan(
       name,
       route,
@@ -219,12 +263,25 @@ export class RoutePlanner {
       primary.modelVersion ?? primary.name,
       null,
       candidates,
+      able.refused,
     );
   }
 
-  private first(candidates: readonly ModelTarget[], route: string): ModelTarget {
+  /** The primary; with none left, the first refusal says which param no model can serve. */
+  private first(
+    candidates: readonly ModelTarget[],
+    route: string,
+    able: CapableTargets,
+  ): ModelTarget {
     const primary = candidates[0];
     if (!primary) {
+      const refusal = able.refused[0];
+      if (refusal !== undefined) {
+        throw new UnsupportedForProviderError(
+          refusal,
+          `No model of route \`${route}\` can serve this request.`,
+        );
+      }
       throw new NoModelAvailableError(route);
     }
     return primary;
@@ -280,13 +337,17 @@ export class RoutePlanner {
     }
   }
 
-  private withFallbacks(primary: ModelTarget[], route: RouteConfig): ModelTarget[] {
+  private withFallbacks(
+    primary: ModelTarget[],
+    route: RouteConfig,
+    able: CapableTargets,
+  ): ModelTarget[] {
     if (route.fallbacks.length === 0) {
       return primary;
     }
     const seen = new Set(primary.map(targetKey));
     const out = [...primary];
-    for (const target of this.resolveAll(route.fallbacks)) {
+    for (const target of able.keep(this.resolveAll(route.fallbacks))) {
       if (!seen.has(targetKey(target))) {
         seen.add(targetKey(target));
         out.push(target);
@@ -296,7 +357,14 @@ export class RoutePlanner {
   }
 
   private fallbackTarget(provider: string, modelId: string): ModelTarget {
-    return { name: modelId, provider, upstreamModel: modelId, pricing: null, contextWindow: null };
+    return {
+      name: modelId,
+      provider,
+      upstreamModel: modelId,
+      pricing: null,
+      contextWindow: null,
+      capabilities: this.catalog.capabilitiesOf(provider, null),
+    };
   }
 
   private whyUnavailable(model: string): string | undefined {
@@ -316,6 +384,7 @@ function routePlan(
   modelVersion: string,
   registryEntryId: string | null,
   candidates: readonly ModelTarget[],
+  refused: readonly Refusal[],
 ): RoutePlan {
   return {
     route: name,
@@ -323,6 +392,7 @@ function routePlan(
     modelVersion,
     registryEntryId,
     candidates,
+    refused,
     retry: route.retry,
     attemptTimeoutMs: route.attempt_timeout_ms,
     totalTimeoutMs: route.total_timeout_ms,

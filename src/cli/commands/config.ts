@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { renderConfigReference } from '../../config/config-reference.ts';
 import type { CliCommand } from '../cli-command.ts';
+import { renderProviderFeatures } from '../provider-features.ts';
 
 const secretKey = /(api_key|token|secret|password|service_role_key)$/i;
 
@@ -67,4 +68,21 @@ const docsCommand: CliCommand = {
   },
 };
 
-export const configCommands: readonly CliCommand[] = [checkCommand, docsCommand];
+const featuresCommand: CliCommand = {
+  name: 'config features',
+  summary:
+    'Print the provider × feature matrix generated from the capability table (docs/provider-features.md)',
+  usage: 'config features [--output FILE] [--json]',
+  options: { output: { type: 'string' } },
+  async run(_context, args) {
+    const markdown = renderProviderFeatures();
+    const output = args.values.output;
+    if (typeof output === 'string') {
+      writeFileSync(output, markdown);
+      return { json: { output, bytes: Buffer.byteLength(markdown) }, text: `wrote ${output}` };
+    }
+    return { json: { markdown }, text: markdown };
+  },
+};
+
+export const configCommands: readonly CliCommand[] = [checkCommand, docsCommand, featuresCommand];

@@ -5,6 +5,7 @@
  * `message_stop` — each as `event: <type>` + `data: <json>`; and the request checks the API makes.
  */
 import { wordPieces } from './chat-text.ts';
+import { structuredDefaultBlock } from './structured-answers.ts';
 
 export type SimulatedAnthropicBlock =
   | { type: 'text'; text: string }
@@ -75,7 +76,13 @@ export function anthropicMessage(
   answerText: (model: string, messages: unknown) => string,
 ): AnthropicMessage {
   const model = answer?.model ?? String(body.model);
-  const blocks = answer?.content ?? [{ type: 'text', text: answerText(model, body.messages) }];
+  // Unscripted, a forced tool or `output_config.format` is answered as the real API would.
+  const blocks = answer?.content ?? [
+    structuredDefaultBlock(body, sequence) ?? {
+      type: 'text',
+      text: answerText(model, body.messages),
+    },
+  ];
   const content = blocks.map((block, index) =>
     block.type === 'text'
       ? block

@@ -42,6 +42,7 @@ import {
   type SimulatorRoute,
   startSimulatorServer,
 } from './simulator-server.ts';
+import { structuredDefaultContent } from './structured-answers.ts';
 
 export type OpenAIChatScript = Scripted<
   | {
@@ -200,7 +201,11 @@ function answerFor(
     name: call.name,
     arguments: call.arguments,
   }));
-  const content = answer?.content ?? (toolCalls.length > 0 ? '' : answerText(model, body.messages));
+  const content =
+    answer?.content ??
+    (toolCalls.length > 0
+      ? ''
+      : (structuredDefaultContent(body, sequence) ?? answerText(model, body.messages)));
   return {
     id: `chatcmpl-fake-${sequence}`,
     model,

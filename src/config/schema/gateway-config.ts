@@ -33,7 +33,7 @@ export const gatewayConfigSchema = z
       .array(modelConfigSchema)
       .default([])
       .describe(
-        'Catalog entries added to (or replacing, by name) the built-in catalog: gpt-4o-mini, gpt-4o, llama-3.1-8b/70b-instruct-turbo, claude-3-5-haiku/sonnet, sandbox/outreach-v1.',
+        'Catalog entries added to (or replacing, by name) the built-in catalog: gpt-4o-mini, gpt-4o, llama-3.1-8b/70b-instruct-turbo, claude-3-5-haiku/sonnet, claude-haiku-4-5, claude-sonnet-4-5, sandbox/outreach-v1.',
       ),
     routes: z
       .record(z.string().min(1), routeConfigSchema)

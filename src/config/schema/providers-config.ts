@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelCapabilitiesOverrideSchema } from './capabilities-config.ts';
 
 export const providerTypeSchema = z.enum([
   'openai',
@@ -80,6 +81,18 @@ export const modelConfigSchema = z
     input_usd_per_mtok: z.number().nonnegative().describe('USD per 1M input tokens.'),
     output_usd_per_mtok: z.number().nonnegative().describe('USD per 1M output tokens.'),
     context_window: z.number().int().positive().describe('Context window in tokens.'),
+    base_model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'The catalog name or upstream id this model was fine-tuned from: its capabilities are inherited (`ft:` ids find theirs by themselves).',
+      ),
+    capabilities: modelCapabilitiesOverrideSchema
+      .optional()
+      .describe(
+        'What the model can serve (docs/provider-features.md); fields left out come from the base model, else the provider type.',
+      ),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import type { RequestFeatures } from '../../router/index.ts';
+import { deriveRequestNeeds, type RequestFeatures } from '../../router/index.ts';
 import type { ChatCompletionRequest } from '../openai-wire.ts';
 
 /** What the gateway learns about a request from its body metadata and `x-rekindle-*` headers. */
@@ -59,6 +59,7 @@ export function buildRequestContext(
       stream: body.stream === true,
       hasTools: Array.isArray(body.tools) && body.tools.length > 0,
       assignmentKey: leadId ?? campaignId ?? requestId,
+      needs: deriveRequestNeeds(body),
     },
     campaignId,
     leadId,

@@ -11,7 +11,10 @@ export function requestContext(now: () => number) {
   return createMiddleware<GatewayEnv>(async function setRequestContext(context, next) {
     const incoming = context.req.header('x-request-id');
     const requestId = incoming && incoming.length <= 128 ? incoming : randomUUID();
-    const responseHeaders: Record<string, string> = { 'x-rekindle-request-id': requestId };
+    const responseHeaders: Record<string, string> = {
+      'x-request-id': requestId,
+      'x-rekindle-request-id': requestId,
+    };
     context.set('requestId', requestId);
     context.set('startedAt', now());
     context.set('responseHeaders', responseHeaders);

@@ -10,6 +10,7 @@ import {
   splitSubjectLine,
 } from '../chat/request-context.ts';
 import { chatCompletionsPath, chatRequestFacts } from '../chat/request-metrics.ts';
+import { withoutNullUsage } from '../chat/without-null-usage.ts';
 import { toGatewayError } from '../error-handler.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import type { GatewayServices } from '../gateway-services.ts';
@@ -126,6 +127,7 @@ function relayStream(
   includeUsage: boolean,
 ): { stream: ReadableStream<Uint8Array>; ended: Promise<StreamOutcome> } {
   const iterator = parts[Symbol.asyncIterator]();
+  const relay = includeUsage ? (raw: string) => raw : withoutNullUsage;
   let text = '';
   let end: (outcome: StreamOutcome) => void = () => {};
   // A promise settles once: later calls of `end` (a cancel after the finish) change nothing.
@@ -155,11 +157,11 @@ function relayStream(
     switch (part.type) {
       case 'text-delta':
         text += part.delta;
-        controller.enqueue(encoder.encode(`data: ${part.raw}\n\n`));
+        controller.enqueue(encoder.encode(`data: ${relay(part.raw)}\n\n`));
         return true;
       case 'tool-call-delta':
       case 'chunk':
-        controller.enqueue(encoder.encode(`data: ${part.raw}\n\n`));
+        controller.enqueue(encoder.encode(`data: ${relay(part.raw)}\n\n`));
         return true;
       case 'usage':
         if (includeUsage) {

@@ -5,7 +5,8 @@ import type { GatewayServices } from '../gateway-services.ts';
 
 /**
  * OpenAI's model list: route aliases first (owned_by `rekindle-route`), then catalog models of
- * enabled providers and registered fine-tuned models, with Rekindle extras under `rekindle`. One
+ * enabled providers and registered fine-tuned models, with Rekindle extras under `rekindle` (for
+ * catalog models their capability table: what the router lets them serve). One
  * model (the SDK's `models.retrieve`) is looked up in the same list, so both always agree; ids may
  * hold slashes (`together/meta-llama/…`).
  */
@@ -60,6 +61,7 @@ function listModels(sources: ModelListSources, created: number): ListedModel[] {
           input_usd_per_mtok: target.pricing?.input ?? null,
           output_usd_per_mtok: target.pricing?.output ?? null,
           context_window: target.contextWindow,
+          capabilities: target.capabilities,
         },
       });
     }

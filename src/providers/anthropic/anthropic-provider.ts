@@ -1,17 +1,13 @@
 import type { ChatModelProvider, ChatRequest, ChatResult, ChatStreamPart } from '../chat-model.ts';
 import { ProviderError } from '../errors.ts';
 import { relaySseStream } from '../http/relay-sse-stream.ts';
-import {
-  closeEndpoint,
-  createUpstreamEndpoint,
-  type ErrorEnvelopeParser,
-  sendUpstream,
-} from '../http/upstream-client.ts';
+import { closeEndpoint, createUpstreamEndpoint, sendUpstream } from '../http/upstream-client.ts';
 import { UpstreamExchange } from '../http/upstream-exchange.ts';
+import { anthropicErrors } from './anthropic-error-map.ts';
 import { AnthropicStreamTranslator } from './anthropic-stream-translator.ts';
 import type { AnthropicMessageWire } from './anthropic-wire.ts';
 import { convertAnthropicMessage } from './convert-anthropic-message.ts';
-import { convertToAnthropicRequest } from './convert-to-anthropic-request.ts';
+import { convertToAnthropic } from './convert-to-anthropic-request.ts';
 
 export interface AnthropicProviderOptions {
   readonly id: string;
@@ -51,13 +47,13 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
     type: 'anthropic',
 
     async generate(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
-      const body = JSON.stringify(
-        convertToAnthropicRequest(request.body, {
-          upstreamModel: request.upstreamModel,
-          defaultMaxTokens,
-          stream: false,
-        }),
-      );
+      const converted = convertToAnthropic(request.body, {
+        upstreamModel: request.upstreamModel,
+        defaultMaxTokens,
+        stream: false,
+        capabilities: request.capabilities,
+      });
+      const body = JSON.stringify(converted.request);
       const exchange = new UpstreamExchange(
         id,
         signal,
@@ -70,22 +66,23 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
           path,
           jsonHeaders,
           body,
-          parseAnthropicErrorEnvelope,
+          anthropicErrors,
         );
         const text = await response.body.text();
         const message = parseMessage(id, text);
-        const converted = convertAnthropicMessage(
+        const answer = convertAnthropicMessage(
           message,
           request.upstreamModel,
           Math.floor(Date.now() / 1000),
+          converted.structured,
         );
         return {
-          body: converted.body,
-          text: converted.text,
-          toolCalls: converted.toolCalls,
-          finishReason: converted.finishReason,
-          usage: converted.usage,
-          upstreamModel: converted.model,
+          body: answer.body,
+          text: answer.text,
+          toolCalls: answer.toolCalls,
+          finishReason: answer.finishReason,
+          usage: answer.usage,
+          upstreamModel: answer.model,
           upstreamLatencyMs: performance.now() - exchange.startedAt,
         };
       } catch (error) {
@@ -99,13 +96,13 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
       request: ChatRequest,
       signal: AbortSignal,
     ): Promise<AsyncIterable<ChatStreamPart>> {
-      const body = JSON.stringify(
-        convertToAnthropicRequest(request.body, {
-          upstreamModel: request.upstreamModel,
-          defaultMaxTokens,
-          stream: true,
-        }),
-      );
+      const converted = convertToAnthropic(request.body, {
+        upstreamModel: request.upstreamModel,
+        defaultMaxTokens,
+        stream: true,
+        capabilities: request.capabilities,
+      });
+      const body = JSON.stringify(converted.request);
       const exchange = new UpstreamExchange(
         id,
         signal,
@@ -118,12 +115,13 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
           path,
           streamHeaders,
           body,
-          parseAnthropicErrorEnvelope,
+          anthropicErrors,
         );
         const translator = new AnthropicStreamTranslator(
           id,
           request.upstreamModel,
           exchange.startedAt,
+          converted.structured,
         );
         exchange.limitStream(request.streamTimeoutMs);
         return relaySseStream(
@@ -143,24 +141,6 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
     },
   };
 }
-
-/** `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`. */
-export const parseAnthropicErrorEnvelope: ErrorEnvelopeParser = (parsed) => {
-  if (typeof parsed !== 'object' || parsed === null) {
-    return undefined;
-  }
-  const error = (parsed as { error?: unknown }).error;
-  if (typeof error !== 'object' || error === null) {
-    return undefined;
-  }
-  const fields = error as { type?: unknown; message?: unknown };
-  const type = typeof fields.type === 'string' ? fields.type : null;
-  return {
-    message: typeof fields.message === 'string' ? fields.message : undefined,
-    code: type,
-    type,
-  };
-};
 
 function parseMessage(providerId: string, text: string): AnthropicMessageWire {
   try {

@@ -2,6 +2,9 @@ import type { ChatStreamPart, FinishReason, Usage } from '../chat-model.ts';
 import { ProviderError } from '../errors.ts';
 import type { StreamTranslator } from '../http/relay-sse-stream.ts';
 import type { SseEvent } from '../http/sse-parser.ts';
+import { mapUpstreamError } from '../http/upstream-error-map.ts';
+import { anthropicErrorMap } from './anthropic-error-map.ts';
+import { noStructuredOutput, type StructuredOutput } from './anthropic-structured-output.ts';
 import {
   type AnthropicStreamEventWire,
   type AnthropicUsageWire,
@@ -17,13 +20,20 @@ import {
 
 /**
  * Anthropic's stream events → OpenAI `chat.completion.chunk`s:
- * `message_start` → a first chunk with `role: assistant`; text blocks → `content` deltas;
- * `tool_use` blocks → `tool_calls[{index, id, type, function:{name, arguments: ''}}]`, then their
- * `input_json_delta`s → `arguments` deltas (OpenAI numbers tool calls, not content blocks);
+ * `message_start` → a first chunk with `role: assistant` (no content: a tool-only turn must not
+ * start with an empty content delta); text blocks → `content` deltas; `tool_use` blocks →
+ * `tool_calls[{index, id, type, function:{name, arguments: ''}}]`, then their `input_json_delta`s →
+ * `arguments` deltas (OpenAI numbers tool calls, not content blocks), and `"{}"` for a call whose
+ * input stayed empty, as the non-streamed answer has it; the response tool of a structured output
+ * (see anthropic-structured-output.ts) → its input as `content` deltas instead, finishing `stop`;
  * `message_delta` → the chunk with `finish_reason`; `message_stop` → the usage chunk
  * (`choices: []`), then finish. `ping`, thinking and signature deltas produce nothing; an `error`
- * event is a ProviderError with the status its type stands for (529 overloaded stays retryable).
+ * event is a ProviderError mapped by Anthropic's error table (529 overloaded → 503, retryable).
  */
+type OpenBlock =
+  | { readonly kind: 'tool'; readonly index: number; sent: boolean }
+  | { readonly kind: 'response'; sent: boolean };
+
 export class AnthropicStreamTranslator implements StreamTranslator {
   complete = false;
   private id: string;
@@ -31,13 +41,17 @@ export class AnthropicStreamTranslator implements StreamTranslator {
   private readonly created = Math.floor(Date.now() / 1000);
   private usage: AnthropicUsageWire = {};
   private stopReason: FinishReason | null = null;
-  private readonly toolIndexByBlock = new Map<number, number>();
+  private readonly blocks = new Map<number, OpenBlock>();
+  private toolCalls = 0;
+  private answeredStructured = false;
   private timeToFirstTokenMs: number | null = null;
 
   constructor(
     private readonly providerId: string,
     requestedModel: string,
     private readonly startedAt: number,
+    /** The structured output's response tool, whose input is the answer's content. */
+    private readonly structured: StructuredOutput = noStructuredOutput,
   ) {
     this.model = requestedModel;
     this.id = completionIdFor(undefined);
@@ -53,54 +67,37 @@ export class AnthropicStreamTranslator implements StreamTranslator {
           this.model = message.model;
         }
         this.mergeUsage(message.usage);
-        parts.push({ type: 'chunk', raw: this.chunk({ role: 'assistant', content: '' }) });
+        parts.push({ type: 'chunk', raw: this.chunk({ role: 'assistant' }) });
         return;
       }
-      case 'content_block_start': {
-        const block = data.content_block ?? {};
-        if (block.type === 'text' && typeof block.text === 'string' && block.text.length > 0) {
-          this.pushText(block.text, parts);
-        } else if (block.type === 'tool_use') {
-          const index = this.toolIndexByBlock.size;
-          this.toolIndexByBlock.set(data.index ?? 0, index);
-          const id = block.id ?? '';
-          const name = block.name ?? '';
-          const toolCall = { index, id, type: 'function', function: { name, arguments: '' } };
-          this.markFirstToken();
-          parts.push({
-            type: 'tool-call-delta',
-            index,
-            id,
-            name,
-            argumentsDelta: '',
-            raw: this.chunk({ tool_calls: [toolCall] }),
-          });
-        }
+      case 'content_block_start':
+        this.startBlock(data.index ?? 0, data.content_block ?? {}, parts);
         return;
-      }
       case 'content_block_delta': {
         const delta = data.delta ?? {};
         if (delta.type === 'text_delta' && typeof delta.text === 'string' && delta.text !== '') {
-          this.pushText(delta.text, parts);
-        } else if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
-          const index = this.toolIndexByBlock.get(data.index ?? 0);
-          if (index !== undefined && delta.partial_json.length > 0) {
-            const toolCall = { index, function: { arguments: delta.partial_json } };
-            parts.push({
-              type: 'tool-call-delta',
-              index,
-              id: undefined,
-              name: undefined,
-              argumentsDelta: delta.partial_json,
-              raw: this.chunk({ tool_calls: [toolCall] }),
-            });
+          if (this.structured.responseTool === null) {
+            this.pushText(delta.text, parts);
           }
+        } else if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
+          this.pushInput(data.index ?? 0, delta.partial_json, parts);
+        }
+        return;
+      }
+      case 'content_block_stop': {
+        const block = this.blocks.get(data.index ?? 0);
+        if (block !== undefined && !block.sent) {
+          // An input that stayed empty is `{}`, as in the non-streamed answer.
+          this.pushInput(data.index ?? 0, '{}', parts);
         }
         return;
       }
       case 'message_delta': {
         this.mergeUsage(data.usage);
         this.stopReason = mapAnthropicStopReason(data.delta?.stop_reason) ?? this.stopReason;
+        if (this.answeredStructured && this.toolCalls === 0 && this.stopReason === 'tool_calls') {
+          this.stopReason = 'stop';
+        }
         parts.push({ type: 'chunk', raw: this.chunk({}, wireFinishReason(this.stopReason)) });
         return;
       }
@@ -121,7 +118,7 @@ export class AnthropicStreamTranslator implements StreamTranslator {
       case 'error':
         throw this.streamError(data, event.data);
       default:
-        // ping, content_block_stop, and event types added after this was written.
+        // ping, and event types added after this was written.
         return;
     }
   }
@@ -160,6 +157,69 @@ export class AnthropicStreamTranslator implements StreamTranslator {
       upstreamStatus: 502,
       upstreamBody: event.data,
       upstreamCode: 'malformed_upstream_response',
+    });
+  }
+
+  private startBlock(
+    index: number,
+    block: NonNullable<AnthropicStreamEventWire['content_block']>,
+    parts: ChatStreamPart[],
+  ): void {
+    if (block.type === 'text') {
+      if (
+        typeof block.text === 'string' &&
+        block.text.length > 0 &&
+        this.structured.responseTool === null
+      ) {
+        this.pushText(block.text, parts);
+      }
+      return;
+    }
+    if (block.type !== 'tool_use') {
+      return;
+    }
+    const { responseTool, forced } = this.structured;
+    if (responseTool !== null && (forced || block.name === responseTool)) {
+      this.blocks.set(index, { kind: 'response', sent: false });
+      this.answeredStructured = true;
+      return;
+    }
+    const toolIndex = this.toolCalls;
+    this.toolCalls += 1;
+    this.blocks.set(index, { kind: 'tool', index: toolIndex, sent: false });
+    const id = block.id ?? '';
+    const name = block.name ?? '';
+    const toolCall = { index: toolIndex, id, type: 'function', function: { name, arguments: '' } };
+    this.markFirstToken();
+    parts.push({
+      type: 'tool-call-delta',
+      index: toolIndex,
+      id,
+      name,
+      argumentsDelta: '',
+      raw: this.chunk({ tool_calls: [toolCall] }),
+    });
+  }
+
+  /** A piece of a tool's input: arguments of a tool call, or content of the response tool. */
+  private pushInput(blockIndex: number, json: string, parts: ChatStreamPart[]): void {
+    const block = this.blocks.get(blockIndex);
+    if (block === undefined || json.length === 0) {
+      return;
+    }
+    block.sent = true;
+    if (block.kind === 'response') {
+      this.pushText(json, parts);
+      return;
+    }
+    const toolCall = { index: block.index, function: { arguments: json } };
+    parts.push({
+      type: 'tool-call-delta',
+      index: block.index,
+      id: undefined,
+      name: undefined,
+      argumentsDelta: json,
+      raw: this.chunk({ tool_calls: [toolCall] }),
     });
   }
 
@@ -202,13 +262,19 @@ export class AnthropicStreamTranslator implements StreamTranslator {
   private streamError(data: AnthropicStreamEventWire, raw: string): ProviderError {
     const type = data.error?.type;
     const message = data.error?.message ?? 'unknown error';
+    const status = statusForAnthropicErrorType(type);
+    const mapped = mapUpstreamError(anthropicErrorMap, {
+      status,
+      details: { message, type: type ?? null, code: type ?? null },
+    });
     return new ProviderError(`${this.providerId} failed mid-stream: ${message.slice(0, 500)}`, {
       provider: this.providerId,
       kind: 'upstream',
-      upstreamStatus: statusForAnthropicErrorType(type),
+      upstreamStatus: status,
       upstreamBody: raw,
       upstreamCode: type ?? 'upstream_stream_error',
       upstreamType: type ?? null,
+      ...(mapped === undefined ? {} : { mapped }),
     });
   }
 }

@@ -62,6 +62,8 @@ export interface AnthropicRequest {
   tool_choice?: AnthropicToolChoice;
   metadata?: { user_id: string };
   stream?: boolean;
+  /** Anthropic's structured outputs (Claude 4.5 and later): the answer is JSON text. */
+  output_config?: { format: { type: 'json_schema'; schema: unknown } };
 }
 
 export interface AnthropicUsageWire {

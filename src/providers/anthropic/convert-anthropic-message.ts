@@ -1,4 +1,5 @@
 import type { FinishReason, ToolCall, Usage } from '../chat-model.ts';
+import { noStructuredOutput, type StructuredOutput } from './anthropic-structured-output.ts';
 import type { AnthropicMessageWire, AnthropicUsageWire } from './anthropic-wire.ts';
 
 /**
@@ -77,17 +78,30 @@ export interface ConvertedMessage {
   readonly model: string;
 }
 
-/** A non-streaming Anthropic `Message` → an OpenAI `chat.completion` JSON body and its fields. */
+/**
+ * A non-streaming Anthropic `Message` → an OpenAI `chat.completion` JSON body and its fields. With
+ * a `responseTool` (structured output through a forced tool) that tool's input is the content and
+ * the turn finishes with `stop`, unless the model called one of the client's own tools instead.
+ */
 export function convertAnthropicMessage(
   message: AnthropicMessageWire,
   requestedModel: string,
   createdSeconds: number,
+  structured: StructuredOutput = noStructuredOutput,
 ): ConvertedMessage {
+  const { responseTool, forced } = structured;
   let text = '';
+  let answer: string | undefined;
   const toolCalls: ToolCall[] = [];
   for (const block of message.content ?? []) {
     if (block.type === 'text' && typeof block.text === 'string') {
       text += block.text;
+    } else if (
+      block.type === 'tool_use' &&
+      responseTool !== null &&
+      (forced || block.name === responseTool)
+    ) {
+      answer ??= JSON.stringify(block.input ?? {});
     } else if (block.type === 'tool_use') {
       toolCalls.push({
         id: block.id ?? '',
@@ -96,7 +110,11 @@ export function convertAnthropicMessage(
       });
     }
   }
-  const finishReason = mapAnthropicStopReason(message.stop_reason);
+  let finishReason = mapAnthropicStopReason(message.stop_reason);
+  if (answer !== undefined && toolCalls.length === 0) {
+    text = answer;
+    finishReason = finishReason === 'tool_calls' ? 'stop' : finishReason;
+  }
   const usage = convertAnthropicUsage(message.usage);
   const model = typeof message.model === 'string' ? message.model : requestedModel;
   const assistant: Record<string, unknown> = {

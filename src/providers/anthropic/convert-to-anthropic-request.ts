@@ -1,19 +1,16 @@
+import type { ModelCapabilities } from '../../config/schema/capabilities-config.ts';
 import type { ChatRequestBody } from '../chat-model.ts';
-import { GatewayError } from '../errors.ts';
-import type {
-  AnthropicContentBlock,
-  AnthropicImageBlock,
-  AnthropicMessage,
-  AnthropicRequest,
-  AnthropicTool,
-  AnthropicToolChoice,
-} from './anthropic-wire.ts';
+import { applyResponseFormat, type StructuredOutput } from './anthropic-structured-output.ts';
+import type { AnthropicRequest, AnthropicTool, AnthropicToolChoice } from './anthropic-wire.ts';
+import { convertMessages, invalid } from './convert-to-anthropic-messages.ts';
 
 export interface AnthropicRequestOptions {
   readonly upstreamModel: string;
   /** `max_tokens` is required by Anthropic; used when the client sent neither limit. */
   readonly defaultMaxTokens: number;
   readonly stream: boolean;
+  /** The model's table: how `response_format` is served (a forced tool when absent). */
+  readonly capabilities?: ModelCapabilities | undefined;
 }
 
 type Loose = Record<string, unknown>;
@@ -27,17 +24,28 @@ type Loose = Record<string, unknown>;
  * - `max_completion_tokens`, else `max_tokens`, else the configured default → `max_tokens`;
  * - `stop` → `stop_sequences`; `user` → `metadata.user_id`; `parallel_tool_calls: false` →
  *   `disable_parallel_tool_use`;
- * - fields Anthropic has no equivalent for (`presence_penalty`, `seed`, `logprobs`,
- *   `response_format`, …) are not sent; `n` > 1 and non-function tools are refused with a 400.
+ * - `response_format` → `output_config.format` or a forced tool (anthropic-structured-output.ts);
+ * - what would change the answer's shape and has no Anthropic equivalent is refused with a 400
+ *   naming the param: `n` > 1, `logprobs` / `top_logprobs`, `logit_bias`, audio output,
+ *   non-function tools;
+ * - sampling hints with no equivalent (`seed`, `presence_penalty`, `frequency_penalty`,
+ *   `service_tier`, `store`, `reasoning_effort`) are not sent: they tune how an answer is drawn, not
+ *   what the client gets back (docs/provider-features.md lists them).
  */
 export function convertToAnthropicRequest(
   body: ChatRequestBody,
   options: AnthropicRequestOptions,
 ): AnthropicRequest {
+  return convertToAnthropic(body, options).request;
+}
+
+/** The request and how its structured output comes back (for the answer's translation). */
+export function convertToAnthropic(
+  body: ChatRequestBody,
+  options: AnthropicRequestOptions,
+): { request: AnthropicRequest; structured: StructuredOutput } {
   const source = body as Loose;
-  if (typeof source.n === 'number' && source.n > 1) {
-    throw invalid('Anthropic models return one choice; n must be 1', 'n');
-  }
+  refuseUntranslatable(source);
   const { system, messages } = convertMessages(source.messages);
   const request: AnthropicRequest = {
     model: options.upstreamModel,
@@ -71,162 +79,34 @@ export function convertToAnthropicRequest(
   if (options.stream) {
     request.stream = true;
   }
-  return request;
-}
-
-function convertMessages(input: unknown): { system: string[]; messages: AnthropicMessage[] } {
-  if (!Array.isArray(input)) {
-    throw invalid('messages must be an array', 'messages');
-  }
-  const system: string[] = [];
-  const messages: AnthropicMessage[] = [];
-  const push = (role: 'user' | 'assistant', blocks: AnthropicContentBlock[]) => {
-    if (blocks.length === 0) {
-      return;
-    }
-    const last = messages[messages.length - 1];
-    if (last !== undefined && last.role === role) {
-      last.content.push(...blocks);
-    } else {
-      messages.push({ role, content: blocks });
-    }
-  };
-  input.forEach((raw: unknown, index) => {
-    const message = (typeof raw === 'object' && raw !== null ? raw : {}) as Loose;
-    const param = `messages[${index}]`;
-    switch (message.role) {
-      case 'system':
-      case 'developer': {
-        const text = textOf(message.content, `${param}.content`);
-        if (text.length > 0) {
-          system.push(text);
-        }
-        break;
-      }
-      case 'user':
-        push('user', userBlocks(message.content, `${param}.content`));
-        break;
-      case 'assistant':
-        push('assistant', assistantBlocks(message, param));
-        break;
-      case 'tool':
-        push('user', [
-          {
-            type: 'tool_result',
-            tool_use_id: String(message.tool_call_id ?? ''),
-            content: textOf(message.content, `${param}.content`),
-          },
-        ]);
-        break;
-      default:
-        throw invalid(
-          `role ${String(message.role)} is not supported for Anthropic`,
-          `${param}.role`,
-        );
-    }
+  const structured = applyResponseFormat(request, body, {
+    jsonSchema: options.capabilities?.json_schema ?? 'forced_tool',
+    jsonObject: options.capabilities?.json_object ?? 'forced_tool',
   });
-  return { system, messages };
+  return { request, structured };
 }
 
-/** Text of a string or an array of text parts (system, developer and tool messages). */
-function textOf(content: unknown, param: string): string {
-  if (typeof content === 'string') {
-    return content;
+function refuseUntranslatable(source: Loose): void {
+  if (typeof source.n === 'number' && source.n > 1) {
+    throw invalid('Anthropic models return one choice; n must be 1', 'n');
   }
-  if (content === null || content === undefined) {
-    return '';
+  if (source.logprobs === true) {
+    throw invalid('Anthropic models do not return logprobs', 'logprobs');
   }
-  if (!Array.isArray(content)) {
-    throw invalid('content must be a string or an array of parts', param);
+  if (typeof source.top_logprobs === 'number' && source.top_logprobs > 0) {
+    throw invalid('Anthropic models do not return logprobs', 'top_logprobs');
   }
-  return content
-    .map((part: unknown, index) => {
-      const fields = (part ?? {}) as Loose;
-      if (fields.type !== 'text' || typeof fields.text !== 'string') {
-        throw invalid('only text parts are allowed here', `${param}[${index}]`);
-      }
-      return fields.text;
-    })
-    .join('\n');
-}
-
-function userBlocks(content: unknown, param: string): AnthropicContentBlock[] {
-  if (typeof content === 'string') {
-    return content.length > 0 ? [{ type: 'text', text: content }] : [];
+  const bias = source.logit_bias;
+  if (typeof bias === 'object' && bias !== null && Object.keys(bias).length > 0) {
+    throw invalid('Anthropic models take no logit_bias', 'logit_bias');
   }
-  if (!Array.isArray(content)) {
-    throw invalid('content must be a string or an array of parts', param);
+  const modalities = source.modalities;
+  if (
+    (source.audio !== undefined && source.audio !== null) ||
+    (Array.isArray(modalities) && modalities.includes('audio'))
+  ) {
+    throw invalid('Anthropic models do not answer with audio', 'modalities');
   }
-  const blocks: AnthropicContentBlock[] = [];
-  content.forEach((part: unknown, index) => {
-    const fields = (part ?? {}) as Loose;
-    if (fields.type === 'text' && typeof fields.text === 'string') {
-      if (fields.text.length > 0) {
-        blocks.push({ type: 'text', text: fields.text });
-      }
-    } else if (fields.type === 'image_url') {
-      blocks.push(imageBlock(fields.image_url, `${param}[${index}].image_url`));
-    } else {
-      throw invalid(`content part ${String(fields.type)} is not supported for Anthropic`, param);
-    }
-  });
-  return blocks;
-}
-
-/** `data:` URLs become base64 sources; http(s) URLs become URL sources Anthropic fetches itself. */
-function imageBlock(imageUrl: unknown, param: string): AnthropicImageBlock {
-  const url = typeof imageUrl === 'string' ? imageUrl : ((imageUrl ?? {}) as Loose).url;
-  if (typeof url !== 'string') {
-    throw invalid('image_url.url must be a string', param);
-  }
-  const dataUrl = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-  if (dataUrl !== null) {
-    return {
-      type: 'image',
-      source: { type: 'base64', media_type: dataUrl[1] ?? '', data: dataUrl[2] ?? '' },
-    };
-  }
-  if (/^https?:\/\//i.test(url)) {
-    return { type: 'image', source: { type: 'url', url } };
-  }
-  throw invalid('image_url.url must be an http(s) URL or a base64 data URL', param);
-}
-
-function assistantBlocks(message: Loose, param: string): AnthropicContentBlock[] {
-  const blocks: AnthropicContentBlock[] = [];
-  const content = message.content;
-  if (typeof content === 'string') {
-    if (content.length > 0) {
-      blocks.push({ type: 'text', text: content });
-    }
-  } else if (Array.isArray(content)) {
-    for (const part of content as Loose[]) {
-      const text = part?.type === 'refusal' ? part.refusal : part?.text;
-      if (typeof text === 'string' && text.length > 0) {
-        blocks.push({ type: 'text', text });
-      }
-    }
-  }
-  const toolCalls = Array.isArray(message.tool_calls) ? (message.tool_calls as Loose[]) : [];
-  toolCalls.forEach((call, index) => {
-    const fn = (call.function ?? {}) as Loose;
-    const argumentsText = typeof fn.arguments === 'string' ? fn.arguments : '';
-    let input: unknown = {};
-    if (argumentsText.trim().length > 0) {
-      try {
-        input = JSON.parse(argumentsText);
-      } catch {
-        throw invalid('tool call arguments must be JSON', `${param}.tool_calls[${index}]`);
-      }
-    }
-    blocks.push({
-      type: 'tool_use',
-      id: String(call.id ?? ''),
-      name: String(fn.name ?? ''),
-      input: typeof input === 'object' && input !== null ? input : { value: input },
-    });
-  });
-  return blocks;
 }
 
 function maxTokens(source: Loose, defaultMaxTokens: number): number {
@@ -285,13 +165,4 @@ function convertToolChoice(
     throw invalid('tool_choice must name a function', 'tool_choice');
   }
   return choice === 'auto' || disableParallel ? { type: 'auto', ...parallel } : undefined;
-}
-
-function invalid(message: string, param: string): GatewayError {
-  return new GatewayError(message, {
-    status: 400,
-    type: 'invalid_request_error',
-    code: 'unsupported_for_provider',
-    param,
-  });
 }

@@ -1,5 +1,6 @@
 import { type Dispatcher, Pool } from 'undici';
 import { ProviderError, parseRetryAfter } from '../errors.ts';
+import { mapUpstreamError, type UpstreamErrorWire } from './upstream-error-map.ts';
 import type { UpstreamExchange } from './upstream-exchange.ts';
 
 /**
@@ -66,8 +67,8 @@ export type ErrorEnvelopeParser = (parsed: unknown) => UpstreamErrorDetails | un
 
 /**
  * Sends one POST and resolves with a 2xx response (headers read, body not yet). Non-2xx answers are
- * read (bounded) and thrown as `ProviderError` kind `upstream`; network failures, timeouts and aborts
- * are thrown as the ProviderError the exchange classifies them as.
+ * read (bounded) and thrown as `ProviderError` kind `upstream`, mapped by the wire's table; network
+ * failures, timeouts and aborts are thrown as the ProviderError the exchange classifies them as.
  */
 export async function sendUpstream(
   endpoint: UpstreamEndpoint,
@@ -75,7 +76,7 @@ export async function sendUpstream(
   path: string,
   headers: Readonly<Record<string, string>>,
   body: string,
-  parseErrorEnvelope: ErrorEnvelopeParser,
+  errors: UpstreamErrorWire,
 ): Promise<Dispatcher.ResponseData> {
   let response: Dispatcher.ResponseData;
   try {
@@ -103,7 +104,7 @@ export async function sendUpstream(
     response.statusCode,
     response.headers,
     text,
-    parseErrorEnvelope,
+    errors,
   );
 }
 
@@ -126,29 +127,35 @@ export async function readBounded(body: Dispatcher.ResponseData['body'], limit: 
 }
 
 /**
- * A non-2xx upstream answer as a ProviderError: the status kept, `Retry-After` honoured, the vendor's
- * code/type/param kept when its envelope says. The upstream's own message is appended to ours except
- * for 401/403, whose messages describe the gateway's upstream key, not anything the client did.
+ * A non-2xx upstream answer as a ProviderError: the vendor's code/type/param kept when its envelope
+ * says, `Retry-After` honoured, and status, type and code replaced where the wire's error-mapping
+ * table says (context overflow, overloaded, rate limit, auth). The upstream's own message is
+ * appended to ours except for 401/403, whose messages describe the gateway's upstream key, not
+ * anything the client did.
  */
 export function upstreamStatusError(
   providerId: string,
   status: number,
   headers: Readonly<Record<string, string | string[] | undefined>>,
   text: string,
-  parseErrorEnvelope: ErrorEnvelopeParser,
+  errors: UpstreamErrorWire,
 ): ProviderError {
   let details: UpstreamErrorDetails | undefined;
   try {
-    details = parseErrorEnvelope(JSON.parse(text));
+    details = errors.parse(JSON.parse(text));
   } catch {
     details = undefined;
   }
+  const mapped = mapUpstreamError(errors.map, { status, details });
   const upstreamMessage =
     status === 401 || status === 403 || details?.message === undefined
       ? ''
       : `: ${details.message.slice(0, 500)}`;
   const retryAfterMs = parseRetryAfter(headers);
-  return new ProviderError(`${providerId} answered ${status}${upstreamMessage}`, {
+  const message =
+    mapped?.message?.(providerId, status, details?.message ?? '') ??
+    `${providerId} answered ${status}${upstreamMessage}`;
+  return new ProviderError(message, {
     provider: providerId,
     kind: 'upstream',
     upstreamStatus: status,
@@ -157,6 +164,7 @@ export function upstreamStatusError(
     upstreamType: details?.type ?? null,
     upstreamParam: details?.param ?? null,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(mapped === undefined ? {} : { mapped }),
   });
 }
 

@@ -1,12 +1,8 @@
 import type { ChatModelProvider, ChatRequest, ChatResult, ChatStreamPart } from '../chat-model.ts';
 import { relaySseStream } from '../http/relay-sse-stream.ts';
-import {
-  closeEndpoint,
-  createUpstreamEndpoint,
-  parseOpenAIErrorEnvelope,
-  sendUpstream,
-} from '../http/upstream-client.ts';
+import { closeEndpoint, createUpstreamEndpoint, sendUpstream } from '../http/upstream-client.ts';
 import { UpstreamExchange } from '../http/upstream-exchange.ts';
+import { openAIErrors } from './openai-error-map.ts';
 import { OpenAIStreamTranslator } from './openai-stream-translator.ts';
 import { parseOpenAICompletion } from './parse-openai-completion.ts';
 import { prepareOpenAIBody } from './prepare-openai-body.ts';
@@ -63,7 +59,7 @@ export function createOpenAICompatibleProvider(
           path,
           jsonHeaders,
           body,
-          parseOpenAIErrorEnvelope,
+          openAIErrors,
         );
         const text = await response.body.text();
         return parseOpenAICompletion(
@@ -96,7 +92,7 @@ export function createOpenAICompatibleProvider(
           path,
           streamHeaders,
           body,
-          parseOpenAIErrorEnvelope,
+          openAIErrors,
         );
         const translator = new OpenAIStreamTranslator(
           id,

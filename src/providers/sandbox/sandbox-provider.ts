@@ -10,6 +10,10 @@ import type {
 import { ProviderError } from '../errors.ts';
 import { findOutreachFacts } from './outreach-facts.ts';
 import { writeOutreachEmail } from './outreach-writer.ts';
+import { asksForFeatures } from './sandbox-answer.ts';
+import { aborted, estimateTokens, usageJson } from './sandbox-common.ts';
+import { buildFeaturedAnswer, featuredResult, streamFeatured } from './sandbox-featured.ts';
+import type { FeaturedAnswer } from './sandbox-featured-wire.ts';
 import { fnv1a } from './seeded-random.ts';
 
 export interface SandboxProviderOptions {
@@ -26,6 +30,8 @@ export interface SandboxProviderOptions {
  * A deterministic local model, clearly labelled: it answers as `sandbox/<model>` so nobody mistakes
  * its text for a real model's. Used with no vendor key, in the demo and in load tests, so it is
  * cheap: no network, no allocation beyond the answer itself. Usage is estimated at ~4 chars/token.
+ * Requests with tools, `response_format`, `n`, `logprobs` or `stop` get what a client developing
+ * against them needs (sandbox-answer.ts); a plain request takes the plain path below.
  */
 export function createSandboxProvider(options: SandboxProviderOptions = {}): ChatModelProvider {
   const id = options.id ?? 'sandbox';
@@ -35,7 +41,10 @@ export function createSandboxProvider(options: SandboxProviderOptions = {}): Cha
   let sequence = 0;
 
   /** Decides the injected failure first (so a seeded random source gives a fixed pattern), then waits. */
-  async function prepare(request: ChatRequest, signal: AbortSignal): Promise<SandboxAnswer> {
+  async function prepare(
+    request: ChatRequest,
+    signal: AbortSignal,
+  ): Promise<SandboxAnswer | FeaturedAnswer> {
     if (signal.aborted) {
       throw aborted(id, signal);
     }
@@ -56,7 +65,7 @@ export function createSandboxProvider(options: SandboxProviderOptions = {}): Cha
       });
     }
     sequence += 1;
-    return answer(request, sequence);
+    return asksForFeatures(request.body) ? featured(request, sequence) : answer(request, sequence);
   }
 
   return {
@@ -66,6 +75,9 @@ export function createSandboxProvider(options: SandboxProviderOptions = {}): Cha
     async generate(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
       const started = performance.now();
       const result = await prepare(request, signal);
+      if ('choices' in result) {
+        return featuredResult(result, performance.now() - started);
+      }
       const body = JSON.stringify({
         id: result.id,
         object: 'chat.completion',
@@ -99,7 +111,9 @@ export function createSandboxProvider(options: SandboxProviderOptions = {}): Cha
     ): Promise<AsyncIterable<ChatStreamPart>> {
       const started = performance.now();
       const result = await prepare(request, signal);
-      return streamAnswer(result, started, signal, id);
+      return 'choices' in result
+        ? streamFeatured(result, started, signal, id)
+        : streamAnswer(result, started, signal, id);
     },
 
     async close(): Promise<void> {},
@@ -142,6 +156,30 @@ function answer(request: ChatRequest, sequence: number): SandboxAnswer {
       cachedPromptTokens: 0,
     },
   };
+}
+
+/** Tools, JSON, `n`, `logprobs`, `stop`: the same prompt facts and seed as the plain answer. */
+function featured(request: ChatRequest, sequence: number): FeaturedAnswer {
+  const promptText = promptTextOf(request.body.messages);
+  const seed = fnv1a(promptText);
+  const facts = findOutreachFacts(promptText);
+  const messageCount = Array.isArray(request.body.messages) ? request.body.messages.length : 0;
+  return buildFeaturedAnswer(request.body, {
+    id: `chatcmpl-sandbox-${seed.toString(16)}-${sequence.toString(36)}`,
+    model: sandboxModel(request.upstreamModel),
+    promptTokens: estimateTokens(promptText) + 3 * messageCount,
+    source: {
+      seed,
+      facts,
+      // Another draft for each further choice: the writer picks its lines from the text's hash.
+      write: (variant) =>
+        writeOutreachEmail(variant === 0 ? promptText : `${promptText}\ndraft ${variant}`, facts),
+    },
+  });
+}
+
+function sandboxModel(upstreamModel: string): string {
+  return upstreamModel.startsWith('sandbox/') ? upstreamModel : `sandbox/${upstreamModel}`;
 }
 
 async function* streamAnswer(
@@ -208,27 +246,4 @@ function promptTextOf(messages: unknown): string {
     text += '\n';
   }
   return text;
-}
-
-function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
-
-function usageJson(usage: Usage) {
-  const prompt = usage.promptTokens ?? 0;
-  const completion = usage.completionTokens ?? 0;
-  return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: 0 },
-  };
-}
-
-function aborted(providerId: string, signal: AbortSignal): ProviderError {
-  return new ProviderError('The request was aborted by the client', {
-    provider: providerId,
-    kind: 'aborted',
-    cause: signal.reason,
-  });
 }

@@ -10,6 +10,7 @@ export function snapshotOfRegistry(rows: readonly RegistryRow[]): RegistrySnapsh
       modelId: row.model_id,
       provider: row.provider,
       modelVersion: row.model_version,
+      baseModel: row.base_model,
       status: row.status,
       isBaseline: row.is_baseline,
       trafficPercentage: row.traffic_percentage,

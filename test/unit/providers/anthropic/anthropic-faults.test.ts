@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 describe('Anthropic provider: errors', () => {
-  it('529 overloaded keeps its status and is retryable; the envelope type becomes the code', async () => {
+  it('529 overloaded becomes a retryable 503 `overloaded` with Retry-After (issue 13)', async () => {
     fake.enqueue({
       kind: 'error',
       status: 529,
@@ -38,9 +38,12 @@ describe('Anthropic provider: errors', () => {
     const error = await rejectionOf(provider.generate(chatRequest({}, model), neverAborted()));
     expect(error).toMatchObject({
       kind: 'upstream',
-      status: 529,
+      status: 503,
+      upstreamStatus: 529,
       isRetryable: true,
-      code: 'overloaded_error',
+      code: 'overloaded',
+      type: 'server_error',
+      headers: { 'retry-after': '2' },
     });
     expect(error.message).toContain('Overloaded');
   });
@@ -79,7 +82,7 @@ describe('Anthropic provider: errors', () => {
     });
   });
 
-  it('a bad key is refused by the upstream with 401', async () => {
+  it('a bad key refused by the upstream is a 502 upstream_auth_error (the client key is fine)', async () => {
     const wrongKey = createAnthropicProvider({
       id: 'anthropic',
       baseUrl: fake.url,
@@ -89,13 +92,18 @@ describe('Anthropic provider: errors', () => {
     try {
       expect(
         await rejectionOf(wrongKey.generate(chatRequest({}, model), neverAborted())),
-      ).toMatchObject({ status: 401, type: 'authentication_error' });
+      ).toMatchObject({
+        status: 502,
+        upstreamStatus: 401,
+        code: 'upstream_auth_error',
+        isRetryable: false,
+      });
     } finally {
       await wrongKey.close();
     }
   });
 
-  it('an error event mid-stream ends with an error part (529 stays retryable)', async () => {
+  it('an error event mid-stream ends with an error part (overloaded: a retryable 503)', async () => {
     fake.enqueue({
       kind: 'error-event',
       afterFrames: 4,
@@ -108,7 +116,7 @@ describe('Anthropic provider: errors', () => {
     expect(parts.some((part) => part.type === 'finish')).toBe(false);
     expect(lastPart(parts)).toMatchObject({
       type: 'error',
-      error: { status: 529, isRetryable: true, code: 'overloaded_error' },
+      error: { status: 503, upstreamStatus: 529, isRetryable: true, code: 'overloaded' },
     });
   });
 

@@ -187,7 +187,7 @@ describe('convertToAnthropicRequest', () => {
         seed: 1,
         presence_penalty: 0.5,
         metadata: { lead_id: 'x' },
-        logprobs: true,
+        logprobs: false,
       },
       { stream: true },
     );
@@ -208,6 +208,12 @@ describe('convertToAnthropicRequest', () => {
       param: 'n',
       isRetryable: false,
     });
+    expect(conversionError({ logprobs: true })).toMatchObject({
+      status: 400,
+      code: 'unsupported_for_provider',
+      param: 'logprobs',
+    });
+    expect(conversionError({ top_logprobs: 3 })).toMatchObject({ param: 'top_logprobs' });
     expect(
       conversionError({
         messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: {} }] }],

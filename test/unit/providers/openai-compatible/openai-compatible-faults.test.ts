@@ -70,7 +70,7 @@ describe('upstream error statuses', () => {
     expect(error.retryAfterMs).toBe(1_500);
   });
 
-  it('500 is retryable and keeps the upstream body, truncated', async () => {
+  it('500 is retryable and keeps the upstream body, truncated, and its type', async () => {
     fake.enqueue({
       kind: 'status',
       status: 500,
@@ -81,7 +81,7 @@ describe('upstream error statuses', () => {
       kind: 'upstream',
       status: 500,
       isRetryable: true,
-      type: 'api_error',
+      type: 'server_error',
     });
     expect(error.upstreamBody?.startsWith('{"error":{"message":"boom"')).toBe(true);
     expect(error.upstreamBody?.length).toBeLessThanOrEqual(2048);
@@ -112,7 +112,7 @@ describe('upstream error statuses', () => {
     });
   });
 
-  it('401 does not echo the upstream message (it is about the gateway key)', async () => {
+  it('401 is a 502 upstream_auth_error that does not echo the upstream message (it is about the gateway key)', async () => {
     fake.enqueue({
       kind: 'status',
       status: 401,
@@ -125,7 +125,7 @@ describe('upstream error statuses', () => {
       },
     });
     const error = await rejectionOf(provider.generate(chatRequest({}), neverAborted()));
-    expect(error.status).toBe(401);
+    expect(error).toMatchObject({ status: 502, upstreamStatus: 401, code: 'upstream_auth_error' });
     expect(error.message).not.toContain('sk-te');
   });
 
