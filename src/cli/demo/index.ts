@@ -3,6 +3,7 @@
  * docs/demo.md). The public face of src/cli/demo.
  */
 export type { VariantLift } from './audience/audience-model.ts';
+export type { DemoEnvironment } from './demo-environment.ts';
 export {
   createDemoProgress,
   type DemoProgress,
@@ -14,4 +15,4 @@ export type { DemoReport } from './report/collect-demo-report.ts';
 export { demoSummary } from './report/demo-summary.ts';
 export { formatDemoText } from './report/demo-tables.ts';
 export { renderHtmlReport } from './report/html-report.ts';
-export { runDemo } from './run-demo.ts';
+export { type RunDemoOptions, runDemo } from './run-demo.ts';

@@ -8,13 +8,14 @@
  *        variant is promoted or rolled back only when the engine says so; the next cycle trains
  *        v1.1.0 (simulated Together) and deploys it
  *
- * Then it collects the tables and writes the HTML report.
+ * Then it collects the tables and writes the HTML report. With `hold` (`--serve`), everything keeps
+ * running until the promise it returns settles — the gateway and its console on the demo's data.
  */
 import { AudienceSender } from './audience/audience-sender.ts';
 import { CampaignSender } from './audience/campaign-sender.ts';
 import { EventQueue } from './audience/event-queue.ts';
 import { type DemoContext, simulateDays } from './demo-context.ts';
-import { startDemoEnvironment } from './demo-environment.ts';
+import { type DemoEnvironment, startDemoEnvironment } from './demo-environment.ts';
 import type { DemoProgress } from './demo-progress.ts';
 import { baseVersion, type DemoSettings, route } from './demo-settings.ts';
 import { runExperiment } from './phases/experiment-phase.ts';
@@ -24,7 +25,16 @@ import { createRandom } from './random.ts';
 import { collectDemoReport, type DemoReport } from './report/collect-demo-report.ts';
 import { dayMs, minuteMs, SimulatedClock } from './simulated-clock.ts';
 
-export async function runDemo(settings: DemoSettings, progress: DemoProgress): Promise<DemoReport> {
+export interface RunDemoOptions {
+  /** Called with the report before anything stops; the demo ends when it settles. */
+  readonly hold?: (report: DemoReport, environment: DemoEnvironment) => Promise<void>;
+}
+
+export async function runDemo(
+  settings: DemoSettings,
+  progress: DemoProgress,
+  options: RunDemoOptions = {},
+): Promise<DemoReport> {
   const startedAt = Date.now();
   const start = historyStart(settings.historyWeeks, startedAt);
   const clock = new SimulatedClock(start);
@@ -106,12 +116,14 @@ export async function runDemo(settings: DemoSettings, progress: DemoProgress): P
     bar.done(`one more day of traffic with ${nextRun.model_version} deployed`);
 
     progress.phase('Report');
-    return await collectDemoReport(context, {
+    const report = await collectDemoReport(context, {
       history,
       runs: [firstRun, nextRun],
       experiment,
       durationMs: Date.now() - startedAt,
     });
+    await options.hold?.(report, environment);
+    return report;
   } catch (error) {
     const logs = environment.logs.slice(-20);
     if (logs.length > 0 && error instanceof Error) {
