@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { RunningGateway } from '../../../src/main/index.ts';
 import { emailPlaceholder, phonePlaceholder } from '../../../src/pipeline/training/export/index.ts';
 import type { SqlExecutor } from '../../../src/store/index.ts';
@@ -18,6 +18,10 @@ import {
 } from './console-browser.ts';
 import { adminToken, chatVersion, startConsoleGateway } from './console-gateway.ts';
 import { seedConsoleData } from './console-seed.ts';
+
+// Each test drives Chromium through several pages (screenshots at two widths, axe): on two cores
+// shared with the rest of the suite that can outlast the 30 s default.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 /**
  * Issue 14, Must show 2 (and the other actions): promote and roll back from the Experiments page,
@@ -104,7 +108,7 @@ describeWithServices([chromiumService], 'console actions (PGlite, Chromium)', ()
     browser = await launchChromium();
     tab = await openConsolePage(browser);
     await signIn(page(), gateway.url, adminToken);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     expect(tab?.problems ?? []).toEqual([]);

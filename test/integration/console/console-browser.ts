@@ -96,11 +96,26 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize(viewport);
 }
 
+/** One context per browser for axe (made on first use), so each check costs a page, not a context. */
+const axeContexts = new WeakMap<Browser, BrowserContext>();
+
+async function axeContextOf(browser: Browser): Promise<BrowserContext> {
+  let axeContext = axeContexts.get(browser);
+  if (!axeContext) {
+    axeContext = await browser.newContext({
+      bypassCSP: true,
+      viewport: { width: 1280, height: 900 },
+    });
+    axeContexts.set(browser, axeContext);
+  }
+  return axeContext;
+}
+
 /**
  * axe-core in the browser on the page at `url`: no serious or critical violation. axe is injected
  * as an inline script, which the console's Content-Security-Policy forbids, so this one check runs
- * in a second context with Playwright's `bypassCSP` (and the same session cookie); the pages
- * themselves are always tested with the CSP in force.
+ * in a second context with Playwright's `bypassCSP` (given the tested context's cookies, so the
+ * same session); the pages themselves are always tested with the CSP in force.
  */
 export async function expectAccessible(
   context: BrowserContext,
@@ -112,13 +127,11 @@ export async function expectAccessible(
   if (!browser) {
     throw new Error('no browser');
   }
-  const axeContext = await browser.newContext({
-    bypassCSP: true,
-    storageState: await context.storageState(),
-    viewport: { width: 1280, height: 900 },
-  });
+  const axeContext = await axeContextOf(browser);
+  await axeContext.clearCookies();
+  await axeContext.addCookies(await context.cookies());
+  const page = await axeContext.newPage();
   try {
-    const page = await axeContext.newPage();
     await page.goto(url);
     await reach?.(page);
     await page.addScriptTag({ path: axePath });
@@ -138,7 +151,7 @@ export async function expectAccessible(
     });
     expect(violations, `axe on ${url}`).toEqual([]);
   } finally {
-    await axeContext.close();
+    await page.close();
   }
 }
 

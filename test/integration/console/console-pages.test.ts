@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { formatScore, formatUsd } from '../../../src/console/views/format.ts';
 import type { RunningGateway } from '../../../src/main/index.ts';
 import type { SqlExecutor } from '../../../src/store/index.ts';
@@ -18,6 +18,10 @@ import {
 } from './console-browser.ts';
 import { adminToken, chatVersion, startConsoleGateway } from './console-gateway.ts';
 import { seedConsoleData } from './console-seed.ts';
+
+// Each test drives Chromium through several pages (screenshots at two widths, axe): on two cores
+// shared with the rest of the suite that can outlast the 30 s default.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 /**
  * Issue 14, Must show 1 and 4: every console page in Chromium over seeded data on PGlite — signed
@@ -47,7 +51,7 @@ describeWithServices([chromiumService], 'the console page by page (PGlite, Chrom
     gateway = await startConsoleGateway();
     browser = await launchChromium();
     tab = await openConsolePage(browser);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     expect(tab?.problems ?? []).toEqual([]);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { contentSecurityPolicy } from '../../../src/console/http/security-headers.ts';
 import type { RunningGateway } from '../../../src/main/index.ts';
 import { createStore, type SqlExecutor, type Store } from '../../../src/store/index.ts';
@@ -21,6 +21,10 @@ import {
 import { ConsoleClient } from './console-client.ts';
 import { adminToken, startConsoleGateway } from './console-gateway.ts';
 import { seedConsoleData, xssBody, xssLead, xssPrompt } from './console-seed.ts';
+
+// Each test drives Chromium through several pages (screenshots at two widths, axe): on two cores
+// shared with the rest of the suite that can outlast the 30 s default.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 /**
  * Issue 14, Must show 3: an organization's key sees only its organization and cannot change the
@@ -76,7 +80,7 @@ for (const storeCase of cases) {
       acmeKey = (await store.apiKeys.create({ organizationId: 'acme' })).key;
       await store.apiKeys.create({ organizationId: 'globex' });
       gateway = await startConsoleGateway({ store });
-    }, 120_000);
+    });
 
     afterAll(async () => {
       await gateway?.shutdown();
@@ -311,7 +315,7 @@ describeWithServices(
       select public.register_model(p_route => 'outreach', p_model_id => 'outreach-v1', p_provider => 'sandbox', p_model_version => 'v0');
     `);
       gateway = await startConsoleGateway({ store });
-    }, 120_000);
+    });
 
     afterAll(async () => {
       await gateway?.shutdown();
@@ -356,7 +360,7 @@ describeWithServices([chromiumService], 'stored markup renders as text (Chromium
     browser = await launchChromium();
     tab = await openConsolePage(browser);
     await signIn(tab.page, gateway.url, adminToken);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
