@@ -5,9 +5,7 @@ import {
   providerTypeCapabilities,
   resolveCapabilities,
 } from '../config/index.ts';
-import { anthropicErrorMap } from '../providers/anthropic/index.ts';
-import type { ErrorMap } from '../providers/http/upstream-error-map.ts';
-import { openAIErrorMap } from '../providers/openai-compatible/openai-error-map.ts';
+import { anthropicErrorMap, type ErrorMap, openAIErrorMap } from '../providers/index.ts';
 
 /**
  * docs/provider-features.md, generated from the capability table (the default catalog and each

@@ -1,3 +1,4 @@
+export { renderConfigReference } from './config-reference.ts';
 export {
   defaultCatalog,
   fineTunedPricing,

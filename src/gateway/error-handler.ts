@@ -1,9 +1,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { errorEnvelope, GatewayError, internalError } from '../errors/index.ts';
 import type { Logger } from '../metrics/index.ts';
-import { GatewayError } from '../providers/errors.ts';
-import { NotFoundError, PayloadTooLargeError } from './errors.ts';
-import { errorEnvelope, internalError } from './openai-wire.ts';
+import { payloadTooLarge } from './middleware/body-limit.ts';
 
 /** The one place errors become HTTP: the OpenAI envelope, the right status, its headers. */
 export function toGatewayError(error: unknown): GatewayError {
@@ -12,12 +11,17 @@ export function toGatewayError(error: unknown): GatewayError {
   }
   if (error instanceof HTTPException) {
     if (error.status === 413) {
-      return new PayloadTooLargeError(0);
+      return payloadTooLarge(0);
     }
-    return new GatewayError(error.message || 'Request failed.', {
-      status: error.status,
-      type: error.status >= 500 ? 'server_error' : 'invalid_request_error',
-    });
+    // Hono's own refusals keep their status; they carry no code of ours.
+    return new GatewayError(
+      {
+        status: error.status,
+        type: error.status >= 500 ? 'server_error' : 'invalid_request_error',
+        code: null,
+      },
+      error.message || 'Request failed.',
+    );
   }
   return internalError(error);
 }
@@ -37,9 +41,9 @@ export function renderError(context: Context, error: unknown, logger: Logger): R
 }
 
 export function notFound(context: Context): Response {
-  const error = new NotFoundError(
-    `Unknown endpoint: ${context.req.method} ${context.req.path}`,
+  const error = new GatewayError(
     'unknown_endpoint',
+    `Unknown endpoint: ${context.req.method} ${context.req.path}`,
   );
   return context.json(errorEnvelope(error), 404);
 }

@@ -1,9 +1,7 @@
 import type { GatewayConfig } from '../config/index.ts';
 import type { ConsoleServices } from '../console/index.ts';
 import type { GatewayMetrics, Logger } from '../metrics/index.ts';
-import type { OutcomeTracker } from '../pipeline/outcomes/outcome-tracker.ts';
-import type { RegistryService } from '../pipeline/rollout/registry/index.ts';
-import type { TrainingOrchestrator } from '../pipeline/training/orchestrator/index.ts';
+import type { OutcomeTracker, RegistryService, TrainingOrchestrator } from '../pipeline/index.ts';
 import type { ChatRouter } from '../router/index.ts';
 import type { ApiKeysStore, OutcomesStore, WebhookEventsStore } from '../store/index.ts';
 import type {

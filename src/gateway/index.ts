@@ -1,5 +1,4 @@
 export { createApp, type GatewayApp } from './create-app.ts';
-export * from './errors.ts';
 export type {
   ChatRequestFacts,
   GatewayEnv,
@@ -12,8 +11,8 @@ export type {
   TrackingSink,
 } from './gateway-dependencies.ts';
 export type { GatewayServices } from './gateway-services.ts';
-export { errorEnvelope, errorFrame } from './openai-wire.ts';
 export { registerRoutes } from './register-routes.ts';
+export { createRouterClassifier } from './router-sentiment-classifier.ts';
 export { cachedCheck } from './routes/health.ts';
 export { type RunningServer, startServer } from './start-server.ts';
 export {

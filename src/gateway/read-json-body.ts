@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { InvalidRequestError } from './errors.ts';
-import { zodToInvalidRequest } from './openai-wire.ts';
+import { GatewayError } from '../errors/index.ts';
+import { zodToInvalidRequest } from './zod-to-invalid-request.ts';
 
 /** Parses and validates a JSON body; an empty body is `empty` when given, else an error. */
 export async function readJsonBody<T extends z.ZodType>(
@@ -13,14 +13,14 @@ export async function readJsonBody<T extends z.ZodType>(
   let json: unknown;
   if (text.trim() === '') {
     if (empty === undefined) {
-      throw new InvalidRequestError('A JSON body is required.', null, 'invalid_json');
+      throw new GatewayError('invalid_json', 'A JSON body is required.');
     }
     json = empty;
   } else {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new InvalidRequestError('The body is not valid JSON.', null, 'invalid_json');
+      throw new GatewayError('invalid_json', 'The body is not valid JSON.');
     }
   }
   const parsed = schema.safeParse(json);

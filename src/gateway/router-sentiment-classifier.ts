@@ -1,5 +1,5 @@
-import type { ClassifyReply } from '../pipeline/outcomes/sentiment/index.ts';
-import type { ChatRequestBody } from '../providers/chat-model.ts';
+import type { ClassifyReply } from '../pipeline/index.ts';
+import type { ChatRequestBody } from '../providers/index.ts';
 import type { ChatRouter } from '../router/index.ts';
 
 /**

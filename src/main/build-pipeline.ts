@@ -1,13 +1,14 @@
-import { createRouterClassifier } from '../gateway/router-sentiment-classifier.ts';
-import { OutcomeTracker } from '../pipeline/outcomes/outcome-tracker.ts';
-import { createSentimentAnalyzer } from '../pipeline/outcomes/sentiment/index.ts';
-import { startWebhookReconciliation } from '../pipeline/outcomes/stage-metrics.ts';
-import { TrackingBuffer } from '../pipeline/outcomes/tracking-buffer.ts';
-import { createRolloutExperiments, type RolloutExperiments } from '../pipeline/rollout/index.ts';
+import { createRouterClassifier } from '../gateway/index.ts';
 import {
+  createRolloutExperiments,
+  createSentimentAnalyzer,
+  OutcomeTracker,
+  type RolloutExperiments,
   scheduleFromConfig,
+  startWebhookReconciliation,
+  TrackingBuffer,
   TrainingOrchestrator,
-} from '../pipeline/training/orchestrator/index.ts';
+} from '../pipeline/index.ts';
 import type { ChatRouter } from '../router/index.ts';
 import type { Store } from '../store/index.ts';
 import type { BuildContext } from './build-context.ts';

@@ -1,4 +1,5 @@
-import { RegistryService, snapshotOfRegistry } from '../pipeline/rollout/registry/index.ts';
+import { vendorBaseUrls } from '../config/index.ts';
+import { RegistryService, snapshotOfRegistry } from '../pipeline/index.ts';
 import { createProviders } from '../providers/index.ts';
 import { ChatRouter, startRedisBreakerBroadcast } from '../router/index.ts';
 import type { Store } from '../store/index.ts';
@@ -16,7 +17,7 @@ export interface RoutingParts {
  */
 export async function buildRouting(context: BuildContext, store: Store): Promise<RoutingParts> {
   const { config, logger, metrics } = context;
-  const providers = createProviders(config);
+  const providers = createProviders(config, { vendorBaseUrls });
   context.onStop(() => providers.close());
   // With Redis, an open breaker is announced to every replica (counting stays local, off the hot path).
   const breakerBroadcast = config.store.redis_url

@@ -1,9 +1,7 @@
 import type { GatewayConfig } from '../config/index.ts';
 import type { RunningServer } from '../gateway/index.ts';
 import { createLogger, createMetrics, type GatewayMetrics, type Logger } from '../metrics/index.ts';
-import type { TrackingBuffer } from '../pipeline/outcomes/tracking-buffer.ts';
-import type { RegistryService } from '../pipeline/rollout/registry/index.ts';
-import type { TrainingOrchestrator } from '../pipeline/training/orchestrator/index.ts';
+import type { RegistryService, TrackingBuffer, TrainingOrchestrator } from '../pipeline/index.ts';
 import type { ChatRouter } from '../router/index.ts';
 import type { Store } from '../store/index.ts';
 import { type BuildContext, createStopList } from './build-context.ts';

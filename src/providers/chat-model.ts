@@ -2,8 +2,8 @@ import type {
   ChatCompletionCreateParams,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import type { ModelCapabilities } from '../config/schema/capabilities-config.ts';
-import type { GatewayError } from './errors.ts';
+import type { ModelCapabilities } from '../config/index.ts';
+import type { GatewayError } from '../errors/index.ts';
 
 /**
  * The one provider interface. The wire format clients speak is OpenAI Chat Completions, so a provider

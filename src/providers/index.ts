@@ -1,5 +1,6 @@
 export {
   type AnthropicProviderOptions,
+  anthropicErrorMap,
   convertToAnthropicRequest,
   createAnthropicProvider,
 } from './anthropic/index.ts';
@@ -15,22 +16,19 @@ export {
   type ToolCall,
   type Usage,
 } from './chat-model.ts';
-export {
-  GatewayError,
-  type GatewayErrorOptions,
-  isRetryableStatus,
-  type OpenAIErrorType,
-  ProviderError,
-  type ProviderErrorKind,
-  type ProviderErrorOptions,
-  parseRetryAfter,
-} from './errors.ts';
 export { type SseEvent, SseParser } from './http/sse-parser.ts';
+export type { ErrorMap } from './http/upstream-error-map.ts';
 export {
   createOpenAICompatibleProvider,
   type OpenAICompatibleProviderOptions,
 } from './openai-compatible/index.ts';
-export { costUsd, fineTunedPrice, type TokenPrice } from './pricing.ts';
+export { openAIErrorMap } from './openai-compatible/openai-error-map.ts';
+export { costUsd, type TokenPrice } from './pricing.ts';
+export {
+  ProviderError,
+  type ProviderErrorKind,
+  type ProviderErrorOptions,
+} from './provider-error.ts';
 export {
   type CreateProvidersOptions,
   createProviders,
@@ -46,3 +44,4 @@ export {
   type WritingStyle,
   writeOutreachEmail,
 } from './sandbox/index.ts';
+export { sampleJson } from './sandbox/json-schema-sample.ts';

@@ -1,4 +1,3 @@
-import { fineTunedPricing } from '../config/default-catalog.ts';
 import type { Usage } from './chat-model.ts';
 
 /** USD per 1M tokens, as the catalog (`models` in the config) lists them. */
@@ -24,20 +23,4 @@ export function costUsd(price: TokenPrice | undefined, usage: Usage): number | n
   const input = (usage.promptTokens ?? 0) * price.input_usd_per_mtok;
   const output = (usage.completionTokens ?? 0) * price.output_usd_per_mtok;
   return (input + output) / 1_000_000;
-}
-
-/**
- * The price of an OpenAI fine-tuned model (`ft:gpt-4o-mini-2024-07-18:org:suffix:id`): its base
- * model's fine-tuned rate from the default catalog, matched with the date suffix removed. `undefined`
- * for other ids or bases without a listed fine-tuned rate.
- */
-export function fineTunedPrice(modelId: string): TokenPrice | undefined {
-  if (!modelId.startsWith('ft:')) {
-    return undefined;
-  }
-  const base = modelId.slice(3).split(':')[0] ?? '';
-  const rate = fineTunedPricing[base] ?? fineTunedPricing[base.replace(/-\d{4}-\d{2}-\d{2}$/, '')];
-  return rate === undefined
-    ? undefined
-    : { input_usd_per_mtok: rate.input, output_usd_per_mtok: rate.output };
 }

@@ -1,6 +1,4 @@
-import { vendorBaseUrls } from '../config/default-catalog.ts';
-import type { GatewayConfig } from '../config/schema/gateway-config.ts';
-import type { ProviderConfig } from '../config/schema/providers-config.ts';
+import type { GatewayConfig, ProviderConfig } from '../config/index.ts';
 import { createAnthropicProvider } from './anthropic/anthropic-provider.ts';
 import type { ChatModelProvider } from './chat-model.ts';
 import { createOpenAICompatibleProvider } from './openai-compatible/openai-compatible-provider.ts';
@@ -19,6 +17,8 @@ export interface CreateProvidersOptions {
   readonly random?: () => number;
   /** Longest silence between stream chunks; default each provider's `stream_idle_timeout_ms`. */
   readonly streamIdleTimeoutMs?: number;
+  /** Base URL of a vendor entry without `base_url` (the config's `vendorBaseUrls`). */
+  readonly vendorBaseUrls?: Readonly<Record<'openai' | 'together' | 'anthropic', string>>;
 }
 
 /**
@@ -70,7 +70,7 @@ function createProvider(
       return createOpenAICompatibleProvider({
         ...common,
         type: entry.type,
-        baseUrl: entry.base_url ?? vendorBaseUrls[entry.type],
+        baseUrl: baseUrlOf(id, entry, options),
       });
     case 'openai-compatible':
       if (entry.base_url === undefined) {
@@ -84,7 +84,7 @@ function createProvider(
     case 'anthropic':
       return createAnthropicProvider({
         ...common,
-        baseUrl: entry.base_url ?? vendorBaseUrls.anthropic,
+        baseUrl: baseUrlOf(id, entry, options),
         anthropicVersion: entry.anthropic_version,
         defaultMaxTokens: entry.anthropic_default_max_tokens,
       });
@@ -100,4 +100,14 @@ function createProvider(
 
 function randomOption(options: CreateProvidersOptions) {
   return options.random === undefined ? {} : { random: options.random };
+}
+
+function baseUrlOf(id: string, entry: ProviderConfig, options: CreateProvidersOptions): string {
+  const vendor =
+    entry.type === 'openai-compatible' || entry.type === 'sandbox' ? undefined : entry.type;
+  const baseUrl = entry.base_url ?? (vendor && options.vendorBaseUrls?.[vendor]);
+  if (baseUrl === undefined) {
+    throw new Error(`providers.${id}.base_url is required (no vendor default was given)`);
+  }
+  return baseUrl;
 }

@@ -1,6 +1,6 @@
+import type { GatewayError } from '../errors/index.ts';
 import type { GatewayMetrics } from '../metrics/index.ts';
-import type { Usage } from '../providers/chat-model.ts';
-import { type GatewayError, ProviderError } from '../providers/errors.ts';
+import { ProviderError, type Usage } from '../providers/index.ts';
 import { costUsd } from './cost.ts';
 import type { ModelTarget } from './model-target.ts';
 import type { PerformanceTracker } from './performance-tracker.ts';

@@ -1,4 +1,4 @@
-import { GatewayError } from '../providers/errors.ts';
+import { GatewayError } from '../errors/index.ts';
 import type { ModelTarget } from './model-target.ts';
 import type { RequestNeeds } from './request-needs.ts';
 
@@ -74,8 +74,9 @@ export class UnsupportedForProviderError extends GatewayError {
   constructor(refusal: Refusal, detail?: string) {
     const { target, need } = refusal;
     super(
+      need.code,
       `The model \`${target.name}\` (provider \`${target.provider}\`) ${need.what}.${detail ? ` ${detail}` : ''}`,
-      { status: 400, type: 'invalid_request_error', code: need.code, param: need.param },
+      { param: need.param },
     );
     this.name = 'UnsupportedForProviderError';
   }

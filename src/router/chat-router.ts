@@ -1,13 +1,14 @@
 import type { GatewayConfig } from '../config/index.ts';
+import { GatewayError } from '../errors/index.ts';
 import type { GatewayMetrics } from '../metrics/index.ts';
-import type {
-  ChatModelProvider,
-  ChatRequest,
-  ChatRequestBody,
-  ChatResult,
-  ChatStreamPart,
-} from '../providers/chat-model.ts';
-import { GatewayError, ProviderError } from '../providers/errors.ts';
+import {
+  type ChatModelProvider,
+  type ChatRequest,
+  type ChatRequestBody,
+  type ChatResult,
+  type ChatStreamPart,
+  ProviderError,
+} from '../providers/index.ts';
 import type { BreakerBroadcast } from './breaker-broadcast.ts';
 import { CallAccounting } from './call-accounting.ts';
 import { refusedWhileCoolingDown } from './capability-check.ts';

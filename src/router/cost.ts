@@ -1,4 +1,4 @@
-import type { Usage } from '../providers/chat-model.ts';
+import type { Usage } from '../providers/index.ts';
 import type { ModelTarget } from './model-target.ts';
 
 /**

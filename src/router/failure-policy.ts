@@ -1,4 +1,5 @@
-import { type GatewayError, ProviderError } from '../providers/errors.ts';
+import type { GatewayError } from '../errors/index.ts';
+import { ProviderError } from '../providers/index.ts';
 
 /**
  * How the router reads a failed attempt: may it go to the next model, does it count against the

@@ -1,10 +1,11 @@
-import { GatewayError } from '../providers/errors.ts';
+import { GatewayError } from '../errors/index.ts';
 
 export class ModelNotFoundError extends GatewayError {
   constructor(model: string, detail?: string) {
     super(
+      'model_not_found',
       `The model \`${model}\` does not exist or you do not have access to it.${detail ? ` ${detail}` : ''}`,
-      { status: 404, type: 'invalid_request_error', param: 'model', code: 'model_not_found' },
+      { param: 'model' },
     );
     this.name = 'ModelNotFoundError';
   }
@@ -12,13 +13,14 @@ export class ModelNotFoundError extends GatewayError {
 
 export class NoModelAvailableError extends GatewayError {
   constructor(route: string, retryAfterSeconds?: number) {
-    super(`No model of route \`${route}\` is available right now; try again shortly.`, {
-      status: 503,
-      type: 'server_error',
-      code: 'no_model_available',
-      isRetryable: true,
-      headers: retryAfterSeconds ? { 'retry-after': String(retryAfterSeconds) } : {},
-    });
+    super(
+      'no_model_available',
+      `No model of route \`${route}\` is available right now; try again shortly.`,
+      {
+        isRetryable: true,
+        headers: retryAfterSeconds ? { 'retry-after': String(retryAfterSeconds) } : {},
+      },
+    );
     this.name = 'NoModelAvailableError';
   }
 }

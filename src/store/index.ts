@@ -5,6 +5,14 @@ export {
   apiKeysChannel,
 } from './api-key-cache.ts';
 export {
+  type CreatedApiKeyJson,
+  createdApiKeyJson,
+  createdApiKeyJsonSchema,
+  type PublicApiKey,
+  publicApiKey,
+  publicApiKeySchema,
+} from './api-keys/api-key-json.ts';
+export {
   type ApiKeyMaterial,
   generateApiKey,
   hashApiKey,
@@ -37,7 +45,12 @@ export {
   type StoreSettings,
   storeOverTransport,
 } from './create-store.ts';
-export type { LeaderboardStore } from './leaderboard-store.ts';
+export type {
+  AutomationClaim,
+  ClaimInput,
+  DailyCohortRow,
+  LeaderboardStore,
+} from './leaderboard-store.ts';
 export {
   defaultMigrationsDir,
   listMigrations,
@@ -46,7 +59,13 @@ export {
   type MigrationResult,
   migrate,
 } from './migrate.ts';
-export type { ModelRegistryStore } from './model-registry-store.ts';
+export type {
+  ChangeOptions,
+  ModelRegistryStore,
+  RegisterModelInput,
+  RegistryRow,
+  RolloutEvent,
+} from './model-registry-store.ts';
 export { type Organization, OrganizationsStore } from './organizations-store.ts';
 export {
   type DealInput,
@@ -77,6 +96,18 @@ export { StoreError, StoreInputError, StoreLockedError, toStoreError } from './s
 export type { ChannelListener, StoreTransport } from './store-transport.ts';
 export type { TrainingRunsStore } from './training-runs-store.ts';
 export {
+  finishedTrainingRunStatuses,
+  type ListTrainingRunsFilter,
+  type StoredRunError,
+  type TrainingRun,
+  type TrainingRunDetail,
+  type TrainingRunFields,
+  type TrainingRunStatus,
+  trainingRunDetailSchema,
+  trainingRunSchema,
+  trainingRunStatuses,
+} from './training-runs-store.ts';
+export {
   ownsDataDirLock,
   readRecordedGateway,
   recordGatewayInDataDir,
@@ -95,3 +126,8 @@ export {
   type SupabaseTransportOptions,
 } from './transports/supabase-transport.ts';
 export type { WebhookEventsStore } from './webhook-events-store.ts';
+export {
+  type WebhookEventInput,
+  type WebhookIngestResult,
+  webhookEffectFlags,
+} from './webhook-events-store.ts';

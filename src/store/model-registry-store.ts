@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GatewayError } from '../providers/errors.ts';
+import { GatewayError } from '../errors/index.ts';
 import { StoreError } from './store-errors.ts';
 import type { StoreTransport } from './store-transport.ts';
 
@@ -153,23 +153,11 @@ function registryError(error: unknown): unknown {
   const message = error.message.replace(/^.*?:\s*/, '');
   switch (error.sqlState) {
     case 'P0002':
-      return new GatewayError(message, {
-        status: 404,
-        type: 'invalid_request_error',
-        code: 'model_not_registered',
-      });
+      return new GatewayError('model_not_registered', message);
     case '22023':
-      return new GatewayError(message, {
-        status: 400,
-        type: 'invalid_request_error',
-        code: 'invalid_registry_change',
-      });
+      return new GatewayError('invalid_registry_change', message);
     case '23505':
-      return new GatewayError(message, {
-        status: 409,
-        type: 'invalid_request_error',
-        code: 'registry_conflict',
-      });
+      return new GatewayError('registry_conflict', message);
     default:
       return error;
   }

@@ -1,4 +1,4 @@
-import { GatewayError } from '../providers/errors.ts';
+import { GatewayError } from '../errors/index.ts';
 
 /** SQLSTATEs that mean "the database is unreachable or restarting": worth a retry. */
 // Connection loss, shutdown, and deadlock / serialization failures: trying again can succeed.
@@ -33,10 +33,7 @@ export class StoreError extends GatewayError {
   ) {
     const sqlState = options.sqlState ?? null;
     const retryable = options.retryable ?? (sqlState === null || transientStates.has(sqlState));
-    super(message, {
-      status: retryable ? 503 : 500,
-      type: 'server_error',
-      code: 'store_error',
+    super(retryable ? 'store_unavailable' : 'store_error', message, {
       isRetryable: retryable,
       cause: options.cause,
     });
@@ -53,10 +50,10 @@ export class StoreLockedError extends GatewayError {
 
   constructor(dataDir: string, ownerPid: number) {
     super(
+      'store_locked',
       `the embedded database in ${dataDir} is in use by another process (pid ${ownerPid}), ` +
         'most likely a running gateway. Stop that gateway first, or set REKINDLE_GATEWAY_URL to ' +
         'talk to it, or point DATABASE_URL at a shared PostgreSQL.',
-      { status: 503, type: 'server_error', code: 'store_locked' },
     );
     this.name = 'StoreLockedError';
     this.dataDir = dataDir;
@@ -67,7 +64,7 @@ export class StoreLockedError extends GatewayError {
 /** Input the store refuses before calling SQL (bad id, out-of-range score…): a 400 for clients. */
 export class StoreInputError extends GatewayError {
   constructor(message: string, param: string | null = null) {
-    super(message, { status: 400, type: 'invalid_request_error', code: 'invalid_value', param });
+    super('invalid_value', message, { param });
     this.name = 'StoreInputError';
   }
 }

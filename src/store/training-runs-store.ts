@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GatewayError } from '../providers/errors.ts';
+import { GatewayError } from '../errors/index.ts';
 import { StoreError } from './store-errors.ts';
 import type { StoreTransport } from './store-transport.ts';
 
@@ -282,23 +282,11 @@ function trainingRunError(error: unknown): unknown {
   const message = error.message.replace(/^store call \S+ failed:\s*/, '');
   switch (error.sqlState) {
     case '22023':
-      return new GatewayError(message, {
-        status: 400,
-        type: 'invalid_request_error',
-        code: 'invalid_training_run',
-      });
+      return new GatewayError('invalid_training_run', message);
     case '23505':
-      return new GatewayError(message, {
-        status: 409,
-        type: 'invalid_request_error',
-        code: 'training_run_conflict',
-      });
+      return new GatewayError('training_run_conflict', message);
     case '55000':
-      return new GatewayError(message, {
-        status: 409,
-        type: 'invalid_request_error',
-        code: 'training_run_finished',
-      });
+      return new GatewayError('training_run_finished', message);
     default:
       return error;
   }

@@ -5,23 +5,23 @@
  * watches). Both answer in the same shapes, so a command prints the same either way. Which one a
  * command gets is decided in one place: withAdminClient.
  */
-import type { ExperimentEvaluation, Leaderboard } from '../../pipeline/rollout/index.ts';
 import type {
+  ExperimentEvaluation,
+  Leaderboard,
   RunTrainingCycleInput,
   TrainingExportStats,
   TrainingFormat,
-} from '../../pipeline/training/index.ts';
-import type { CreatedApiKeyJson, PublicApiKey } from '../../store/api-keys/api-key-json.ts';
+} from '../../pipeline/index.ts';
 import type {
+  CreatedApiKeyJson,
+  ListTrainingRunsFilter,
+  PublicApiKey,
   RegisterModelInput,
   RegistryRow,
   RolloutEvent,
-} from '../../store/model-registry-store.ts';
-import type {
-  ListTrainingRunsFilter,
   TrainingRun,
   TrainingRunDetail,
-} from '../../store/training-runs-store.ts';
+} from '../../store/index.ts';
 
 export interface AdminClient {
   /** `store`: this process opened the store; `gateway`: a running gateway's admin API. */

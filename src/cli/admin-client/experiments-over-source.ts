@@ -3,7 +3,7 @@ import {
   evaluateSnapshot,
   type LeaderboardSource,
   type RolloutSettings,
-} from '../../pipeline/rollout/index.ts';
+} from '../../pipeline/index.ts';
 import type { ExperimentsAdmin } from './admin-client.ts';
 
 /**

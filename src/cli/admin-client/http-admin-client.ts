@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import type { ExperimentEvaluation, Leaderboard } from '../../pipeline/rollout/index.ts';
-import { createdApiKeyJsonSchema, publicApiKeySchema } from '../../store/api-keys/api-key-json.ts';
-import type { RegistryRow, RolloutEvent } from '../../store/model-registry-store.ts';
+import type { ExperimentEvaluation, Leaderboard } from '../../pipeline/index.ts';
+import {
+  createdApiKeyJsonSchema,
+  publicApiKeySchema,
+  type RegistryRow,
+  type RolloutEvent,
+} from '../../store/index.ts';
 import type { AdminClient, ExperimentsAdmin, KeysAdmin, ModelsAdmin } from './admin-client.ts';
 import { type GatewayClient, GatewayClientError } from './gateway-client.ts';
 import { httpTrainingAdmin } from './http-training-admin.ts';

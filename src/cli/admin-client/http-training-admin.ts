@@ -7,13 +7,13 @@ import {
   exportStatsHeader,
   isFinishedRun,
   type TrainingExportStats,
-} from '../../pipeline/training/index.ts';
+} from '../../pipeline/index.ts';
 import {
   type TrainingRun,
   type TrainingRunDetail,
   trainingRunDetailSchema,
   trainingRunSchema,
-} from '../../store/training-runs-store.ts';
+} from '../../store/index.ts';
 import type { ExportRequest, TrainingAdmin } from './admin-client.ts';
 import type { GatewayClient } from './gateway-client.ts';
 

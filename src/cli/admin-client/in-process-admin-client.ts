@@ -1,9 +1,12 @@
 import type { GatewayConfig } from '../../config/index.ts';
-import { createStoreLeaderboardSource, outcomeWindows } from '../../pipeline/rollout/index.ts';
+import { createStoreLeaderboardSource, outcomeWindows } from '../../pipeline/index.ts';
 import { ModelCatalog, withoutProviderPrefix } from '../../router/index.ts';
-import { createdApiKeyJson, publicApiKey } from '../../store/api-keys/api-key-json.ts';
-import type { Store } from '../../store/index.ts';
-import type { ChangeOptions } from '../../store/model-registry-store.ts';
+import {
+  type ChangeOptions,
+  createdApiKeyJson,
+  publicApiKey,
+  type Store,
+} from '../../store/index.ts';
 import { CliError } from '../cli-command.ts';
 import type {
   AdminClient,

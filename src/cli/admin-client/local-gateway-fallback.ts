@@ -1,6 +1,5 @@
 import type { Env } from '../../config/index.ts';
-import { StoreLockedError } from '../../store/store-errors.ts';
-import { readRecordedGateway } from '../../store/transports/data-dir-lock.ts';
+import { readRecordedGateway, StoreLockedError } from '../../store/index.ts';
 import { GatewayClientError } from './gateway-client.ts';
 
 /** The gateway a locked PGlite store belongs to, and how to reach it. */

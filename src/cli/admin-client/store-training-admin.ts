@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '../../config/index.ts';
-import { exportOutcomesToFiles, TrainingOrchestrator } from '../../pipeline/training/index.ts';
+import { exportOutcomesToFiles, TrainingOrchestrator } from '../../pipeline/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { TrainingAdmin } from './admin-client.ts';
 

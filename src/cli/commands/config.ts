@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { renderConfigReference } from '../../config/config-reference.ts';
+import { renderConfigReference } from '../../config/index.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { renderProviderFeatures } from '../provider-features.ts';
 

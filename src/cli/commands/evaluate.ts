@@ -3,7 +3,7 @@ import {
   createJsonFileLeaderboardSource,
   type LeaderboardSource,
   outcomeWindows,
-} from '../../pipeline/rollout/index.ts';
+} from '../../pipeline/index.ts';
 import {
   type AdminClientDependencies,
   type ExperimentsAdmin,

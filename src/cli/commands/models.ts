@@ -1,4 +1,4 @@
-import type { RegistryRow } from '../../store/model-registry-store.ts';
+import type { RegistryRow } from '../../store/index.ts';
 import {
   type AdminClientDependencies,
   type ModelChange,

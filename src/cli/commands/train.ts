@@ -1,5 +1,5 @@
-import { isFinishedRun } from '../../pipeline/training/index.ts';
-import type { TrainingRun, TrainingRunDetail } from '../../store/training-runs-store.ts';
+import { isFinishedRun } from '../../pipeline/index.ts';
+import type { TrainingRun, TrainingRunDetail } from '../../store/index.ts';
 import { type AdminClientDependencies, withAdminClient } from '../admin-client/index.ts';
 import {
   type CliCommand,

@@ -1,4 +1,4 @@
-import type { PublicApiKey } from '../../store/api-keys/api-key-json.ts';
+import type { PublicApiKey } from '../../store/index.ts';
 import { textTable } from './text-table.ts';
 
 /** `rekindle keys list`: one line per key, never the key itself. */

@@ -6,7 +6,7 @@ import {
   type MetricComparison,
   signedPercent,
   type VariantEvaluation,
-} from '../../pipeline/rollout/index.ts';
+} from '../../pipeline/index.ts';
 import { textTable } from './text-table.ts';
 
 type Interval = NonNullable<ArmValue['interval']>;

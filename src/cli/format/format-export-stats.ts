@@ -1,4 +1,4 @@
-import type { TrainingExportStats } from '../../pipeline/training/index.ts';
+import type { TrainingExportStats } from '../../pipeline/index.ts';
 
 const numberFormat = new Intl.NumberFormat('en-US');
 

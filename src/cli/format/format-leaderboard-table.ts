@@ -1,8 +1,4 @@
-import {
-  type Leaderboard,
-  type LeaderboardRow,
-  signedPercent,
-} from '../../pipeline/rollout/index.ts';
+import { type Leaderboard, type LeaderboardRow, signedPercent } from '../../pipeline/index.ts';
 import { textTable } from './text-table.ts';
 
 const columns: readonly { header: string; cell: (row: LeaderboardRow) => string }[] = [

@@ -1,4 +1,4 @@
-import type { RegistryRow } from '../../store/model-registry-store.ts';
+import type { RegistryRow } from '../../store/index.ts';
 import { textTable } from './text-table.ts';
 
 /** `v2 (openai/ft:…) on route outreach: testing, group B`: a registry row in one line. */

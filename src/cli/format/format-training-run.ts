@@ -1,6 +1,6 @@
 /** Training runs as text (`rekindle train` and `train status` without --json). */
-import type { TrainingExportStats } from '../../pipeline/training/index.ts';
-import type { TrainingRun, TrainingRunDetail } from '../../store/training-runs-store.ts';
+import type { TrainingExportStats } from '../../pipeline/index.ts';
+import type { TrainingRun, TrainingRunDetail } from '../../store/index.ts';
 import { textTable } from './text-table.ts';
 
 const numberFormat = new Intl.NumberFormat('en-US');

@@ -4,7 +4,7 @@
  * client libraries' structured-output helpers can be tested against the fakes as against the real
  * APIs, which guarantee the schema.
  */
-import { sampleJson } from '../../providers/sandbox/json-schema-sample.ts';
+import { sampleJson } from '../../providers/index.ts';
 
 type Body = Record<string, unknown>;
 

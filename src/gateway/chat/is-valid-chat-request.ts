@@ -1,4 +1,4 @@
-import type { ChatCompletionRequest } from '../openai-wire.ts';
+import type { ChatCompletionRequest } from './chat-completion-request.ts';
 
 /**
  * The fields of `chatCompletionRequestSchema` checked by hand, for the hot path: the zod schema

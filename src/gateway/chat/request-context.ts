@@ -1,5 +1,5 @@
 import { deriveRequestNeeds, type RequestFeatures } from '../../router/index.ts';
-import type { ChatCompletionRequest } from '../openai-wire.ts';
+import type { ChatCompletionRequest } from './chat-completion-request.ts';
 
 /** What the gateway learns about a request from its body metadata and `x-rekindle-*` headers. */
 export interface RequestContext {

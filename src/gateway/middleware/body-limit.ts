@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import { PayloadTooLargeError } from '../errors.ts';
+import { GatewayError } from '../../errors/index.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 
 /**
@@ -16,7 +16,7 @@ export function limitBody(maxSize: number) {
   const streamingCheck = bodyLimit({
     maxSize,
     onError: () => {
-      throw new PayloadTooLargeError(maxSize);
+      throw payloadTooLarge(maxSize);
     },
   });
   return createMiddleware<GatewayEnv>(async function limitRequestBody(context, next) {
@@ -26,11 +26,15 @@ export function limitBody(maxSize: number) {
       const length = headers['content-length'];
       // Same rule as Hono's: a declared length above the limit is refused before any byte is read.
       if (length !== undefined && Number.parseInt(length, 10) > maxSize) {
-        throw new PayloadTooLargeError(maxSize);
+        throw payloadTooLarge(maxSize);
       }
       await next();
       return;
     }
     await streamingCheck(context, next);
   });
+}
+
+export function payloadTooLarge(limitBytes: number): GatewayError {
+  return new GatewayError('request_too_large', `Request body is larger than ${limitBytes} bytes.`);
 }

@@ -1,5 +1,5 @@
 import { createMiddleware } from 'hono/factory';
-import { AuthenticationError } from '../errors.ts';
+import { GatewayError } from '../../errors/index.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import { bearerToken, constantTimeEqual } from './bearer.ts';
 
@@ -10,7 +10,7 @@ export function metricsAuth(options: { token: string | undefined }) {
     if (token) {
       const given = bearerToken(context.req.header('authorization'));
       if (!given || !constantTimeEqual(given, token)) {
-        throw new AuthenticationError('Send `Authorization: Bearer <metrics token>`.');
+        throw new GatewayError('invalid_api_key', 'Send `Authorization: Bearer <metrics token>`.');
       }
     }
     await next();

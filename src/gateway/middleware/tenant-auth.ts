@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
+import { GatewayError } from '../../errors/index.ts';
 import type { GatewayMetrics } from '../../metrics/index.ts';
-import { AuthenticationError, RateLimitError } from '../errors.ts';
 import type {
   GatewayEnv,
   TenantAuthenticator,
@@ -19,16 +19,20 @@ export function tenantAuth(options: {
     const tenant = auth.authenticate(context.req.header('authorization'));
     if (!tenant) {
       metrics.authFailuresTotal.inc({ scope: 'tenant' });
-      throw new AuthenticationError();
+      throw new GatewayError(
+        'invalid_api_key',
+        'Missing or invalid API key. Send `Authorization: Bearer <key>`.',
+      );
     }
     context.set('tenant', tenant);
     if (rateLimiter) {
       const decision = await rateLimiter.check(tenant);
       if (!decision.allowed) {
         metrics.rateLimitedTotal.inc();
-        throw new RateLimitError(
+        throw new GatewayError(
+          'rate_limit_exceeded',
           `Rate limit reached for organization ${tenant.organizationId}; retry after the time in Retry-After.`,
-          decision.headers,
+          { isRetryable: true, headers: decision.headers },
         );
       }
       addResponseHeaders(context, decision.headers);

@@ -1,11 +1,7 @@
 import type { Context, Hono } from 'hono';
-import type {
-  ExperimentEvaluation,
-  ExperimentService,
-  Leaderboard,
-} from '../../pipeline/rollout/index.ts';
-import type { RolloutEvent } from '../../store/model-registry-store.ts';
-import { InvalidRequestError } from '../errors.ts';
+import { GatewayError } from '../../errors/index.ts';
+import type { ExperimentEvaluation, ExperimentService, Leaderboard } from '../../pipeline/index.ts';
+import type { RolloutEvent } from '../../store/index.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 
 export interface AdminExperimentsOptions {
@@ -66,7 +62,9 @@ export function registerAdminExperiments(app: Hono<GatewayEnv>, options: AdminEx
     const route = context.req.query('route') || undefined;
     const limit = positiveParameter(context, 'limit') ?? 100;
     if (!Number.isInteger(limit) || limit > 1000) {
-      throw new InvalidRequestError('`limit` must be a whole number from 1 to 1000.', 'limit');
+      throw new GatewayError('invalid_value', '`limit` must be a whole number from 1 to 1000.', {
+        param: 'limit',
+      });
     }
     return context.json({ object: 'list', data: await events(route, limit) });
   });
@@ -80,7 +78,9 @@ function wantsTable(context: Context<GatewayEnv>): boolean {
   if (format === 'table' || format === 'text') {
     return true;
   }
-  throw new InvalidRequestError('`format` must be `json` or `table`.', 'format');
+  throw new GatewayError('invalid_value', '`format` must be `json` or `table`.', {
+    param: 'format',
+  });
 }
 
 function nowParameter(context: Context<GatewayEnv>): Date | undefined {
@@ -90,7 +90,9 @@ function nowParameter(context: Context<GatewayEnv>): Date | undefined {
   }
   const value = Date.parse(text);
   if (Number.isNaN(value)) {
-    throw new InvalidRequestError('`now` must be an ISO 8601 date-time.', 'now');
+    throw new GatewayError('invalid_value', '`now` must be an ISO 8601 date-time.', {
+      param: 'now',
+    });
   }
   return new Date(value);
 }
@@ -102,7 +104,9 @@ function positiveParameter(context: Context<GatewayEnv>, name: string): number |
   }
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) {
-    throw new InvalidRequestError(`\`${name}\` must be a positive number.`, name);
+    throw new GatewayError('invalid_value', `\`${name}\` must be a positive number.`, {
+      param: name,
+    });
   }
   return value;
 }

@@ -1,12 +1,11 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
+import { GatewayError } from '../../errors/index.ts';
 import type { Logger } from '../../metrics/index.ts';
-import { createdApiKeyJson, publicApiKey } from '../../store/api-keys/api-key-json.ts';
-import type { ApiKeysStore } from '../../store/api-keys/api-keys-store.ts';
-import { NotFoundError } from '../errors.ts';
+import { type ApiKeysStore, createdApiKeyJson, publicApiKey } from '../../store/index.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
-import { zodToInvalidRequest } from '../openai-wire.ts';
 import { readJsonBody } from '../read-json-body.ts';
+import { zodToInvalidRequest } from '../zod-to-invalid-request.ts';
 
 const createSchema = z
   .object({
@@ -83,7 +82,7 @@ export function registerAdminKeys(app: Hono<GatewayEnv>, options: AdminKeysOptio
     await readJsonBody(context, revokeSchema, {});
     const revoked = await apiKeys.revoke(reference);
     if (!revoked) {
-      throw new NotFoundError(`No API key with id or prefix ${reference}.`, 'api_key_not_found');
+      throw new GatewayError('api_key_not_found', `No API key with id or prefix ${reference}.`);
     }
     await reload();
     return context.json(publicApiKey(revoked));

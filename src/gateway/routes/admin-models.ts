@@ -1,8 +1,8 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import type { RegistryService } from '../../pipeline/rollout/registry/index.ts';
+import { GatewayError } from '../../errors/index.ts';
+import type { RegistryService } from '../../pipeline/index.ts';
 import { type ChatRouter, withoutProviderPrefix } from '../../router/index.ts';
-import { InvalidRequestError, NotFoundError } from '../errors.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import { readJsonBody } from '../read-json-body.ts';
 
@@ -74,9 +74,10 @@ export function registerAdminModels(
     const body = await readJsonBody(context, registerSchema);
     const provider = body.provider ?? router.resolveTarget(body.model_id)?.provider;
     if (!provider) {
-      throw new InvalidRequestError(
+      throw new GatewayError(
+        'invalid_value',
         `Cannot tell the provider of \`${body.model_id}\`; give \`provider\`.`,
-        'provider',
+        { param: 'provider' },
       );
     }
     // `sandbox/outreach-v2` is model `outreach-v2` on provider `sandbox`: stored without the
@@ -137,7 +138,7 @@ export function registerAdminModels(
     const body = await readJsonBody(context, baselineSchema);
     const ref = body.model_version ?? body.model_id;
     if (!ref) {
-      throw new NotFoundError('No model given.');
+      throw new GatewayError('not_found', 'No model given.');
     }
     return context.json(
       await registry.setBaseline(route, storeRef(ref), {

@@ -6,14 +6,13 @@ import { Readable } from 'node:stream';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { GatewayConfig } from '../../config/index.ts';
+import { GatewayError } from '../../errors/index.ts';
 import {
   exportOutcomesToFiles,
   exportStatsHeader,
   type TrainingOrchestrator,
-} from '../../pipeline/training/orchestrator/index.ts';
-import type { OutcomesStore } from '../../store/outcomes/outcomes-store.ts';
-import { trainingRunStatuses } from '../../store/training-runs-store.ts';
-import { InvalidRequestError } from '../errors.ts';
+} from '../../pipeline/index.ts';
+import { type OutcomesStore, trainingRunStatuses } from '../../store/index.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import { readJsonBody } from '../read-json-body.ts';
 
@@ -126,15 +125,18 @@ export function registerAdminTraining(
       status !== 'active' &&
       !(trainingRunStatuses as readonly string[]).includes(status)
     ) {
-      throw new InvalidRequestError(
+      throw new GatewayError(
+        'invalid_value',
         `status must be one of active, ${trainingRunStatuses.join(', ')}`,
-        'status',
+        { param: 'status' },
       );
     }
     const limitText = context.req.query('limit');
     const limit = limitText === undefined ? 50 : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      throw new InvalidRequestError('limit must be a whole number from 1 to 1000', 'limit');
+      throw new GatewayError('invalid_value', 'limit must be a whole number from 1 to 1000', {
+        param: 'limit',
+      });
     }
     const route = context.req.query('route');
     const organizationId = context.req.query('organization_id');

@@ -1,9 +1,11 @@
 import type { Context, Hono } from 'hono';
-import type { ChatRequestBody, ChatStreamPart, Usage } from '../../providers/chat-model.ts';
-import type { GatewayError } from '../../providers/errors.ts';
+import { errorFrame, type GatewayError } from '../../errors/index.ts';
+import type { ChatRequestBody, ChatStreamPart, Usage } from '../../providers/index.ts';
 import { costUsd, type ModelTarget, type RoutePlan } from '../../router/index.ts';
+import type { ChatCompletionRequest } from '../chat/chat-completion-request.ts';
 import { clientAbortSignal } from '../chat/client-abort-signal.ts';
 import { newOutcomeId } from '../chat/outcome-id.ts';
+import { parseChatCompletionRequest } from '../chat/parse-chat-completion-request.ts';
 import {
   buildRequestContext,
   type RequestContext,
@@ -14,11 +16,6 @@ import { withoutNullUsage } from '../chat/without-null-usage.ts';
 import { toGatewayError } from '../error-handler.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import type { GatewayServices } from '../gateway-services.ts';
-import {
-  type ChatCompletionRequest,
-  errorFrame,
-  parseChatCompletionRequest,
-} from '../openai-wire.ts';
 import { respond } from '../response-headers.ts';
 
 const encoder = new TextEncoder();

@@ -2,22 +2,20 @@ import type { Context, Hono } from 'hono';
 import type { GatewayConfig } from '../../config/index.ts';
 import type { Logger } from '../../metrics/index.ts';
 import {
+  createBasicAuthVerifier,
+  createSalesforceOrganizationCheck,
   normalizeSalesforceOutboundMessage,
   parsePipedriveWebhook,
   parseSalesforceFlowWebhook,
   parseSalesforceOutboundMessage,
   type SalesforceMappingOptions,
+  type SignatureVerification,
+  type StandardWebhookRequestVerifier,
   salesforceAck,
   soapFault,
   toWebhookEventInput,
-} from '../../pipeline/outcomes/events/index.ts';
-import {
-  createBasicAuthVerifier,
-  createSalesforceOrganizationCheck,
-  type SignatureVerification,
-  type StandardWebhookRequestVerifier,
-} from '../../pipeline/outcomes/signatures/index.ts';
-import type { WebhookEventsStore } from '../../store/webhook-events-store.ts';
+} from '../../pipeline/index.ts';
+import type { WebhookEventsStore } from '../../store/index.ts';
 import { toGatewayError } from '../error-handler.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import {

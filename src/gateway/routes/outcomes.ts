@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
+import { GatewayError } from '../../errors/index.ts';
 import type { GatewayMetrics } from '../../metrics/index.ts';
-import type { OutcomeTracker } from '../../pipeline/outcomes/outcome-tracker.ts';
+import type { OutcomeTracker } from '../../pipeline/index.ts';
 import {
   dealSchema,
   meetingSchema,
@@ -8,7 +9,6 @@ import {
   type OutcomeRecord,
   replySchema,
 } from '../../store/index.ts';
-import { NotFoundError } from '../errors.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import { readJsonBody } from '../read-json-body.ts';
 
@@ -23,7 +23,7 @@ export function registerOutcomes(
   const { tracker, metrics } = options;
   const scoped = (organizationId: string) => tracker.forOrganization(organizationId);
   const notFound = (id: string) =>
-    new NotFoundError(`No outcome ${id} in this organization.`, 'outcome_not_found');
+    new GatewayError('outcome_not_found', `No outcome ${id} in this organization.`);
 
   /**
    * Records a stage and counts it in rekindle_outcomes_total only when the outcome reaches it now:

@@ -1,7 +1,7 @@
+import { type ErrorCode, GatewayError } from '../../errors/index.ts';
 import type { GatewayMetrics } from '../../metrics/index.ts';
-import { countStagesReached } from '../../pipeline/outcomes/stage-metrics.ts';
-import { GatewayError } from '../../providers/errors.ts';
-import type { WebhookIngestResult } from '../../store/webhook-events-store.ts';
+import { countStagesReached } from '../../pipeline/index.ts';
+import type { WebhookIngestResult } from '../../store/index.ts';
 
 /** The `source` label of rekindle_webhook_events_total, and the `source` of webhook_events rows. */
 export type WebhookSourceLabel = 'sendgrid' | 'crm' | 'hubspot' | 'pipedrive' | 'salesforce';
@@ -11,14 +11,13 @@ export class WebhookAuthenticationError extends GatewayError {
   constructor(
     source: WebhookSourceLabel,
     reason: string,
-    options: { what?: string; code?: string; headers?: Readonly<Record<string, string>> } = {},
+    options: { what?: string; code?: ErrorCode; headers?: Readonly<Record<string, string>> } = {},
   ) {
-    super(`Webhook ${options.what ?? 'signature'} rejected (${source}: ${reason}).`, {
-      status: 401,
-      type: 'authentication_error',
-      code: options.code ?? 'invalid_signature',
-      ...(options.headers ? { headers: options.headers } : {}),
-    });
+    super(
+      options.code ?? 'invalid_signature',
+      `Webhook ${options.what ?? 'signature'} rejected (${source}: ${reason}).`,
+      { ...(options.headers ? { headers: options.headers } : {}) },
+    );
     this.name = 'WebhookAuthenticationError';
   }
 }
@@ -26,11 +25,10 @@ export class WebhookAuthenticationError extends GatewayError {
 /** A vendor endpoint whose credentials are not configured, on a gateway reachable from outside. */
 export class WebhookNotConfiguredError extends GatewayError {
   constructor(source: WebhookSourceLabel, setting: string) {
-    super(`Webhooks from ${source} are not configured on this gateway: set ${setting}.`, {
-      status: 401,
-      type: 'authentication_error',
-      code: 'webhook_not_configured',
-    });
+    super(
+      'webhook_not_configured',
+      `Webhooks from ${source} are not configured on this gateway: set ${setting}.`,
+    );
     this.name = 'WebhookNotConfiguredError';
   }
 }

@@ -2,19 +2,17 @@ import type { Context, Hono } from 'hono';
 import type { GatewayConfig } from '../../config/index.ts';
 import type { GatewayMetrics, Logger } from '../../metrics/index.ts';
 import {
-  parseCrmWebhook,
-  parseHubSpotWebhook,
-  parseSendGridWebhook,
-  toWebhookEventInput,
-} from '../../pipeline/outcomes/events/index.ts';
-import {
   createHubSpotVerifier,
   createSendGridVerifier,
   createStandardWebhookVerifier,
   hubSpotSignatureHeader,
+  parseCrmWebhook,
+  parseHubSpotWebhook,
+  parseSendGridWebhook,
   type SignatureVerification,
-} from '../../pipeline/outcomes/signatures/index.ts';
-import type { WebhookEventsStore } from '../../store/webhook-events-store.ts';
+  toWebhookEventInput,
+} from '../../pipeline/index.ts';
+import type { WebhookEventsStore } from '../../store/index.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import { isLoopback } from '../tenant-authenticator.ts';
 import { registerCrmWebhooks } from './crm-webhooks.ts';

@@ -1,5 +1,5 @@
 import type { GatewayMetrics, Logger } from '../../metrics/index.ts';
-import type { WebhookEventsStore } from '../../store/webhook-events-store.ts';
+import type { WebhookEventsStore } from '../../store/index.ts';
 
 export interface StageReached {
   readonly route: string | null;

@@ -1,4 +1,4 @@
-import type { ErrorEnvelopeParser } from '../http/upstream-client.ts';
+import type { ErrorEnvelopeParser } from '../http/upstream-error-map.ts';
 import {
   contextLengthExceeded,
   type ErrorMap,

@@ -1,8 +1,8 @@
 import type { ChatModelProvider, ChatRequest, ChatResult, ChatStreamPart } from '../chat-model.ts';
-import { ProviderError } from '../errors.ts';
 import { relaySseStream } from '../http/relay-sse-stream.ts';
 import { closeEndpoint, createUpstreamEndpoint, sendUpstream } from '../http/upstream-client.ts';
 import { UpstreamExchange } from '../http/upstream-exchange.ts';
+import { ProviderError } from '../provider-error.ts';
 import { anthropicErrors } from './anthropic-error-map.ts';
 import { AnthropicStreamTranslator } from './anthropic-stream-translator.ts';
 import type { AnthropicMessageWire } from './anthropic-wire.ts';

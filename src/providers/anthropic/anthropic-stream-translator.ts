@@ -1,8 +1,8 @@
 import type { ChatStreamPart, FinishReason, Usage } from '../chat-model.ts';
-import { ProviderError } from '../errors.ts';
 import type { StreamTranslator } from '../http/relay-sse-stream.ts';
 import type { SseEvent } from '../http/sse-parser.ts';
 import { mapUpstreamError } from '../http/upstream-error-map.ts';
+import { ProviderError } from '../provider-error.ts';
 import { anthropicErrorMap } from './anthropic-error-map.ts';
 import { noStructuredOutput, type StructuredOutput } from './anthropic-structured-output.ts';
 import {

@@ -1,6 +1,6 @@
-import type { StructuredOutputMode } from '../../config/schema/capabilities-config.ts';
+import type { StructuredOutputMode } from '../../config/index.ts';
+import { GatewayError } from '../../errors/index.ts';
 import type { ChatRequestBody } from '../chat-model.ts';
-import { GatewayError } from '../errors.ts';
 import { toAnthropicOutputSchema } from './anthropic-output-schema.ts';
 import type { AnthropicRequest, AnthropicTool } from './anthropic-wire.ts';
 
@@ -126,10 +126,5 @@ function parallelOption(request: AnthropicRequest): { disable_parallel_tool_use?
 }
 
 function refused(message: string): GatewayError {
-  return new GatewayError(message, {
-    status: 400,
-    type: 'invalid_request_error',
-    code: 'unsupported_for_provider',
-    param: 'response_format',
-  });
+  return new GatewayError('unsupported_for_provider', message, { param: 'response_format' });
 }

@@ -1,4 +1,4 @@
-import { GatewayError } from '../errors.ts';
+import { GatewayError } from '../../errors/index.ts';
 import type {
   AnthropicContentBlock,
   AnthropicImageBlock,
@@ -172,10 +172,5 @@ function assistantBlocks(message: Loose, param: string): AnthropicContentBlock[]
 
 /** 400 `unsupported_for_provider` naming the param: a request field Anthropic cannot take. */
 export function invalid(message: string, param: string): GatewayError {
-  return new GatewayError(message, {
-    status: 400,
-    type: 'invalid_request_error',
-    code: 'unsupported_for_provider',
-    param,
-  });
+  return new GatewayError('unsupported_for_provider', message, { param });
 }

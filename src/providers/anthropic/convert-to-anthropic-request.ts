@@ -1,4 +1,4 @@
-import type { ModelCapabilities } from '../../config/schema/capabilities-config.ts';
+import type { ModelCapabilities } from '../../config/index.ts';
 import type { ChatRequestBody } from '../chat-model.ts';
 import { applyResponseFormat, type StructuredOutput } from './anthropic-structured-output.ts';
 import type { AnthropicRequest, AnthropicTool, AnthropicToolChoice } from './anthropic-wire.ts';

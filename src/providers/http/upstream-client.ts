@@ -1,6 +1,12 @@
 import { type Dispatcher, Pool } from 'undici';
-import { ProviderError, parseRetryAfter } from '../errors.ts';
-import { mapUpstreamError, type UpstreamErrorWire } from './upstream-error-map.ts';
+import { parseRetryAfter } from '../../errors/index.ts';
+import { ProviderError } from '../provider-error.ts';
+import {
+  type ErrorEnvelopeParser,
+  mapUpstreamError,
+  type UpstreamErrorDetails,
+  type UpstreamErrorWire,
+} from './upstream-error-map.ts';
 import type { UpstreamExchange } from './upstream-exchange.ts';
 
 /**
@@ -54,16 +60,6 @@ export async function closeEndpoint(endpoint: UpstreamEndpoint, graceMs = 2_000)
     await pool.destroy();
   }
 }
-
-/** What a vendor's error body says, once parsed. */
-export interface UpstreamErrorDetails {
-  message?: string | undefined;
-  code?: string | null | undefined;
-  type?: string | null | undefined;
-  param?: string | null | undefined;
-}
-
-export type ErrorEnvelopeParser = (parsed: unknown) => UpstreamErrorDetails | undefined;
 
 /**
  * Sends one POST and resolves with a 2xx response (headers read, body not yet). Non-2xx answers are

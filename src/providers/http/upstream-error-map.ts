@@ -1,5 +1,14 @@
-import type { OpenAIErrorType } from '../errors.ts';
-import type { ErrorEnvelopeParser, UpstreamErrorDetails } from './upstream-client.ts';
+import type { OpenAIErrorType } from '../../errors/index.ts';
+
+/** What a vendor's error body says, once parsed. */
+export interface UpstreamErrorDetails {
+  message?: string | undefined;
+  code?: string | null | undefined;
+  type?: string | null | undefined;
+  param?: string | null | undefined;
+}
+
+export type ErrorEnvelopeParser = (parsed: unknown) => UpstreamErrorDetails | undefined;
 
 /** An upstream's non-2xx answer (or in-stream error event) as the error-mapping table sees it. */
 export interface UpstreamFailure {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { GatewayError, ProviderError } from '../errors.ts';
+import { GatewayError } from '../../errors/index.ts';
+import { ProviderError } from '../provider-error.ts';
 
 /**
  * The abort signal handed to undici: an EventEmitter with `aborted` and `reason`, which undici

@@ -1,8 +1,8 @@
 import { type ChatStreamPart, emptyUsage, type FinishReason, type Usage } from '../chat-model.ts';
-import { ProviderError } from '../errors.ts';
 import type { StreamTranslator } from '../http/relay-sse-stream.ts';
 import type { SseEvent } from '../http/sse-parser.ts';
 import { parseOpenAIErrorEnvelope } from '../http/upstream-client.ts';
+import { ProviderError } from '../provider-error.ts';
 import { mapOpenAIFinishReason, type OpenAIChunkWire, parseOpenAIUsage } from './openai-wire.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { ChatResult } from '../chat-model.ts';
-import { ProviderError } from '../errors.ts';
+import { ProviderError } from '../provider-error.ts';
 import {
   mapOpenAIFinishReason,
   type OpenAICompletionWire,

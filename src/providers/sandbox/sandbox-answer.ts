@@ -1,5 +1,5 @@
+import { GatewayError } from '../../errors/index.ts';
 import type { ChatRequestBody, FinishReason, ToolCall } from '../chat-model.ts';
-import { GatewayError } from '../errors.ts';
 import { sampleJson } from './json-schema-sample.ts';
 
 /**
@@ -226,10 +226,5 @@ function splitEmail(text: string): { subject: string; body: string } {
 }
 
 function refused(message: string, param: string): GatewayError {
-  return new GatewayError(message, {
-    status: 400,
-    type: 'invalid_request_error',
-    code: 'unsupported_for_provider',
-    param,
-  });
+  return new GatewayError('unsupported_for_provider', message, { param });
 }

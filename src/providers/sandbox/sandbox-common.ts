@@ -1,5 +1,5 @@
 import type { Usage } from '../chat-model.ts';
-import { ProviderError } from '../errors.ts';
+import { ProviderError } from '../provider-error.ts';
 
 /** About four characters per token, the sandbox's usage estimate. */
 export function estimateTokens(text: string): number {

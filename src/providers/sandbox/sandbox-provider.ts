@@ -7,7 +7,7 @@ import type {
   FinishReason,
   Usage,
 } from '../chat-model.ts';
-import { ProviderError } from '../errors.ts';
+import { ProviderError } from '../provider-error.ts';
 import { findOutreachFacts } from './outreach-facts.ts';
 import { writeOutreachEmail } from './outreach-writer.ts';
 import { asksForFeatures } from './sandbox-answer.ts';

@@ -112,11 +112,20 @@ describeWithServices(services, 'a rolling restart behind the nginx example', () 
       await client.connect();
       try {
         const ids = all.map((result) => result.outcomeId);
-        const stored = await client.query<{ count: number }>(
-          'select count(*)::int as count from outcome_labels where id = any($1::uuid[])',
-          [ids],
-        );
-        expect(stored.rows[0]?.count).toBe(ids.length);
+        // Tracking is write-behind (flushed every tracking.flush_interval_ms): the last answers of
+        // the run may still sit in a running replica's buffer for a moment, so wait for them.
+        const storedCount = async () =>
+          (
+            await client.query<{ count: number }>(
+              'select count(*)::int as count from outcome_labels where id = any($1::uuid[])',
+              [ids],
+            )
+          ).rows[0]?.count;
+        const deadline = performance.now() + 10_000;
+        while ((await storedCount()) !== ids.length && performance.now() < deadline) {
+          await pause(200);
+        }
+        expect(await storedCount()).toBe(ids.length);
       } finally {
         await client.end();
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { costUsd, fineTunedPrice } from '../../../src/providers/pricing.ts';
+import { fineTunedPrice } from '../../../src/config/fine-tuned-price.ts';
+import { costUsd } from '../../../src/providers/pricing.ts';
 
 const gpt4oMini = { input_usd_per_mtok: 0.15, output_usd_per_mtok: 0.6 };
 

@@ -1,5 +1,5 @@
 import type { ChatRequest, ChatStreamPart } from '../../../src/providers/chat-model.ts';
-import type { ProviderError } from '../../../src/providers/errors.ts';
+import type { ProviderError } from '../../../src/providers/index.ts';
 
 export async function collect(parts: AsyncIterable<ChatStreamPart>): Promise<ChatStreamPart[]> {
   const collected: ChatStreamPart[] = [];

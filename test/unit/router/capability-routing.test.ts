@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, readEnv } from '../../../src/config/index.ts';
 import { createMetrics } from '../../../src/metrics/index.ts';
 import type { ChatModelProvider, ChatResult } from '../../../src/providers/chat-model.ts';
-import { ProviderError } from '../../../src/providers/errors.ts';
+import { ProviderError } from '../../../src/providers/index.ts';
 import {
   ChatRouter,
   deriveRequestNeeds,

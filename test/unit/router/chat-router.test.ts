@@ -7,7 +7,7 @@ import type {
   ChatResult,
   ChatStreamPart,
 } from '../../../src/providers/chat-model.ts';
-import { ProviderError } from '../../../src/providers/errors.ts';
+import { ProviderError } from '../../../src/providers/index.ts';
 import { ChatRouter, type RequestFeatures } from '../../../src/router/index.ts';
 
 /** A provider double behind the real interface: answers from a script, records what it was asked. */

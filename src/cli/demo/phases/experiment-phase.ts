@@ -10,7 +10,7 @@ import type {
   ExperimentEvaluation,
   Leaderboard,
   PromotionCheck,
-} from '../../../pipeline/rollout/index.ts';
+} from '../../../pipeline/index.ts';
 import { type DemoContext, deliverDue, simulateDays } from '../demo-context.ts';
 import { route } from '../demo-settings.ts';
 import { weekMs } from '../simulated-clock.ts';

@@ -3,7 +3,7 @@
  * orchestrator exports the training-ready outcomes, uploads them to the simulated vendor, polls
  * the fine-tuning job, registers the model and deploys it — watched here until it is deployed.
  */
-import type { TrainingRunDetail } from '../../../store/training-runs-store.ts';
+import type { TrainingRunDetail } from '../../../store/index.ts';
 import type { DemoContext } from '../demo-context.ts';
 import { minTrainingExamples, route } from '../demo-settings.ts';
 

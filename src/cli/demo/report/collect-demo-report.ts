@@ -4,8 +4,7 @@
  * the store — outcome progress per version, the seed's `flywheel_weekly` view, and the demo's
  * weeks per version (for the charts).
  */
-import type { RegistryRow, RolloutEvent } from '../../../store/model-registry-store.ts';
-import type { TrainingRunDetail } from '../../../store/training-runs-store.ts';
+import type { RegistryRow, RolloutEvent, TrainingRunDetail } from '../../../store/index.ts';
 import type { DeliveryCounts } from '../audience/audience-sender.ts';
 import type { VersionExample } from '../audience/campaign-sender.ts';
 import type { DemoContext } from '../demo-context.ts';

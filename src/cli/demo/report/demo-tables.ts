@@ -3,8 +3,8 @@
  * the model comparison (the engine's own decision table and the leaderboard), and the flywheel's
  * weekly metrics from the `flywheel_weekly` view.
  */
-import type { LeaderboardRow } from '../../../pipeline/rollout/index.ts';
-import type { TrainingRunDetail } from '../../../store/training-runs-store.ts';
+import type { LeaderboardRow } from '../../../pipeline/index.ts';
+import type { TrainingRunDetail } from '../../../store/index.ts';
 import { formatDecisionTable, type TableData, textTable } from '../../format/index.ts';
 import { describeLook } from '../phases/experiment-phase.ts';
 import type { DemoReport } from './collect-demo-report.ts';

@@ -3,7 +3,7 @@
  * decision, three charts — reply rate by version over time, traffic split, cost per meeting — and
  * the tables of the text output, plus what each version wrote.
  */
-import { statistics } from '../../../pipeline/rollout/index.ts';
+import { statistics } from '../../../pipeline/index.ts';
 import { formatDecisionTable, numericColumns, type TableData } from '../../format/index.ts';
 import { demoWindows } from '../demo-settings.ts';
 import type { DemoReport } from './collect-demo-report.ts';

@@ -1,4 +1,4 @@
-import { webhookEffectFlags } from '../../../store/webhook-events-store.ts';
+import { webhookEffectFlags } from '../../../store/index.ts';
 import type { NormalizedEvent } from './normalized-event.ts';
 
 /** Boolean outcome_labels columns a webhook can set (the store's list). Only ever false → true. */

@@ -1,4 +1,4 @@
-import type { WebhookEventInput } from '../../../store/webhook-events-store.ts';
+import type { WebhookEventInput } from '../../../store/index.ts';
 import type { NormalizedEvent } from './normalized-event.ts';
 import { outcomeEffectOf } from './outcome-effect.ts';
 import { sendGridMessageIdPrefix } from './sendgrid-events.ts';

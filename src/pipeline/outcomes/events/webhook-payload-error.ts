@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { GatewayError } from '../../../providers/errors.ts';
+import { type ErrorCode, GatewayError } from '../../../errors/index.ts';
 
 /**
  * A webhook body we cannot accept (not JSON, not UTF-8, or not the documented shape). The gateway's one
@@ -9,12 +9,9 @@ import { GatewayError } from '../../../providers/errors.ts';
 export class WebhookPayloadError extends GatewayError {
   constructor(
     message: string,
-    options: { code?: string; param?: string | null; cause?: unknown } = {},
+    options: { code?: ErrorCode; param?: string | null; cause?: unknown } = {},
   ) {
-    super(message, {
-      status: 400,
-      type: 'invalid_request_error',
-      code: options.code ?? 'invalid_webhook_payload',
+    super(options.code ?? 'invalid_webhook_payload', message, {
       param: options.param ?? null,
       isRetryable: false,
       cause: options.cause,

@@ -1,6 +1,10 @@
 import type { GatewayMetrics, Logger } from '../../../metrics/index.ts';
-import type { AutomationClaim, ClaimInput } from '../../../store/leaderboard-store.ts';
-import type { ChangeOptions, RegistryRow } from '../../../store/model-registry-store.ts';
+import type {
+  AutomationClaim,
+  ChangeOptions,
+  ClaimInput,
+  RegistryRow,
+} from '../../../store/index.ts';
 import type { Decision, ExperimentEvaluation, VariantEvaluation } from '../decision/index.ts';
 import { evaluateSnapshot, type RolloutSettings } from '../experiments/evaluate-snapshot.ts';
 import type { LeaderboardSource } from '../leaderboard/index.ts';

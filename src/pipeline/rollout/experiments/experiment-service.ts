@@ -1,4 +1,4 @@
-import { GatewayError } from '../../../providers/errors.ts';
+import { GatewayError } from '../../../errors/index.ts';
 import type { ExperimentEvaluation } from '../decision/index.ts';
 import {
   buildLeaderboard,
@@ -10,12 +10,11 @@ import { evaluateSnapshot, type RolloutSettings } from './evaluate-snapshot.ts';
 /** A route that is neither configured nor in the model registry. */
 export class RouteNotFoundError extends GatewayError {
   constructor(route: string) {
-    super(`No route \`${route}\`: it is neither configured nor in the model registry.`, {
-      status: 404,
-      type: 'invalid_request_error',
-      code: 'route_not_found',
-      param: 'route',
-    });
+    super(
+      'route_not_found',
+      `No route \`${route}\`: it is neither configured nor in the model registry.`,
+      { param: 'route' },
+    );
     this.name = 'RouteNotFoundError';
   }
 }

@@ -1,5 +1,4 @@
-import type { DailyCohortRow, LeaderboardStore } from '../../../store/leaderboard-store.ts';
-import type { RegistryRow } from '../../../store/model-registry-store.ts';
+import type { DailyCohortRow, LeaderboardStore, RegistryRow } from '../../../store/index.ts';
 import type { ArmAggregates, OutcomeWindows } from '../decision/index.ts';
 import {
   type ArmDescription,

@@ -1,11 +1,11 @@
 import type { GatewayMetrics, Logger } from '../../../metrics/index.ts';
 import type {
   ChangeOptions,
+  ChannelListener,
   ModelRegistryStore,
   RegisterModelInput,
   RegistryRow,
-} from '../../../store/model-registry-store.ts';
-import type { ChannelListener } from '../../../store/store-transport.ts';
+} from '../../../store/index.ts';
 
 export const registryChannel = 'rekindle_registry';
 

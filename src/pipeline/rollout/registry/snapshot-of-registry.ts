@@ -1,5 +1,5 @@
-import { RegistrySnapshot } from '../../../router/registry-snapshot.ts';
-import type { RegistryRow } from '../../../store/model-registry-store.ts';
+import { RegistrySnapshot } from '../../../router/index.ts';
+import type { RegistryRow } from '../../../store/index.ts';
 
 /** Registry rows (the store's shape) as the router reads them. */
 export function snapshotOfRegistry(rows: readonly RegistryRow[]): RegistrySnapshot {

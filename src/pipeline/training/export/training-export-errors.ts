@@ -1,4 +1,4 @@
-import { GatewayError } from '../../../providers/errors.ts';
+import { GatewayError } from '../../../errors/index.ts';
 import type { TrainingExportStats } from './training-export-stats.ts';
 
 /** OpenAI refuses a training file with fewer examples than this. */
@@ -9,11 +9,7 @@ export class InsufficientTrainingDataError extends GatewayError {
   readonly stats: TrainingExportStats;
 
   constructor(stats: TrainingExportStats, minExamples: number, vendorMinimum: number) {
-    super(describe(stats, minExamples, vendorMinimum), {
-      status: 422,
-      type: 'invalid_request_error',
-      code: 'insufficient_training_data',
-    });
+    super('insufficient_training_data', describe(stats, minExamples, vendorMinimum));
     this.name = 'InsufficientTrainingDataError';
     this.stats = stats;
   }

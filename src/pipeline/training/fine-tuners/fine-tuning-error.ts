@@ -2,7 +2,8 @@
  * Vendor failures of fine-tuning calls as typed errors. The vendor's own message, code and param
  * are kept verbatim so a failed training run stores what the vendor said.
  */
-import { GatewayError, ProviderError } from '../../../providers/errors.ts';
+import { GatewayError } from '../../../errors/index.ts';
+import { ProviderError } from '../../../providers/index.ts';
 import type { FineTuningProvider } from './fine-tuner.ts';
 
 export type FineTuningOperation =
@@ -29,7 +30,7 @@ export class FineTuningError extends ProviderError {
 /** A fine-tuner that cannot be built from the configuration (no key, unknown provider). */
 export class FineTuningConfigError extends GatewayError {
   constructor(message: string) {
-    super(message, { status: 500, type: 'server_error', code: 'fine_tuning_not_configured' });
+    super('fine_tuning_misconfigured', message);
     this.name = 'FineTuningConfigError';
   }
 }

@@ -3,7 +3,7 @@
  * `file_name`, `purpose=fine-tune`, `file_type=jsonl`. Not through `together-ai`: its 0.52
  * `files.upload()` fails on Node 20 and ignores the client's `baseURL`.
  */
-import { isRetryableStatus, parseRetryAfter } from '../../../providers/errors.ts';
+import { isRetryableStatus, parseRetryAfter } from '../../../errors/index.ts';
 import type { UploadTrainingFileInput } from './fine-tuner.ts';
 import { FineTuningError, toFineTuningError } from './fine-tuning-error.ts';
 import { toUploadFile } from './training-file-source.ts';

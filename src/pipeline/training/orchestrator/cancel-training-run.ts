@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
-import { GatewayError } from '../../../providers/errors.ts';
-import type { TrainingRun, TrainingRunsStore } from '../../../store/training-runs-store.ts';
+import { GatewayError } from '../../../errors/index.ts';
+import type { TrainingRun, TrainingRunsStore } from '../../../store/index.ts';
 import type { FineTuner, FineTuningProvider } from '../fine-tuners/index.ts';
 import { TrainingRunNotFoundError } from './training-run-errors.ts';
 import { runFiles } from './training-step-context.ts';
@@ -33,13 +33,9 @@ export async function cancelTrainingRun(
       const state = await fineTuner.getJob(run.provider_job_id).catch(() => null);
       if (state?.status === 'succeeded' || state?.status === 'failed') {
         throw new GatewayError(
+          'training_run_finished',
           `The ${run.provider} job of training run ${run.id} already ${state.status}; it can no longer be cancelled.`,
-          {
-            status: 409,
-            type: 'invalid_request_error',
-            code: 'training_run_finished',
-            cause: error,
-          },
+          { cause: error },
         );
       }
       throw error;

@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '../../../config/index.ts';
-import { GatewayError } from '../../../providers/errors.ts';
+import { GatewayError } from '../../../errors/index.ts';
 import {
   fineTuningProviderEntry,
   openAIHyperparameterNames,
@@ -15,13 +15,9 @@ export function checkCycleInput(config: GatewayConfig, input: RunTrainingCycleIn
   if (!fineTuningProviderEntry(input.provider, config)?.entry.api_key) {
     const variable = input.provider === 'openai' ? 'OPENAI_API_KEY' : 'TOGETHER_API_KEY';
     throw new GatewayError(
+      'fine_tuning_not_configured',
       `Fine-tuning on ${input.provider} is not configured on this gateway: set ${variable}.`,
-      {
-        status: 400,
-        type: 'invalid_request_error',
-        code: 'fine_tuning_not_configured',
-        param: 'provider',
-      },
+      { param: 'provider' },
     );
   }
   const known =
@@ -29,13 +25,9 @@ export function checkCycleInput(config: GatewayConfig, input: RunTrainingCycleIn
   for (const name of Object.keys(input.hyperparameters ?? {})) {
     if (!known.has(name)) {
       throw new GatewayError(
+        'invalid_hyperparameter',
         `Unknown ${input.provider} hyperparameter "${name}" (known: ${[...known].join(', ')}).`,
-        {
-          status: 400,
-          type: 'invalid_request_error',
-          code: 'invalid_hyperparameter',
-          param: 'hyperparameters',
-        },
+        { param: 'hyperparameters' },
       );
     }
   }

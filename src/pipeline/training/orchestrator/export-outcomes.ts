@@ -5,7 +5,7 @@
  * export endpoint and `rekindle export`.
  */
 import type { GatewayConfig } from '../../../config/index.ts';
-import type { OutcomesStore } from '../../../store/outcomes/outcomes-store.ts';
+import type { OutcomesStore } from '../../../store/index.ts';
 import {
   type ExportFilePaths,
   exportTrainingJsonlToFiles,

@@ -1,5 +1,5 @@
 import type { Logger } from '../../../metrics/index.ts';
-import type { TrainingRunsStore } from '../../../store/training-runs-store.ts';
+import type { TrainingRunsStore } from '../../../store/index.ts';
 
 /** The run's lease was taken over (it ran out while this worker was stalled): stop at once. */
 export class LeaseLostError extends Error {

@@ -4,7 +4,7 @@
  * again later (transient vendor or store trouble), or fail the run with the error kept.
  */
 import { rm } from 'node:fs/promises';
-import type { TrainingRun, TrainingRunsStore } from '../../../store/training-runs-store.ts';
+import type { TrainingRun, TrainingRunsStore } from '../../../store/index.ts';
 import { InsufficientTrainingDataError } from '../export/index.ts';
 import { pollDelayMs } from './poll-backoff.ts';
 import { LeaseLostError, RunLease } from './run-lease.ts';

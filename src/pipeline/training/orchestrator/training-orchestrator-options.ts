@@ -1,13 +1,13 @@
 /** How a TrainingOrchestrator is built and what its public methods take. */
 import type { GatewayConfig } from '../../../config/index.ts';
 import type { GatewayMetrics, Logger } from '../../../metrics/index.ts';
-import type { OutcomesStore } from '../../../store/outcomes/outcomes-store.ts';
 import {
   finishedTrainingRunStatuses,
+  type OutcomesStore,
   type TrainingRun,
   type TrainingRunDetail,
   type TrainingRunsStore,
-} from '../../../store/training-runs-store.ts';
+} from '../../../store/index.ts';
 import type { FineTuner, FineTuningProvider } from '../fine-tuners/index.ts';
 import type { TrainingScheduleOptions } from './training-schedule.ts';
 import type { TrainingRegistry } from './training-step-context.ts';

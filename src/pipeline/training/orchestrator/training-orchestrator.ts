@@ -14,7 +14,7 @@ import {
   type TrainingRun,
   type TrainingRunDetail,
   trainingRunStatuses,
-} from '../../../store/training-runs-store.ts';
+} from '../../../store/index.ts';
 import { createFineTuner, type FineTuner, type FineTuningProvider } from '../fine-tuners/index.ts';
 import { cancelTrainingRun } from './cancel-training-run.ts';
 import { checkCycleInput } from './check-cycle-input.ts';

@@ -1,16 +1,12 @@
-import { GatewayError } from '../../../providers/errors.ts';
-import type { StoredRunError } from '../../../store/training-runs-store.ts';
+import { GatewayError } from '../../../errors/index.ts';
+import type { StoredRunError } from '../../../store/index.ts';
 import { InsufficientTrainingDataError } from '../export/index.ts';
 import { FineTuningError } from '../fine-tuners/index.ts';
 
 /** No run with that id or version. */
 export class TrainingRunNotFoundError extends GatewayError {
   constructor(ref: string) {
-    super(`No training run ${ref}.`, {
-      status: 404,
-      type: 'invalid_request_error',
-      code: 'training_run_not_found',
-    });
+    super('training_run_not_found', `No training run ${ref}.`);
     this.name = 'TrainingRunNotFoundError';
   }
 }

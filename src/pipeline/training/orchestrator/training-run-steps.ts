@@ -6,7 +6,7 @@
  * the same version and model again returns the existing row, a deploy already in place is kept.
  */
 import { mkdir } from 'node:fs/promises';
-import type { TrainingRun, TrainingRunFields } from '../../../store/training-runs-store.ts';
+import type { TrainingRun, TrainingRunFields } from '../../../store/index.ts';
 import { fineTuningProviderEntry } from '../fine-tuners/index.ts';
 import { pollDelayMs } from './poll-backoff.ts';
 import type { RunLease } from './run-lease.ts';

@@ -4,16 +4,14 @@ import type { GatewayConfig } from '../../../config/index.ts';
 import type { Logger } from '../../../metrics/index.ts';
 import type {
   ChangeOptions,
+  OutcomesStore,
   RegisterModelInput,
   RegistryRow,
-} from '../../../store/model-registry-store.ts';
-import type { OutcomesStore } from '../../../store/outcomes/outcomes-store.ts';
-import type {
   TrainingRun,
   TrainingRunFields,
   TrainingRunStatus,
   TrainingRunsStore,
-} from '../../../store/training-runs-store.ts';
+} from '../../../store/index.ts';
 import type { ExportFilePaths } from '../export/index.ts';
 import type { FineTuner, FineTuningProvider } from '../fine-tuners/index.ts';
 import { exportOutcomesToFiles } from './export-outcomes.ts';

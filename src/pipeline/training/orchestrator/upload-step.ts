@@ -5,7 +5,7 @@
  * never bought twice for one training file.
  */
 import { access, mkdir, rm } from 'node:fs/promises';
-import type { TrainingRun } from '../../../store/training-runs-store.ts';
+import type { TrainingRun } from '../../../store/index.ts';
 import { type FineTuner, type FineTuningJobState, terminalStatuses } from '../fine-tuners/index.ts';
 import type { RunLease } from './run-lease.ts';
 import {

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { chatCompletionRequestSchema } from '../../../../src/gateway/chat/chat-completion-request.ts';
 import { isValidChatRequest } from '../../../../src/gateway/chat/is-valid-chat-request.ts';
-import {
-  chatCompletionRequestSchema,
-  parseChatCompletionRequest,
-} from '../../../../src/gateway/openai-wire.ts';
+import { parseChatCompletionRequest } from '../../../../src/gateway/chat/parse-chat-completion-request.ts';
 
 const base = {
   model: 'outreach',

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayError } from '../../../../src/errors/index.ts';
 import { limitBody } from '../../../../src/gateway/middleware/body-limit.ts';
-import { GatewayError } from '../../../../src/providers/errors.ts';
 
 const limit = 64;
 

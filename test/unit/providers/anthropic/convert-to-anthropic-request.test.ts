@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../../../../src/errors/index.ts';
 import { convertToAnthropicRequest } from '../../../../src/providers/anthropic/index.ts';
 import type { ChatRequestBody } from '../../../../src/providers/chat-model.ts';
-import { GatewayError } from '../../../../src/providers/errors.ts';
 
 const options = { upstreamModel: 'claude-3-5-haiku-latest', defaultMaxTokens: 4096, stream: false };
 const convert = (body: Record<string, unknown>, overrides: Partial<typeof options> = {}) =>

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatModelProvider } from '../../../../src/providers/chat-model.ts';
-import { ProviderError } from '../../../../src/providers/errors.ts';
+import { ProviderError } from '../../../../src/providers/index.ts';
 import { createOpenAICompatibleProvider } from '../../../../src/providers/openai-compatible/index.ts';
 import { type OpenAIFake, startOpenAIFake } from '../../../fakes/openai-fake.ts';
 import { chatRequest, collect, lastPart, neverAborted, rejectionOf } from '../stream-helpers.ts';

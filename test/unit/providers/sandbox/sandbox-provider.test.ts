@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatStreamPart } from '../../../../src/providers/chat-model.ts';
-import { ProviderError } from '../../../../src/providers/errors.ts';
+import { ProviderError } from '../../../../src/providers/index.ts';
 import {
   createSandboxProvider,
   findOutreachFacts,

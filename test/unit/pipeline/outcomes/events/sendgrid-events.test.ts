@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../../../../../src/errors/index.ts';
 import {
   contentEventId,
   outcomeEffectOf,
@@ -6,7 +7,6 @@ import {
   sendGridMessageIdPrefix,
   WebhookPayloadError,
 } from '../../../../../src/pipeline/outcomes/events/index.ts';
-import { GatewayError } from '../../../../../src/providers/errors.ts';
 
 const outcomeId = '0190f5a4-6b1e-7c3d-9a2b-1234567890ab';
 

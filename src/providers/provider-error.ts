@@ -1,55 +1,9 @@
-/**
- * Errors every layer raises. One handler (gateway) renders any of them as the OpenAI envelope, so each
- * carries its HTTP status, OpenAI `type`/`code`/`param`, and whether a retry could help.
- */
-const marker = Symbol.for('rekindle.error');
-
-export type OpenAIErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'permission_error'
-  | 'not_found_error'
-  | 'rate_limit_error'
-  | 'api_error'
-  | 'timeout_error'
-  | 'server_error';
-
-export interface GatewayErrorOptions {
-  status: number;
-  type: OpenAIErrorType;
-  code?: string | null;
-  param?: string | null;
-  isRetryable?: boolean;
-  /** Headers the client should see with the error (Retry-After, rate-limit headers). */
-  headers?: Readonly<Record<string, string>>;
-  cause?: unknown;
-}
-
-export class GatewayError extends Error {
-  readonly [marker] = true;
-  readonly status: number;
-  readonly type: OpenAIErrorType;
-  readonly code: string | null;
-  readonly param: string | null;
-  readonly isRetryable: boolean;
-  readonly headers: Readonly<Record<string, string>>;
-
-  constructor(message: string, options: GatewayErrorOptions) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'GatewayError';
-    this.status = options.status;
-    this.type = options.type;
-    this.code = options.code ?? null;
-    this.param = options.param ?? null;
-    this.isRetryable = options.isRetryable ?? false;
-    this.headers = options.headers ?? {};
-  }
-
-  /** Works across copies of this module (tests, bundles) where `instanceof` would not. */
-  static isInstance(value: unknown): value is GatewayError {
-    return typeof value === 'object' && value !== null && marker in value;
-  }
-}
+import {
+  GatewayError,
+  isRetryableStatus,
+  type OpenAIErrorType,
+  openAIErrorTypes,
+} from '../errors/index.ts';
 
 export type ProviderErrorKind = 'upstream' | 'timeout' | 'connection' | 'aborted';
 
@@ -78,11 +32,10 @@ export interface ProviderErrorOptions {
 
 const maxBodyLength = 2048;
 
-/** Retryable per the vendors' SDK rules: 408, 409, 429, ≥ 500, timeouts and connection failures. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 409 || status === 429 || status >= 500;
-}
-
+/**
+ * A failed call to a vendor. It relays the vendor's status and code (or what the provider's
+ * error-mapping table turns them into) rather than one of the gateway's own codes.
+ */
 export class ProviderError extends GatewayError {
   readonly provider: string;
   readonly kind: ProviderErrorKind;
@@ -99,10 +52,12 @@ export class ProviderError extends GatewayError {
     } else if (mapped?.retryAfterSeconds !== undefined) {
       headers['retry-after'] = String(mapped.retryAfterSeconds);
     }
-    super(message, {
+    const relayed = {
       status,
       type: mapped?.type ?? typeFor(options, status),
       code: mapped?.code ?? options.upstreamCode ?? codeFor(options),
+    };
+    super(relayed, message, {
       param: mapped?.param ?? options.upstreamParam ?? null,
       isRetryable:
         mapped?.isRetryable ??
@@ -133,17 +88,6 @@ function statusFor(options: ProviderErrorOptions): number {
       return options.upstreamStatus ?? 502;
   }
 }
-
-const openAIErrorTypes: ReadonlySet<string> = new Set<OpenAIErrorType>([
-  'invalid_request_error',
-  'authentication_error',
-  'permission_error',
-  'not_found_error',
-  'rate_limit_error',
-  'api_error',
-  'timeout_error',
-  'server_error',
-]);
 
 /** The upstream's own type when it is one OpenAI clients know; else the type its status stands for. */
 function typeFor(options: ProviderErrorOptions, status: number): OpenAIErrorType {
@@ -183,29 +127,4 @@ function codeFor(options: ProviderErrorOptions): string | null {
     case 'upstream':
       return 'upstream_error';
   }
-}
-
-/** Reads `retry-after-ms`, then `retry-after` (seconds or an HTTP date); ignores nonsense. */
-export function parseRetryAfter(
-  headers: Readonly<Record<string, string | string[] | undefined>>,
-  now: number = Date.now(),
-): number | undefined {
-  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-  const milliseconds = first(headers['retry-after-ms']);
-  if (milliseconds !== undefined) {
-    const parsed = Number(milliseconds);
-    if (Number.isFinite(parsed) && parsed >= 0) {
-      return parsed;
-    }
-  }
-  const retryAfter = first(headers['retry-after']);
-  if (retryAfter === undefined) {
-    return undefined;
-  }
-  const seconds = Number(retryAfter);
-  if (Number.isFinite(seconds) && seconds >= 0) {
-    return seconds * 1000;
-  }
-  const date = Date.parse(retryAfter);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,0 +1,14 @@
+export {
+  type ErrorCode,
+  errorCodeTable,
+  type OpenAIErrorType,
+  openAIErrorTypes,
+} from './error-codes.ts';
+export { type ErrorEnvelope, errorEnvelope, errorFrame } from './error-envelope.ts';
+export {
+  GatewayError,
+  type GatewayErrorOptions,
+  internalError,
+  type RelayedErrorFields,
+} from './gateway-error.ts';
+export { isRetryableStatus, parseRetryAfter } from './parse-retry-after.ts';
