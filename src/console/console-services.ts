@@ -1,11 +1,12 @@
 import type { GatewayConfig } from '../config/index.ts';
 import type { GatewayMetrics, Logger } from '../metrics/index.ts';
-import type { ExperimentService } from '../pipeline/rollout/index.ts';
-import type { RegistryService } from '../pipeline/rollout/registry/index.ts';
-import type { TrainingOrchestrator } from '../pipeline/training/orchestrator/index.ts';
+import type {
+  ExperimentService,
+  RegistryService,
+  TrainingOrchestrator,
+} from '../pipeline/index.ts';
 import type { ChatRouter } from '../router/index.ts';
-import type { Store } from '../store/index.ts';
-import type { RolloutEvent } from '../store/model-registry-store.ts';
+import type { RolloutEvent, Store } from '../store/index.ts';
 import type { LiveFigures } from './live/live-figures.ts';
 
 /** Who a presented API key belongs to, as the gateway's in-memory key cache knows it. */

@@ -39,7 +39,7 @@ export {
   createStoreLeaderboardSource,
   type Decision,
   type ExperimentEvaluation,
-  type ExperimentService,
+  ExperimentService,
   evaluateSnapshot,
   formatP,
   type Leaderboard,
@@ -58,10 +58,14 @@ export { RegistryService, snapshotOfRegistry } from './rollout/registry/index.ts
 export {
   exportOutcomesToFiles,
   exportStatsHeader,
+  exportTrainingJsonl,
+  fineTuningProviderEntry,
   isFinishedRun,
+  type OutcomeRow,
   type RunTrainingCycleInput,
   scheduleFromConfig,
   type TrainingExportStats,
   type TrainingFormat,
   TrainingOrchestrator,
+  trainingCostSettingsFromConfig,
 } from './training/index.ts';

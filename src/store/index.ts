@@ -101,6 +101,7 @@ export {
   type StoredRunError,
   type TrainingRun,
   type TrainingRunDetail,
+  type TrainingRunEvent,
   type TrainingRunFields,
   type TrainingRunStatus,
   trainingRunDetailSchema,

@@ -15,6 +15,8 @@ export interface ImportEdge {
  * The layers of ARCHITECTURE.md §2, as runtime imports each folder may make of the others.
  * Arrows point down: cli → main → gateway → pipeline → router → providers, pipeline → store;
  * every folder may use errors, config and metrics (config and metrics only errors and each other).
+ * The console sits beside the gateway over the pipeline; the gateway's one route table
+ * (register-routes.ts) mounts it, so gateway → console, never the other way.
  */
 export const allowedImports: Readonly<Record<string, readonly string[]>> = {
   errors: [],
@@ -24,11 +26,23 @@ export const allowedImports: Readonly<Record<string, readonly string[]>> = {
   router: ['providers', 'errors', 'config', 'metrics'],
   store: ['errors', 'config', 'metrics'],
   pipeline: ['router', 'providers', 'store', 'errors', 'config', 'metrics'],
-  gateway: ['pipeline', 'router', 'providers', 'store', 'errors', 'config', 'metrics'],
-  main: ['gateway', 'pipeline', 'router', 'providers', 'store', 'errors', 'config', 'metrics'],
+  console: ['pipeline', 'router', 'providers', 'store', 'errors', 'config', 'metrics'],
+  gateway: ['console', 'pipeline', 'router', 'providers', 'store', 'errors', 'config', 'metrics'],
+  main: [
+    'gateway',
+    'console',
+    'pipeline',
+    'router',
+    'providers',
+    'store',
+    'errors',
+    'config',
+    'metrics',
+  ],
   cli: [
     'main',
     'gateway',
+    'console',
     'pipeline',
     'router',
     'providers',

@@ -1,4 +1,4 @@
-import { GatewayError } from '../../providers/index.ts';
+import { GatewayError } from '../../errors/index.ts';
 
 /** A refusal the console shows as a page, with its status (403 for a read-only session…). */
 export class ConsoleError extends Error {

@@ -1,4 +1,4 @@
-import type { LeaderboardRow } from '../../pipeline/rollout/index.ts';
+import type { LeaderboardRow } from '../../pipeline/index.ts';
 
 /** A numeric leaderboard metric (rows carry metrics by name), or null. */
 export function metric(row: LeaderboardRow, name: string): number | null {

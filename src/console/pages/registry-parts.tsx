@@ -1,4 +1,4 @@
-import type { RolloutEvent } from '../../store/model-registry-store.ts';
+import type { RolloutEvent } from '../../store/index.ts';
 import { Section, TableWrap } from '../views/components.tsx';
 import { formatInstant } from '../views/format.ts';
 

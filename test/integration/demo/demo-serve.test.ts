@@ -11,7 +11,8 @@ import { ConsoleClient } from '../console/console-client.ts';
  * prints its summary — with the console's URL — as the one JSON object on stdout.
  */
 const repositoryRoot = join(import.meta.dirname, '../../..');
-const fiveMinutes = 300_000;
+// The demo alone takes under a minute on two idle cores; several times that beside other tests.
+const eightMinutes = 480_000;
 let workDir: string;
 let child: ChildProcess;
 let stdout = '';
@@ -64,7 +65,7 @@ beforeAll(async () => {
     });
     void exited.then((code) => reject(new Error(`demo exited (${code}) first: ${stderr}`)));
   });
-}, fiveMinutes);
+}, eightMinutes);
 
 afterAll(async () => {
   if (child?.exitCode === null && child.signalCode === null) {

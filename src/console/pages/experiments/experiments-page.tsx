@@ -3,8 +3,8 @@ import type {
   Leaderboard,
   LeaderboardRow,
   VariantEvaluation,
-} from '../../../pipeline/rollout/index.ts';
-import type { RegistryRow, RolloutEvent } from '../../../store/model-registry-store.ts';
+} from '../../../pipeline/index.ts';
+import type { RegistryRow, RolloutEvent } from '../../../store/index.ts';
 import type { ConsoleViewer } from '../../session/console-viewer.ts';
 import { CsrfField, Notice, Section, TableWrap } from '../../views/components.tsx';
 import {

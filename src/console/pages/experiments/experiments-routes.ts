@@ -3,7 +3,7 @@ import {
   createStoreLeaderboardSource,
   ExperimentService,
   outcomeWindows,
-} from '../../../pipeline/rollout/index.ts';
+} from '../../../pipeline/index.ts';
 import { noticeText } from '../../actions/notices.ts';
 import type { ConsoleEnv } from '../../console-env.ts';
 import type { ConsoleServices } from '../../console-services.ts';

@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import type { RegistryRow, RolloutEvent } from '../../../store/model-registry-store.ts';
+import type { RegistryRow, RolloutEvent } from '../../../store/index.ts';
 import type { ConsoleViewer } from '../../session/console-viewer.ts';
 import { CsrfField, Notice, Section, TableWrap } from '../../views/components.tsx';
 import { formatInstant } from '../../views/format.ts';

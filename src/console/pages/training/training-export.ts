@@ -4,7 +4,7 @@ import {
   exportTrainingJsonl,
   type OutcomeRow,
   trainingCostSettingsFromConfig,
-} from '../../../pipeline/training/export/index.ts';
+} from '../../../pipeline/index.ts';
 import type { ConsoleEnv } from '../../console-env.ts';
 import type { ConsoleServices } from '../../console-services.ts';
 import { ConsoleError } from '../../http/console-error.ts';

@@ -1,4 +1,4 @@
-import type { TrainingRun } from '../../../store/training-runs-store.ts';
+import type { TrainingRun } from '../../../store/index.ts';
 import type { ConsoleViewer } from '../../session/console-viewer.ts';
 import { CsrfField, Notice, Section, TableWrap } from '../../views/components.tsx';
 import { formatInstant } from '../../views/format.ts';

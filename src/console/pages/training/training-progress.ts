@@ -1,8 +1,4 @@
-import type {
-  TrainingRun,
-  TrainingRunDetail,
-  TrainingRunEvent,
-} from '../../../store/training-runs-store.ts';
+import type { TrainingRun, TrainingRunDetail, TrainingRunEvent } from '../../../store/index.ts';
 import { formatCount, formatInstant } from '../../views/format.ts';
 
 /** Statuses after which nothing more happens to a run (registered: unless a deploy is pending). */

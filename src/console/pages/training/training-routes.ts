@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
-import { fineTuningProviderEntry } from '../../../pipeline/training/fine-tuners/index.ts';
-import type { TrainingRunDetail } from '../../../store/training-runs-store.ts';
+import { fineTuningProviderEntry } from '../../../pipeline/index.ts';
+import type { TrainingRunDetail } from '../../../store/index.ts';
 import { noticeText } from '../../actions/notices.ts';
 import type { ConsoleEnv } from '../../console-env.ts';
 import type { ConsoleServices } from '../../console-services.ts';

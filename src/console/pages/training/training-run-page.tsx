@@ -1,4 +1,4 @@
-import type { TrainingRunDetail } from '../../../store/training-runs-store.ts';
+import type { TrainingRunDetail } from '../../../store/index.ts';
 import type { ConsoleViewer } from '../../session/console-viewer.ts';
 import { Section } from '../../views/components.tsx';
 import { formatInstant } from '../../views/format.ts';
