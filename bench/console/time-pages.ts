@@ -1,3 +1,4 @@
+import { cpuMicrosecondsOf } from '../harness/processes.ts';
 import { percentile } from '../harness/stats.ts';
 
 /** A console page timed over `requests` sequential loads (after warm-up loads not counted). */
@@ -12,6 +13,12 @@ export interface PageTiming {
   /** From sending the request to the last byte of the page, on 127.0.0.1 (ms). */
   readonly wallP50Ms: number;
   readonly wallP95Ms: number;
+  /**
+   * CPU time (user + system, every thread: PGlite's worker too) the gateway process spent per
+   * measured load, from /proc — unlike the times above, it does not grow when other work shares
+   * the machine. Null off Linux.
+   */
+  readonly cpuMsPerLoad: number | null;
   readonly bytes: number;
 }
 
@@ -46,6 +53,8 @@ export async function timePage(options: {
   baseUrl: string;
   cookie: string;
   page: TimedPage;
+  /** The gateway's process id, for its CPU time. */
+  pid: number;
   requests: number;
   warmup: number;
   /** Text the page must hold (checked on every load), so an error page is never timed. */
@@ -54,7 +63,11 @@ export async function timePage(options: {
   const server: number[] = [];
   const wall: number[] = [];
   let bytes = 0;
+  let cpuStart: number | null = null;
   for (let index = 0; index < options.warmup + options.requests; index += 1) {
+    if (index === options.warmup) {
+      cpuStart = cpuMicrosecondsOf(options.pid);
+    }
     const started = performance.now();
     const response = await fetch(`${options.baseUrl}${options.page.path}`, {
       headers: { cookie: options.cookie, accept: 'text/html' },
@@ -74,6 +87,7 @@ export async function timePage(options: {
       bytes = Buffer.byteLength(body);
     }
   }
+  const cpuEnd = cpuMicrosecondsOf(options.pid);
   return {
     name: options.page.name,
     path: options.page.path,
@@ -83,6 +97,8 @@ export async function timePage(options: {
     serverMaxMs: Math.max(...server),
     wallP50Ms: percentile(wall, 50),
     wallP95Ms: percentile(wall, 95),
+    cpuMsPerLoad:
+      cpuStart === null || cpuEnd === null ? null : (cpuEnd - cpuStart) / 1000 / options.requests,
     bytes,
   };
 }
