@@ -3,7 +3,7 @@ import type { ConsoleViewer } from './session/console-viewer.ts';
 /** A urlencoded form: the first value of every field. */
 export type FormFields = Readonly<Record<string, string>>;
 
-export interface ConsoleVariables {
+interface ConsoleVariables {
   /** Who is looking, resolved from the session cookie by the session middleware. */
   viewer: ConsoleViewer;
   /** The urlencoded body of a POST, read once (by the CSRF check, then the route). */

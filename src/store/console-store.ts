@@ -6,7 +6,7 @@ import type { StoreTransport } from './store-transport.ts';
 const count = z.coerce.number().int().nonnegative();
 const nullableNumber = z.coerce.number().nullable();
 
-export const consoleSessionSchema = z.object({
+const consoleSessionSchema = z.object({
   id_hash: z.string(),
   kind: z.enum(['admin', 'key', 'open']),
   organization_id: z.string().nullable(),
@@ -29,7 +29,7 @@ export interface CreateConsoleSessionInput {
   readonly ttlSeconds: number;
 }
 
-export const consoleOverviewSchema = z.object({
+const consoleOverviewSchema = z.object({
   outcomes: count,
   training_ready: count,
   delivered: count,
@@ -46,7 +46,7 @@ export const consoleOverviewSchema = z.object({
 });
 export type ConsoleOverview = z.infer<typeof consoleOverviewSchema>;
 
-export const flywheelWeekSchema = z.object({
+const flywheelWeekSchema = z.object({
   week_start: z.string(),
   iso_week: z.string(),
   outcomes: count,
@@ -57,7 +57,7 @@ export const flywheelWeekSchema = z.object({
 });
 export type FlywheelWeek = z.infer<typeof flywheelWeekSchema>;
 
-export const outcomeSummarySchema = z.object({
+const outcomeSummarySchema = z.object({
   id: z.string(),
   organization_id: z.string(),
   campaign_id: z.string().nullable(),
@@ -86,7 +86,7 @@ export const outcomeSummarySchema = z.object({
 export type OutcomeSummary = z.infer<typeof outcomeSummarySchema>;
 
 /** Where the next page starts: the last row's exact `created_at` text (microseconds kept) and id. */
-export const outcomeCursorSchema = z.object({ created_at: z.string(), id: z.string() });
+const outcomeCursorSchema = z.object({ created_at: z.string(), id: z.string() });
 export type OutcomeCursor = z.infer<typeof outcomeCursorSchema>;
 
 const searchPageSchema = z.object({
@@ -110,7 +110,7 @@ export interface OutcomeSearch {
   readonly limit?: number | undefined;
 }
 
-export const outcomeEventSchema = z.object({
+const outcomeEventSchema = z.object({
   id: z.coerce.number(),
   source: z.string(),
   event_type: z.string(),

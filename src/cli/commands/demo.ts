@@ -2,9 +2,9 @@ import { constants } from 'node:fs';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type CliCommand, CliError, type ParsedArguments } from '../cli-command.ts';
-import type { DemoEnvironment } from '../demo/demo-environment.ts';
 import type { ProgressOutput } from '../demo/demo-progress.ts';
 import { type DemoSettings, defaultDemoSettings, fastDemoSettings } from '../demo/demo-settings.ts';
+import type { DemoEnvironment } from '../demo/index.ts';
 
 export interface DemoCommandDependencies {
   /** Where progress goes (default: stderr, with bars when it is a terminal). */

@@ -15,4 +15,4 @@ export type { DemoReport } from './report/collect-demo-report.ts';
 export { demoSummary } from './report/demo-summary.ts';
 export { formatDemoText } from './report/demo-tables.ts';
 export { renderHtmlReport } from './report/html-report.ts';
-export { type RunDemoOptions, runDemo } from './run-demo.ts';
+export { runDemo } from './run-demo.ts';

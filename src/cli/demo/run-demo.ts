@@ -25,15 +25,13 @@ import { createRandom } from './random.ts';
 import { collectDemoReport, type DemoReport } from './report/collect-demo-report.ts';
 import { dayMs, minuteMs, SimulatedClock } from './simulated-clock.ts';
 
-export interface RunDemoOptions {
-  /** Called with the report before anything stops; the demo ends when it settles. */
-  readonly hold?: (report: DemoReport, environment: DemoEnvironment) => Promise<void>;
-}
-
 export async function runDemo(
   settings: DemoSettings,
   progress: DemoProgress,
-  options: RunDemoOptions = {},
+  options: {
+    /** Called with the report before anything stops; the demo ends when it settles. */
+    readonly hold?: (report: DemoReport, environment: DemoEnvironment) => Promise<void>;
+  } = {},
 ): Promise<DemoReport> {
   const startedAt = Date.now();
   const start = historyStart(settings.historyWeeks, startedAt);

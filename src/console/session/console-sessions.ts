@@ -10,7 +10,7 @@ export interface SessionSettings {
   readonly idleSeconds: number;
 }
 
-export const defaultSessionSettings: SessionSettings = { ttlSeconds: 12 * 3600, idleSeconds: 7200 };
+const defaultSessionSettings: SessionSettings = { ttlSeconds: 12 * 3600, idleSeconds: 7200 };
 
 export interface StartedSession {
   /** The cookie's value: 32 random bytes. Only its SHA-256 is stored. */
@@ -20,7 +20,7 @@ export interface StartedSession {
 
 const sessionIdPattern = /^[A-Za-z0-9_-]{43}$/;
 
-export function sha256Hex(text: string): string {
+function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
@@ -133,7 +133,7 @@ function adminFingerprint(token: string): string {
 }
 
 /** Derived from the secret session id, so it needs no storage and no other session can guess it. */
-export function csrfTokenOf(sessionId: string): string {
+function csrfTokenOf(sessionId: string): string {
   return createHash('sha256').update(`rekindle-console-csrf\u0000${sessionId}`).digest('base64url');
 }
 

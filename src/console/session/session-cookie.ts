@@ -7,7 +7,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
  * `X-Forwarded-Proto: https` from a TLS-terminating proxy. Trusting that header can only add
  * Secure: a client that forges it gets a cookie its browser will not send over plain http.
  */
-export function isSecureRequest(context: Context): boolean {
+function isSecureRequest(context: Context): boolean {
   if (new URL(context.req.url).protocol === 'https:') {
     return true;
   }

@@ -4,7 +4,7 @@
  * and the exact numbers in a table beside every chart.
  */
 
-export interface ChartSeries {
+interface ChartSeries {
   readonly name: string;
   readonly values: readonly (number | null)[];
 }
@@ -29,7 +29,7 @@ const plotWidth = width - margin.left - margin.right;
 const plotHeight = height - margin.top - margin.bottom;
 
 /** 0, or a round number (1, 2, 2.5, 5 × 10ⁿ) at least as far from zero as `value`. */
-export function niceBound(value: number): number {
+function niceBound(value: number): number {
   if (!Number.isFinite(value) || value === 0) {
     return 0;
   }
@@ -39,10 +39,7 @@ export function niceBound(value: number): number {
   return Math.sign(value) * step * power;
 }
 
-export function valueDomain(
-  series: readonly ChartSeries[],
-  integerTicks = false,
-): [number, number] {
+function valueDomain(series: readonly ChartSeries[], integerTicks = false): [number, number] {
   const values = series.flatMap((line) =>
     line.values.filter((value): value is number => value !== null && Number.isFinite(value)),
   );

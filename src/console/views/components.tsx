@@ -55,7 +55,7 @@ export function Section(props: { title: string; id?: string; children?: Child })
   );
 }
 
-export function slug(text: string): string {
+function slug(text: string): string {
   return text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')

@@ -3,7 +3,7 @@ import { assetPath } from '../assets/console-assets.ts';
 import type { ConsoleViewer } from '../session/console-viewer.ts';
 import { CsrfField } from './components.tsx';
 
-export type NavKey = 'overview' | 'experiments' | 'models' | 'training' | 'outcomes' | 'keys';
+type NavKey = 'overview' | 'experiments' | 'models' | 'training' | 'outcomes' | 'keys';
 
 const navigation: ReadonlyArray<readonly [NavKey, string, string]> = [
   ['overview', 'Overview', '/console'],

@@ -45,7 +45,8 @@ function consoleSuite(transportCase: TransportCase) {
     store = await transportCase.open();
     await store.outcomes.trackMessages(seeded);
     await store.outcomes.trackMessages(rows(other, 30, now));
-  });
+    // A fresh PGlite migrates every file first: past a minute when the machine is busy.
+  }, 180_000);
   afterAll(async () => {
     await store?.close();
   });

@@ -16,7 +16,7 @@ import { ExperimentsPage } from './experiments-page.tsx';
  * messages, the numbers the automation acts on); for an organization's session the same engine
  * over that organization's messages only.
  */
-export function experimentsFor(
+function experimentsFor(
   services: ConsoleServices,
   organizationId: string | null,
 ): ExperimentService {

@@ -118,7 +118,7 @@ function Results(props: OutcomesPageProps) {
 }
 
 /** The last stage the message reached, as the quality score ranks them. */
-export function furthestStage(row: OutcomeSummary): string {
+function furthestStage(row: OutcomeSummary): string {
   if (row.deal_closed) {
     return 'deal';
   }

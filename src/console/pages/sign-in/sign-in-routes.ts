@@ -16,7 +16,7 @@ import {
 import { SignInPage } from './sign-in-page.tsx';
 
 /** Only a path inside the console, so a crafted link cannot send a fresh session elsewhere. */
-export function safeNext(next: string | undefined): string {
+function safeNext(next: string | undefined): string {
   return next && /^\/console(?:[/?#]|$)/.test(next) && !next.startsWith('//') ? next : '/console';
 }
 

@@ -2,7 +2,7 @@ import type { TrainingRun, TrainingRunDetail, TrainingRunEvent } from '../../../
 import { formatCount, formatInstant } from '../../views/format.ts';
 
 /** Statuses after which nothing more happens to a run (registered: unless a deploy is pending). */
-export function runFinished(run: TrainingRun): boolean {
+function runFinished(run: TrainingRun): boolean {
   return (
     run.finished_at !== null ||
     run.status === 'deployed' ||
