@@ -12,7 +12,7 @@ export interface CliContext {
   progress(message: string): void;
 }
 
-export interface CliResult {
+interface CliResult {
   /** Printed as exactly one JSON object with --json. */
   readonly json: Record<string, unknown>;
   /** Printed otherwise. */

@@ -30,7 +30,7 @@ interface Row {
   description: string;
 }
 
-export function configJsonSchema(): Record<string, unknown> {
+function configJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(gatewayConfigSchema, { io: 'input', unrepresentable: 'any' }) as Record<
     string,
     unknown

@@ -5,16 +5,14 @@ export {
   providerTypeCapabilities,
   vendorBaseUrls,
 } from './default-catalog.ts';
-export { type Env, envSchema, rawEnvironment, readEnv } from './env.ts';
-export { ConfigError, type LoadConfigOptions, loadConfig } from './load-config.ts';
+export { type Env, rawEnvironment, readEnv } from './env.ts';
+export { ConfigError, loadConfig } from './load-config.ts';
 export {
   providerCapabilities,
-  providerTypeOf,
   resolveCapabilities,
 } from './resolve-capabilities.ts';
 export type {
   ModelCapabilities,
-  ModelCapabilitiesOverride,
   StructuredOutputMode,
 } from './schema/capabilities-config.ts';
 export {

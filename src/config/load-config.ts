@@ -119,7 +119,21 @@ function interpolate(
  * set, and deployment settings (HOST, PORT, DATABASE_URL, secrets) override the file.
  */
 function applyEnvironment(file: JsonObject, env: Env): GatewayConfigInput {
-  const server = { ...(asObject(file.server) ?? {}) };
+  const fileModels = Array.isArray(file.models) ? file.models : [];
+  const overridden = new Set(fileModels.map((model) => asObject(model)?.name));
+  const models = [...defaultCatalog.filter((model) => !overridden.has(model.name)), ...fileModels];
+  return {
+    ...file,
+    server: serverFromEnvironment(asObject(file.server) ?? {}, env),
+    providers: providersFromEnvironment(asObject(file.providers) ?? {}, env),
+    models,
+    store: storeFromEnvironment(asObject(file.store) ?? {}, env),
+    webhooks: webhooksFromEnvironment(asObject(file.webhooks) ?? {}, env),
+  } as GatewayConfigInput;
+}
+
+function serverFromEnvironment(file: JsonObject, env: Env): JsonObject {
+  const server = { ...file };
   if (env.HOST) {
     server.host = env.HOST;
   }
@@ -135,8 +149,12 @@ function applyEnvironment(file: JsonObject, env: Env): GatewayConfigInput {
   if (env.LOG_LEVEL) {
     server.log_level = env.LOG_LEVEL;
   }
+  return server;
+}
 
-  const providers: JsonObject = { ...(asObject(file.providers) ?? {}) };
+/** A vendor appears when its key is set; the sandbox is always there. */
+function providersFromEnvironment(file: JsonObject, env: Env): JsonObject {
+  const providers: JsonObject = { ...file };
   const vendorKeys = {
     openai: [env.OPENAI_API_KEY, env.OPENAI_BASE_URL],
     together: [env.TOGETHER_API_KEY, env.TOGETHER_BASE_URL],
@@ -159,12 +177,11 @@ function applyEnvironment(file: JsonObject, env: Env): GatewayConfigInput {
   if (!providers.sandbox) {
     providers.sandbox = { type: 'sandbox' };
   }
+  return providers;
+}
 
-  const fileModels = Array.isArray(file.models) ? file.models : [];
-  const overridden = new Set(fileModels.map((model) => asObject(model)?.name));
-  const models = [...defaultCatalog.filter((model) => !overridden.has(model.name)), ...fileModels];
-
-  const store = { ...(asObject(file.store) ?? {}) };
+function storeFromEnvironment(file: JsonObject, env: Env): JsonObject {
+  const store = { ...file };
   if (env.REKINDLE_DATA_DIR) {
     store.data_dir = env.REKINDLE_DATA_DIR;
   }
@@ -184,8 +201,11 @@ function applyEnvironment(file: JsonObject, env: Env): GatewayConfigInput {
   if (postgres) {
     store.postgres = postgres;
   }
+  return store;
+}
 
-  const webhooks = { ...(asObject(file.webhooks) ?? {}) };
+function webhooksFromEnvironment(file: JsonObject, env: Env): JsonObject {
+  const webhooks = { ...file };
   if (env.SENDGRID_WEBHOOK_PUBLIC_KEY) {
     webhooks.sendgrid_public_key = env.SENDGRID_WEBHOOK_PUBLIC_KEY;
   }
@@ -205,8 +225,7 @@ function applyEnvironment(file: JsonObject, env: Env): GatewayConfigInput {
     webhooks.salesforce_organization_ids =
       env.SALESFORCE_ORGANIZATION_ID.split(/[\s,]+/).filter(Boolean);
   }
-
-  return { ...file, server, providers, models, store, webhooks } as GatewayConfigInput;
+  return webhooks;
 }
 
 /** DATABASE_* connection settings override the file's `store.postgres`; numbers stay checked by the schema. */

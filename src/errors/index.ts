@@ -7,8 +7,6 @@ export {
 export { type ErrorEnvelope, errorEnvelope, errorFrame } from './error-envelope.ts';
 export {
   GatewayError,
-  type GatewayErrorOptions,
   internalError,
-  type RelayedErrorFields,
 } from './gateway-error.ts';
 export { isRetryableStatus, parseRetryAfter } from './parse-retry-after.ts';

@@ -13,7 +13,7 @@ export interface TenantAuthenticator {
   authenticate(authorization: string | undefined): Tenant | null;
 }
 
-export interface RateDecision {
+interface RateDecision {
   readonly allowed: boolean;
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -74,7 +74,7 @@ export interface ChatRequestFacts {
   streamEnded: Promise<number> | undefined;
 }
 
-export interface GatewayVariables {
+interface GatewayVariables {
   requestId: string;
   tenant: Tenant;
   startedAt: number;

@@ -20,7 +20,57 @@ import { registerOutcomes } from './routes/outcomes.ts';
 import { registerWebhooks } from './routes/webhooks.ts';
 
 /**
- * Every path the gateway serves, in one table, each group behind the middleware that guards it.
+ * Every method and path the gateway serves. The route files register them (the groups below say
+ * which middleware guards each); test/integration/gateway/register-routes.test.ts fails when this table
+ * and the registered routes disagree.
+ */
+export const gatewayRoutes = [
+  // open
+  ['GET', '/healthz'],
+  ['GET', '/readyz'],
+  // open, or the metrics token
+  ['GET', '/metrics'],
+  // tenant key + the organization's rate limit
+  ['POST', '/v1/chat/completions'],
+  ['GET', '/v1/models'],
+  ['GET', '/v1/models/:id{.+}'],
+  ['POST', '/v1/outcomes'],
+  ['GET', '/v1/outcomes/:id'],
+  ['POST', '/v1/outcomes/:id/reply'],
+  ['POST', '/v1/outcomes/:id/meeting'],
+  ['POST', '/v1/outcomes/:id/deal'],
+  // each vendor's signature, checked by the route
+  ['POST', '/webhooks/sendgrid'],
+  ['POST', '/webhooks/crm'],
+  ['POST', '/webhooks/crm/pipedrive'],
+  ['POST', '/webhooks/crm/salesforce'],
+  ['POST', '/webhooks/crm/salesforce/flow'],
+  // admin token
+  ['GET', '/admin/models'],
+  ['POST', '/admin/models'],
+  ['POST', '/admin/models/:ref/deploy'],
+  ['POST', '/admin/models/:ref/promote'],
+  ['POST', '/admin/models/:ref/deprecate'],
+  ['POST', '/admin/models/:ref/rollback'],
+  ['POST', '/admin/routes/:route/rollback'],
+  ['PUT', '/admin/routes/:route/baseline'],
+  ['GET', '/admin/router/report'],
+  ['GET', '/admin/leaderboard'],
+  ['GET', '/admin/experiments/:route'],
+  ['GET', '/admin/rollout/events'],
+  ['POST', '/admin/training/export'],
+  ['POST', '/admin/training/runs'],
+  ['GET', '/admin/training/runs'],
+  ['GET', '/admin/training/runs/:id'],
+  ['POST', '/admin/training/runs/:id/cancel'],
+  ['POST', '/admin/keys'],
+  ['GET', '/admin/keys'],
+  ['POST', '/admin/keys/:id/revoke'],
+] as const satisfies readonly (readonly [string, string])[];
+
+/**
+ * Every path the gateway serves (listed in `gatewayRoutes` above), each group behind the middleware
+ * that guards it.
  * Order matters in Hono — middleware runs in the order it is added — so read top to bottom:
  *
  *   *                          request id, start time, common response headers
@@ -30,7 +80,9 @@ import { registerWebhooks } from './routes/webhooks.ts';
  *   /metrics                   open, or the metrics token
  *   /v1/*                      tenant key + the organization's rate limit:
  *                              chat/completions, models, outcomes (tracking API)
- *   /webhooks/*                each provider's signature, checked by the route
+ *   /webhooks/*                each provider's signature, checked by the route:
+ *                              sendgrid, crm (HubSpot and signed JSON), crm/pipedrive,
+ *                              crm/salesforce (Outbound Message), crm/salesforce/flow
  *   /admin/*                   admin token: models, experiments, training, keys
  *   /console/*                 the operator console: its own session cookie and CSRF tokens
  */

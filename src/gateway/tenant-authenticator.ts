@@ -7,7 +7,7 @@ export interface ApiKeyLookup {
   hasKeys(): boolean;
 }
 
-export const defaultTenant: Tenant = Object.freeze({
+const defaultTenant: Tenant = Object.freeze({
   organizationId: 'default',
   keyId: null,
   rpmLimit: null,

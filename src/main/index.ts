@@ -1,5 +1,4 @@
 export {
   type RunningGateway,
-  type StartGatewayOptions,
   startGateway,
 } from './start-gateway.ts';

@@ -1,2 +1,2 @@
 export { createMetrics, type GatewayMetrics } from './gateway-metrics.ts';
-export { createLogger, type Logger, type LogLevel, silentLogger } from './logger.ts';
+export { createLogger, type Logger, silentLogger } from './logger.ts';

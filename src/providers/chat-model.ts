@@ -1,7 +1,4 @@
-import type {
-  ChatCompletionCreateParams,
-  ChatCompletionMessageParam,
-} from 'openai/resources/chat/completions';
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ModelCapabilities } from '../config/index.ts';
 import type { GatewayError } from '../errors/index.ts';
 
@@ -12,7 +9,6 @@ import type { GatewayError } from '../errors/index.ts';
  * along so the router can price, measure and track without parsing again.
  */
 export type ChatRequestBody = ChatCompletionCreateParams & Record<string, unknown>;
-export type ChatMessage = ChatCompletionMessageParam;
 
 export interface ChatRequest {
   /** The client's body, unknown fields kept. `model` is replaced by `upstreamModel` upstream. */

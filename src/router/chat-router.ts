@@ -29,7 +29,7 @@ import { RegistrySnapshot } from './registry-snapshot.ts';
 import { type RequestFeatures, type RoutePlan, RoutePlanner } from './route-planner.ts';
 import { NoModelAvailableError } from './router-errors.ts';
 
-export interface ProviderLookup {
+interface ProviderLookup {
   get(id: string): ChatModelProvider | undefined;
 }
 
@@ -296,38 +296,13 @@ export class ChatRouter {
           this.breakers.recordSuccess(key, this.now());
           return { target, result, attempts };
         } catch (error) {
-          const failure = GatewayError.isInstance(error)
-            ? error
-            : wrapUnknown(error, target.provider);
-          if (signal.aborted || (failure instanceof ProviderError && failure.kind === 'aborted')) {
-            throw failure;
-          }
-          // A request the provider refused before sending it (a field it cannot translate) says
-          // nothing about the model: only upstream failures are accounted.
-          if (failure instanceof ProviderError) {
-            this.accounting.failure(target, failure, this.now() - started);
-          }
+          const failure = this.recordFailure(error, target, started, signal);
           lastError = failure;
-          if (countsAgainstBreaker(failure)) {
-            this.breakers.recordFailure(key, this.now());
-          } else {
-            // The upstream answered (the request was at fault): it is healthy, and a half-open
-            // probe that got this answer must not keep the breaker waiting for another cooldown.
-            this.breakers.recordSuccess(key, this.now());
-          }
           if (!canFallBack(failure)) {
             throw failure;
           }
           const wait = this.backoff(plan, tryNumber, failure);
-          const moreCandidates = plan.candidates.length > 1;
-          // A rate-limited model with somewhere else to go is left at once rather than waited for.
-          const retrySame =
-            failure.isRetryable &&
-            tryNumber < plan.retry.max_attempts &&
-            !(failure.status === 429 && moreCandidates) &&
-            this.now() + wait < deadline &&
-            this.breakers.allow(key, this.now());
-          if (!retrySame) {
+          if (!this.retrySame(plan, failure, { tryNumber, wait, deadline, key })) {
             break;
           }
           metrics.retriesTotal.inc({
@@ -343,16 +318,68 @@ export class ChatRouter {
       }
       movingFrom = { target, reason: lastError ? failureReason(lastError) : 'timeout' };
     }
-    if (lastError) {
-      throw lastError;
+    throw lastError ?? this.nothingTried(plan, routeLabel, skippedForBreaker);
+  }
+
+  /**
+   * Classifies a failed attempt, and books it against the model and its breaker. An abort is
+   * thrown at once: nobody is waiting for a fallback.
+   */
+  private recordFailure(
+    error: unknown,
+    target: ModelTarget,
+    started: number,
+    signal: AbortSignal,
+  ): GatewayError {
+    const failure = GatewayError.isInstance(error) ? error : wrapUnknown(error, target.provider);
+    if (signal.aborted || (failure instanceof ProviderError && failure.kind === 'aborted')) {
+      throw failure;
     }
+    // A request the provider refused before sending it (a field it cannot translate) says
+    // nothing about the model: only upstream failures are accounted.
+    if (failure instanceof ProviderError) {
+      this.accounting.failure(target, failure, this.now() - started);
+    }
+    const key = targetKey(target);
+    if (countsAgainstBreaker(failure)) {
+      this.breakers.recordFailure(key, this.now());
+    } else {
+      // The upstream answered (the request was at fault): it is healthy, and a half-open
+      // probe that got this answer must not keep the breaker waiting for another cooldown.
+      this.breakers.recordSuccess(key, this.now());
+    }
+    return failure;
+  }
+
+  private retrySame(
+    plan: RoutePlan,
+    failure: GatewayError,
+    attempt: { tryNumber: number; wait: number; deadline: number; key: string },
+  ): boolean {
+    const moreCandidates = plan.candidates.length > 1;
+    // A rate-limited model with somewhere else to go is left at once rather than waited for.
+    return (
+      failure.isRetryable &&
+      attempt.tryNumber < plan.retry.max_attempts &&
+      !(failure.status === 429 && moreCandidates) &&
+      this.now() + attempt.wait < attempt.deadline &&
+      this.breakers.allow(attempt.key, this.now())
+    );
+  }
+
+  /** No model was tried: every candidate is cooling down, or none has a provider. */
+  private nothingTried(
+    plan: RoutePlan,
+    routeLabel: string,
+    skippedForBreaker: number,
+  ): GatewayError {
     // Every model able to serve the request is cooling down, and the ones still up cannot serve it:
     // the client learns which param keeps them out rather than a bare "no model available".
     const refusal = plan.refused[0];
     if (refusal !== undefined && skippedForBreaker > 0) {
-      throw refusedWhileCoolingDown(refusal, plan.candidates, routeLabel);
+      return refusedWhileCoolingDown(refusal, plan.candidates, routeLabel);
     }
-    throw new NoModelAvailableError(
+    return new NoModelAvailableError(
       routeLabel,
       skippedForBreaker > 0
         ? Math.ceil(this.options.config.circuit_breaker.cooldown_ms / 1000)

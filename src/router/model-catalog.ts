@@ -179,7 +179,7 @@ export function withoutProviderPrefix(modelId: string, provider: string): string
 }
 
 /** `ft:gpt-4o-mini-2024-07-18:org:suffix:id` is priced at the fine-tuned rate of its base model. */
-export function fineTunedTarget(
+function fineTunedTarget(
   id: string,
   provider = 'openai',
   capabilities: ModelCapabilities = providerTypeCapabilities.openai,

@@ -25,7 +25,7 @@ export interface RequestFeatures {
   readonly needs?: RequestNeeds;
 }
 
-export interface RetryPolicy {
+interface RetryPolicy {
   readonly max_attempts: number;
   readonly initial_backoff_ms: number;
   readonly max_backoff_ms: number;
@@ -429,7 +429,7 @@ function matches(rule: RouteRule, features: RequestFeatures): boolean {
 }
 
 /** USD per 1k tokens, input and output weighted equally; null when the price is unknown. */
-export function blendedPricePer1k(target: ModelTarget): number | null {
+function blendedPricePer1k(target: ModelTarget): number | null {
   return target.pricing ? (target.pricing.input + target.pricing.output) / 2 / 1000 : null;
 }
 

@@ -18,7 +18,7 @@ export interface ApiKeyCacheOptions {
   logger?: Logger;
 }
 
-export const apiKeysChannel = 'rekindle_api_keys';
+const apiKeysChannel = 'rekindle_api_keys';
 
 /**
  * Tenant keys in memory: authenticate() is a hash and a Map lookup, never a database round trip.

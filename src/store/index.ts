@@ -1,9 +1,4 @@
-export {
-  ApiKeyCache,
-  type ApiKeyCacheOptions,
-  type AuthenticatedKey,
-  apiKeysChannel,
-} from './api-key-cache.ts';
+export { ApiKeyCache } from './api-key-cache.ts';
 export {
   type CreatedApiKeyJson,
   createdApiKeyJson,
@@ -12,34 +7,23 @@ export {
   publicApiKey,
   publicApiKeySchema,
 } from './api-keys/api-key-json.ts';
+
+export { type ApiKeyRecord, ApiKeysStore } from './api-keys/api-keys-store.ts';
+
 export {
-  type ApiKeyMaterial,
-  generateApiKey,
-  hashApiKey,
-  looksLikeApiKey,
-} from './api-keys/api-key-material.ts';
-export {
-  type ActiveApiKey,
-  type ApiKeyRecord,
-  ApiKeysStore,
-  type CreateApiKeyInput,
-  type CreatedApiKey,
-} from './api-keys/api-keys-store.ts';
-export {
-  type ConsoleOverview,
-  type ConsoleSessionRow,
+export type {
+  ConsoleOverview,
+  ConsoleSessionRow,
   ConsoleStore,
-  type CreateConsoleSessionInput,
-  type FlywheelWeek,
-  type OutcomeCursor,
-  type OutcomeDetail,
-  type OutcomeEvent,
-  type OutcomeSearch,
-  type OutcomeSearchPage,
-  type OutcomeSummary,
+  FlywheelWeek,
+  OutcomeCursor,
+  OutcomeDetail,
+  OutcomeSearch,
+  OutcomeSearchPage,
+  OutcomeSummary,
 } from './console-store.ts';
+
 export {
-  type CreateStoreOptions,
   createStore,
   type Store,
   type StoreSettings,
@@ -51,14 +35,7 @@ export type {
   DailyCohortRow,
   LeaderboardStore,
 } from './leaderboard-store.ts';
-export {
-  defaultMigrationsDir,
-  listMigrations,
-  type MigrateOptions,
-  type MigrationFile,
-  type MigrationResult,
-  migrate,
-} from './migrate.ts';
+
 export type {
   ChangeOptions,
   ModelRegistryStore,
@@ -66,7 +43,7 @@ export type {
   RegistryRow,
   RolloutEvent,
 } from './model-registry-store.ts';
-export { type Organization, OrganizationsStore } from './organizations-store.ts';
+
 export {
   type DealInput,
   dealSchema,
@@ -77,23 +54,17 @@ export {
   type ReplyInput,
   replySchema,
   type SentimentLabel,
-  sentimentLabels,
 } from './outcomes/outcome-inputs.ts';
 export {
   isUuid,
   type OutcomeRecord,
-  outcomeRecordSchema,
   type TrackedMessageRow,
 } from './outcomes/outcome-record.ts';
-export {
-  OutcomesStore,
-  type TrainingExportOptions,
-  type TrainingExportPage,
-} from './outcomes/outcomes-store.ts';
+export { OutcomesStore } from './outcomes/outcomes-store.ts';
 export * from './rate-limit/index.ts';
-export type { SqlExecutor } from './sql-executor.ts';
-export { StoreError, StoreInputError, StoreLockedError, toStoreError } from './store-errors.ts';
-export type { ChannelListener, StoreTransport } from './store-transport.ts';
+
+export { StoreError, StoreLockedError } from './store-errors.ts';
+export type { ChannelListener } from './store-transport.ts';
 export type { TrainingRunsStore } from './training-runs-store.ts';
 export {
   finishedTrainingRunStatuses,
@@ -113,19 +84,8 @@ export {
   readRecordedGateway,
   recordGatewayInDataDir,
 } from './transports/data-dir-lock.ts';
-export { PgliteTransport, type PgliteTransportOptions } from './transports/pglite-transport.ts';
-export {
-  PgliteWorkerTransport,
-  type PgliteWorkerTransportOptions,
-} from './transports/pglite-worker-transport.ts';
-export {
-  PostgresTransport,
-  type PostgresTransportOptions,
-} from './transports/postgres-transport.ts';
-export {
-  SupabaseTransport,
-  type SupabaseTransportOptions,
-} from './transports/supabase-transport.ts';
+export { PgliteTransport } from './transports/pglite-transport.ts';
+
 export type { WebhookEventsStore } from './webhook-events-store.ts';
 export {
   type WebhookEventInput,

@@ -6,7 +6,7 @@ const count = z.coerce.number().int().nonnegative();
 const amount = z.coerce.number().nonnegative();
 
 /** One row of `rollout_daily_cohorts()`: a (route, model version, UTC day of sending) cohort. */
-export const dailyCohortRowSchema = z.object({
+const dailyCohortRowSchema = z.object({
   route: z.string(),
   model_version: z.string(),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
@@ -46,7 +46,7 @@ export interface DailyCohortQuery {
   readonly organizationId?: string | null;
 }
 
-export const automationClaimSchema = z.object({
+const automationClaimSchema = z.object({
   decision_key: z.string(),
   route: z.string(),
   model_version: z.string(),

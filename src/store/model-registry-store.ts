@@ -3,7 +3,7 @@ import { GatewayError } from '../errors/index.ts';
 import { StoreError } from './store-errors.ts';
 import type { StoreTransport } from './store-transport.ts';
 
-export const registryRowSchema = z.object({
+const registryRowSchema = z.object({
   id: z.string(),
   route: z.string(),
   model_id: z.string(),
@@ -24,7 +24,7 @@ export const registryRowSchema = z.object({
 });
 export type RegistryRow = z.infer<typeof registryRowSchema>;
 
-export const rolloutEventSchema = z.object({
+const rolloutEventSchema = z.object({
   id: z.coerce.number(),
   route: z.string(),
   model_version: z.string().nullable(),

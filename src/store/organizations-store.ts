@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { StoreTransport } from './store-transport.ts';
 
-export const organizationSchema = z
+const organizationSchema = z
   .object({
     id: z.string(),
     name: z.string().nullable(),

@@ -40,7 +40,7 @@ export function rpcStatement(
 }
 
 /** null stays NULL; objects and arrays become JSON; dates ISO strings; the rest their text. */
-export function serializeArgument(value: unknown): string | null {
+function serializeArgument(value: unknown): string | null {
   if (value === null || value === undefined) {
     return null;
   }

@@ -71,14 +71,13 @@ export const trainingRunSchema = z
   .loose();
 export type TrainingRun = z.infer<typeof trainingRunSchema>;
 
-export const trainingRunEventSchema = z.object({
+const trainingRunEventSchema = z.object({
   from_status: z.string().nullable(),
   to_status: z.string(),
   worker: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
   created_at: z.string(),
 });
-export type TrainingRunEvent = z.infer<typeof trainingRunEventSchema>;
 
 export const trainingRunDetailSchema = trainingRunSchema.extend({
   events: z.array(trainingRunEventSchema),

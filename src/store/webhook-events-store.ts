@@ -21,7 +21,7 @@ const instant = z.iso.datetime({ offset: true });
  * One event as `ingest_webhook_events` takes it. The pipeline maps its normalized events to this
  * (src/pipeline/outcomes/events: toWebhookEventInput); the effect is computed there, SQL only merges.
  */
-export const webhookEventInputSchema = z.object({
+const webhookEventInputSchema = z.object({
   event_id: z.string().min(1).max(500),
   event_type: z.string().min(1).max(100),
   /** Null only for a malformed element kept for the record (it has no effect). */
@@ -56,8 +56,6 @@ const countsSchema = z.object({
   ignored: z.number(),
 });
 
-export type WebhookIngestCounts = z.infer<typeof countsSchema>;
-
 /**
  * Outcomes that newly reached a stage (an outcome_labels flag going false → true: `delivered`,
  * `opened`, `clicked`, `bounced`, `spam_reported`, `unsubscribed`, `meeting_booked`,
@@ -72,8 +70,6 @@ const stagesByVersionSchema = z.array(
     count: z.number(),
   }),
 );
-
-export type StagesByVersion = z.infer<typeof stagesByVersionSchema>;
 
 const ingestResultSchema = countsSchema.extend({
   by_type: z.record(z.string(), countsSchema),

@@ -105,7 +105,7 @@ function untilSignal(): Promise<void> {
 export const demoCommand = createDemoCommand();
 
 /** Flags over the defaults (`--fast` first, explicit flags win); bad values exit 2. */
-export function demoSettingsFrom(args: ParsedArguments): DemoSettings {
+function demoSettingsFrom(args: ParsedArguments): DemoSettings {
   const base = { ...defaultDemoSettings, ...(args.values.fast === true ? fastDemoSettings : {}) };
   const lift = args.values['variant-lift'] ?? base.variantLift;
   if (lift !== 'better' && lift !== 'none') {

@@ -11,9 +11,7 @@ import {
  * version with 95 % intervals and lifts against the baseline, from the experiment file, the running
  * gateway (REKINDLE_GATEWAY_URL) or the store.
  */
-export function createLeaderboardCommand(
-  dependencies: RolloutCommandDependencies = {},
-): CliCommand {
+function createLeaderboardCommand(dependencies: RolloutCommandDependencies = {}): CliCommand {
   return {
     name: 'leaderboard',
     summary: 'Rates per model version with 95 % intervals and lifts against the baseline',

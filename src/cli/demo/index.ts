@@ -2,16 +2,12 @@
  * `rekindle demo`: the seed's phases 1–6 on this machine against local simulators (see
  * docs/demo.md). The public face of src/cli/demo.
  */
-export type { VariantLift } from './audience/audience-model.ts';
 export type { DemoEnvironment } from './demo-environment.ts';
 export {
   createDemoProgress,
-  type DemoProgress,
-  type ProgressOutput,
   silentProgress,
 } from './demo-progress.ts';
-export { type DemoSettings, defaultDemoSettings, fastDemoSettings } from './demo-settings.ts';
-export type { DemoReport } from './report/collect-demo-report.ts';
+
 export { demoSummary } from './report/demo-summary.ts';
 export { formatDemoText } from './report/demo-tables.ts';
 export { renderHtmlReport } from './report/html-report.ts';

@@ -11,6 +11,7 @@
  * Then it collects the tables and writes the HTML report. With `hold` (`--serve`), everything keeps
  * running until the promise it returns settles — the gateway and its console on the demo's data.
  */
+import type { TrainingRunDetail } from '../../store/index.ts';
 import { AudienceSender } from './audience/audience-sender.ts';
 import { CampaignSender } from './audience/campaign-sender.ts';
 import { EventQueue } from './audience/event-queue.ts';
@@ -43,39 +44,7 @@ export async function runDemo(
     progress.note(
       `OpenAI simulator ${environment.openai.url}, Together simulator ${environment.together.url}`,
     );
-    const { admin } = environment;
-    await admin.models.register({
-      route,
-      model_id: 'gpt-4o-mini',
-      provider: 'openai',
-      model_version: baseVersion,
-      base_model: null,
-    });
-    await admin.models.setBaseline(route, baseVersion, 'demo: the base model before any training');
-    const random = createRandom(settings.seed);
-    const queue = new EventQueue();
-    const context: DemoContext = {
-      settings,
-      clock,
-      environment,
-      queue,
-      progress,
-      campaigns: new CampaignSender({
-        gatewayUrl: environment.gateway.url,
-        apiKey: environment.apiKey,
-        random,
-        queue,
-        lift: settings.variantLift,
-        baseVersion,
-        now: clock.now,
-      }),
-      audience: new AudienceSender({
-        gatewayUrl: environment.gateway.url,
-        apiKey: environment.apiKey,
-        keys: environment.keys,
-        now: clock.now,
-      }),
-    };
+    const context = await demoContext(settings, environment, clock, progress);
 
     progress.phase('Phase 1–2 · campaigns on the base model; outcomes flow back through webhooks');
     const history = await runHistory(context, start);
@@ -98,20 +67,7 @@ export async function runDemo(
       start: clock.now(),
     });
 
-    progress.phase('Next cycle · the flywheel turns again: v1.1.0 on Together');
-    const nextRun = await runTrainingCycle(context, {
-      provider: 'together',
-      trafficPercentage: 10,
-    });
-    const bar = progress.bar('emails sent', Math.round(settings.leadsPerWeek / 5));
-    await simulateDays(context, {
-      start: Math.floor(clock.now() / dayMs) * dayMs + dayMs,
-      days: 1,
-      emails: Math.round(settings.leadsPerWeek / 5),
-      campaign: () => 'outbound-next-cycle',
-      onSent: () => bar.tick(),
-    });
-    bar.done(`one more day of traffic with ${nextRun.model_version} deployed`);
+    const nextRun = await runNextCycle(context);
 
     progress.phase('Report');
     const report = await collectDemoReport(context, {
@@ -131,6 +87,67 @@ export async function runDemo(
   } finally {
     await environment.close();
   }
+}
+
+/** The base model registered as the route's baseline, and the senders the phases share. */
+async function demoContext(
+  settings: DemoSettings,
+  environment: DemoEnvironment,
+  clock: SimulatedClock,
+  progress: DemoProgress,
+): Promise<DemoContext> {
+  const { admin } = environment;
+  await admin.models.register({
+    route,
+    model_id: 'gpt-4o-mini',
+    provider: 'openai',
+    model_version: baseVersion,
+    base_model: null,
+  });
+  await admin.models.setBaseline(route, baseVersion, 'demo: the base model before any training');
+  const random = createRandom(settings.seed);
+  const queue = new EventQueue();
+  return {
+    settings,
+    clock,
+    environment,
+    queue,
+    progress,
+    campaigns: new CampaignSender({
+      gatewayUrl: environment.gateway.url,
+      apiKey: environment.apiKey,
+      random,
+      queue,
+      lift: settings.variantLift,
+      baseVersion,
+      now: clock.now,
+    }),
+    audience: new AudienceSender({
+      gatewayUrl: environment.gateway.url,
+      apiKey: environment.apiKey,
+      keys: environment.keys,
+      now: clock.now,
+    }),
+  };
+}
+
+/** The flywheel turns again: a Together fine-tune, deployed, and one more day of traffic. */
+async function runNextCycle(context: DemoContext): Promise<TrainingRunDetail> {
+  context.progress.phase('Next cycle · the flywheel turns again: v1.1.0 on Together');
+  const nextRun = await runTrainingCycle(context, {
+    provider: 'together',
+    trafficPercentage: 10,
+  });
+  const bar = context.progress.bar('emails sent', Math.round(context.settings.leadsPerWeek / 5));
+  await simulateDays(context, {
+    start: Math.floor(context.clock.now() / dayMs) * dayMs + dayMs,
+    days: 1,
+    emails: Math.round(context.settings.leadsPerWeek / 5),
+    campaign: () => 'outbound-next-cycle',
+    onSent: () => bar.tick(),
+  });
+  bar.done(`one more day of traffic with ${nextRun.model_version} deployed`);
+  return nextRun;
 }
 
 async function deployedAtOf(context: DemoContext, modelVersion: string): Promise<number> {

@@ -7,11 +7,11 @@
 import { wordPieces } from './chat-text.ts';
 import { structuredDefaultBlock } from './structured-answers.ts';
 
-export type SimulatedAnthropicBlock =
+type SimulatedAnthropicBlock =
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id?: string; name: string; input: unknown };
 
-export interface SimulatedAnthropicUsage {
+interface SimulatedAnthropicUsage {
   input_tokens: number;
   output_tokens: number;
   cache_read_input_tokens?: number;

@@ -97,7 +97,7 @@ export function describeForm(form: FormData): Record<string, unknown> {
   return described;
 }
 
-export interface InjectedHttpError {
+interface InjectedHttpError {
   status: number;
   /** Only requests whose path contains this (default: any route of the simulator). */
   pathIncludes?: string;

@@ -12,7 +12,7 @@ import { startOpenAIChatSimulator } from './openai-chat-simulator.ts';
 import { createOpenAIFineTuningRoutes } from './openai-fine-tuning-routes.ts';
 import { createTogetherFineTuningRoutes } from './together-fine-tuning-routes.ts';
 
-export type SimulatedVendor = 'openai' | 'together';
+type SimulatedVendor = 'openai' | 'together';
 
 export interface SimulatedUpstream {
   readonly vendor: SimulatedVendor;

@@ -26,7 +26,7 @@ export interface SimulatedTogetherFile {
   validation: FileValidation;
 }
 
-export interface SimulatedTogetherEvent {
+interface SimulatedTogetherEvent {
   object: 'fine-tune-event';
   created_at: string;
   level: 'info' | 'warning' | 'error';

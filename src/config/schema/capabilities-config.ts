@@ -6,14 +6,14 @@ import { z } from 'zod';
  * only: one forced tool whose input schema is the schema, its input returned as the message content;
  * `unsupported` — refused with a 400 (and never chosen by the router for such a request).
  */
-export const structuredOutputModeSchema = z.enum(['native', 'forced_tool', 'unsupported']);
+const structuredOutputModeSchema = z.enum(['native', 'forced_tool', 'unsupported']);
 export type StructuredOutputMode = z.infer<typeof structuredOutputModeSchema>;
 
 /**
  * What a model can serve. The router plans only with models whose table covers the request, and a
  * field no candidate can honour is refused with 400 `unsupported_for_provider` naming the `param`.
  */
-export const modelCapabilitiesSchema = z
+const modelCapabilitiesSchema = z
   .object({
     tools: z.boolean().describe('Function `tools` and `tool_choice`.'),
     parallel_tool_calls: z

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { modelCapabilitiesOverrideSchema } from './capabilities-config.ts';
 
-export const providerTypeSchema = z.enum([
+const providerTypeSchema = z.enum([
   'openai',
   'together',
   'anthropic',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Request features a rule can match on; every present condition must hold. */
-export const ruleMatchSchema = z
+const ruleMatchSchema = z
   .object({
     metadata: z
       .record(z.string(), z.union([z.string(), z.array(z.string())]))
@@ -14,7 +14,7 @@ export const ruleMatchSchema = z
   })
   .strict();
 
-export const routeRuleSchema = z
+const routeRuleSchema = z
   .object({
     name: z.string().optional(),
     match: ruleMatchSchema,

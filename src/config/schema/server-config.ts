@@ -35,5 +35,3 @@ export const serverConfigSchema = z
     log_level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })
   .strict();
-
-export type ServerConfig = z.infer<typeof serverConfigSchema>;

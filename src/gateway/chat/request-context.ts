@@ -72,7 +72,7 @@ export function buildRequestContext(
 }
 
 /** About four characters per token: enough for routing rules, cheap on the hot path. */
-export function estimatePromptTokens(body: ChatCompletionRequest): number {
+function estimatePromptTokens(body: ChatCompletionRequest): number {
   let characters = 0;
   for (const message of body.messages) {
     const { content } = message;

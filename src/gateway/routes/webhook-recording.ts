@@ -93,7 +93,7 @@ const knownEvents = new Set([
  * take unbounded values. HubSpot's subscription types (`contact.creation`…) come only from verified
  * requests and are a fixed catalogue, so they keep their name.
  */
-export function eventLabel(source: WebhookSourceLabel, type: string): string {
+function eventLabel(source: WebhookSourceLabel, type: string): string {
   if (knownEvents.has(type)) {
     return type;
   }

@@ -38,7 +38,7 @@ export const anthropicErrorMap: ErrorMap = [
 ];
 
 /** `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`. */
-export const parseAnthropicErrorEnvelope: ErrorEnvelopeParser = (parsed) => {
+const parseAnthropicErrorEnvelope: ErrorEnvelopeParser = (parsed) => {
   if (typeof parsed !== 'object' || parsed === null) {
     return undefined;
   }

@@ -107,7 +107,7 @@ export async function sendUpstream(
 const maxErrorBodyBytes = 16 * 1024;
 
 /** Reads at most `limit` bytes of a body; a longer body is cut (and its connection dropped). */
-export async function readBounded(body: Dispatcher.ResponseData['body'], limit: number) {
+async function readBounded(body: Dispatcher.ResponseData['body'], limit: number) {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -129,7 +129,7 @@ export async function readBounded(body: Dispatcher.ResponseData['body'], limit: 
  * appended to ours except for 401/403, whose messages describe the gateway's upstream key, not
  * anything the client did.
  */
-export function upstreamStatusError(
+function upstreamStatusError(
   providerId: string,
   status: number,
   headers: Readonly<Record<string, string | string[] | undefined>>,

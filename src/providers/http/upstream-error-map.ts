@@ -32,7 +32,7 @@ export interface MappedError {
   readonly message?: (providerId: string, status: number, upstreamMessage: string) => string;
 }
 
-export interface ErrorMapRule {
+interface ErrorMapRule {
   /** Names the case in docs and tests: `context overflow`, `overloaded`, … */
   readonly name: string;
   readonly when: (failure: UpstreamFailure) => boolean;

@@ -7,7 +7,7 @@ import { ProviderError } from '../provider-error.ts';
  * accepts in place of an `AbortSignal`. On Node 20 creating an `AbortSignal` and adding and removing
  * a listener costs ~10–20 µs (it is made transferable); this costs well under 1 µs per attempt.
  */
-export class UpstreamAbortSignal extends EventEmitter {
+class UpstreamAbortSignal extends EventEmitter {
   aborted = false;
   reason: ProviderError | undefined = undefined;
 

@@ -1,6 +1,1 @@
-export {
-  createOpenAICompatibleProvider,
-  type OpenAICompatibleProviderOptions,
-} from './openai-compatible-provider.ts';
-export { mapOpenAIFinishReason, parseOpenAIUsage } from './openai-wire.ts';
-export { prepareOpenAIBody } from './prepare-openai-body.ts';
+export { createOpenAICompatibleProvider } from './openai-compatible-provider.ts';

@@ -18,7 +18,7 @@ export interface OpenAIToolCallWire {
   function?: { name?: string | null; arguments?: string | null } | null;
 }
 
-export interface OpenAIMessageWire {
+interface OpenAIMessageWire {
   content?: string | null;
   tool_calls?: OpenAIToolCallWire[] | null;
 }

@@ -1,4 +1,4 @@
-export { findOutreachFacts, type OutreachFacts } from './outreach-facts.ts';
+export { findOutreachFacts } from './outreach-facts.ts';
 export { type WritingStyle, writeOutreachEmail } from './outreach-writer.ts';
-export { createSandboxProvider, type SandboxProviderOptions } from './sandbox-provider.ts';
+export { createSandboxProvider } from './sandbox-provider.ts';
 export { fnv1a, mulberry32 } from './seeded-random.ts';

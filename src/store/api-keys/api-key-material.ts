@@ -5,7 +5,7 @@ import { hash, randomBytes } from 'node:crypto';
  * whole key is stored — enough for a key this random, and cheap to check on every request. The
  * first 11 characters (`rk_` + 8) are kept in clear as the prefix people recognize a key by.
  */
-export const apiKeyPrefixLength = 11;
+const apiKeyPrefixLength = 11;
 const keyPattern = /^rk_[A-Za-z0-9_-]{32}$/;
 
 export interface ApiKeyMaterial {

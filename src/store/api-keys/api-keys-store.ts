@@ -3,7 +3,7 @@ import { StoreError, StoreInputError } from '../store-errors.ts';
 import type { StoreTransport } from '../store-transport.ts';
 import { generateApiKey } from './api-key-material.ts';
 
-export const apiKeyRecordSchema = z
+const apiKeyRecordSchema = z
   .object({
     id: z.string(),
     organization_id: z.string(),
@@ -18,7 +18,7 @@ export const apiKeyRecordSchema = z
 
 export type ApiKeyRecord = z.infer<typeof apiKeyRecordSchema>;
 
-export const activeApiKeySchema = z.object({
+const activeApiKeySchema = z.object({
   id: z.string(),
   organization_id: z.string(),
   key_hash: z.string(),

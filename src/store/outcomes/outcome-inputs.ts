@@ -35,7 +35,7 @@ export const messageSentSchema = z.object({
 
 export type MessageSentInput = z.input<typeof messageSentSchema>;
 
-export const sentimentLabels = ['positive', 'neutral', 'negative'] as const;
+const sentimentLabels = ['positive', 'neutral', 'negative'] as const;
 export type SentimentLabel = (typeof sentimentLabels)[number];
 
 export const replySchema = z.object({

@@ -158,7 +158,7 @@ function collapseWhitespace(command: string): string {
 }
 
 /** README.md and every Markdown file under docs/, in a stable order. */
-export function documentedFiles(repositoryRoot: string): string[] {
+function documentedFiles(repositoryRoot: string): string[] {
   const files = ['README.md'];
   const walk = (directory: string) => {
     for (const name of readdirSync(directory).sort()) {

@@ -41,7 +41,7 @@ export interface CheckDashboardsOptions {
   readonly ruleFiles?: readonly string[];
 }
 
-export interface QueryCheck {
+interface QueryCheck {
   readonly query: ObservedQuery;
   /** Series in the instant result; null when Prometheus answered with an error. */
   readonly seriesCount: number | null;

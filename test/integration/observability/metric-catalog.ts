@@ -3,7 +3,7 @@ import type { ObservedQuery } from './observed-queries.ts';
 import { labelsInLegend, namesInPromql } from './promql-names.ts';
 
 /** One series name Prometheus can hold, and the labels it may carry. */
-export interface CatalogEntry {
+interface CatalogEntry {
   /** The metric as defined (`rekindle_request_duration_seconds` for its `_bucket` series). */
   readonly family: string;
   readonly origin: 'metric' | 'recording-rule' | 'prometheus';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /** Where the shipped dashboards and rules live (the defaults of every loader here). */
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const dashboardsDirectory = join(repositoryRoot, 'grafana/dashboards');
-export const rulesDirectory = join(repositoryRoot, 'grafana/prometheus/rules');
+const rulesDirectory = join(repositoryRoot, 'grafana/prometheus/rules');
 
 /** How panels and targets name their data source: the dashboard's `datasource` variable. */
 export const datasourceVariableReference = {
@@ -28,7 +28,7 @@ export interface ObservedQuery {
 }
 
 /** The parts of Grafana's dashboard JSON model this project uses. */
-export interface GrafanaTarget {
+interface GrafanaTarget {
   readonly refId?: string;
   readonly expr?: string;
   readonly legendFormat?: string;
@@ -49,7 +49,7 @@ export interface GrafanaPanel {
   readonly targets?: readonly GrafanaTarget[];
   readonly panels?: readonly GrafanaPanel[];
 }
-export interface GrafanaVariable {
+interface GrafanaVariable {
   readonly name: string;
   readonly type: string;
   readonly query?: string | { readonly query?: string };

@@ -28,7 +28,7 @@ export interface Lead {
   phone: string;
 }
 
-export function leadFor(index: number): Lead {
+function leadFor(index: number): Lead {
   const first = firstNames[index % firstNames.length] ?? 'Dana';
   const last = `${lastNames[index % lastNames.length] ?? 'Smith'}son${index}`;
   return {
@@ -46,13 +46,13 @@ export function leadFor(index: number): Lead {
  * (see …_quality_score.sql): six kinds in turn, four of them training-ready at 0.6, one exactly on
  * the threshold.
  */
-export type Stage =
+type Stage =
   | { kind: 'sent'; quality: 0.1 }
   | { kind: 'reply'; sentiment_score: number; sentiment_label: string; quality: number }
   | { kind: 'meeting'; quality: 0.9 }
   | { kind: 'deal'; quality: 1 };
 
-export function stageFor(index: number): Stage {
+function stageFor(index: number): Stage {
   switch (index % 6) {
     case 0:
       return { kind: 'sent', quality: 0.1 };
@@ -71,7 +71,7 @@ export function stageFor(index: number): Stage {
 }
 
 /** A marker in each message that survives scrubbing, so an example can be traced to its outcome. */
-export const referenceOf = (index: number) => `ref-${String(index).padStart(4, '0')}`;
+const referenceOf = (index: number) => `ref-${String(index).padStart(4, '0')}`;
 
 export interface SeededOutcome {
   index: number;

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import { generateStandardWebhookSecret } from '../../helpers/webhook-signing.ts';
 import { bearer, getJson, trackOutcome } from './gateway-client.ts';
 
-export type Rows = ReadonlyArray<Record<string, unknown>>;
+type Rows = ReadonlyArray<Record<string, unknown>>;
 
 export interface CrmTestBackend {
   readonly url: string;
@@ -18,10 +18,10 @@ export interface CrmTestBackend {
 }
 
 /** The custom field keys as Pipedrive shows them (40-character hashes), as in the fixtures. */
-export const pipedriveOutcomeField = '5b1d3e6f0a7c4e2f9b8d1c3a5e7f9b0d2c4e6a81';
-export const pipedriveLeadField = '8e0c5a7d2f4b6e1c9a3d5f7b0e2c4a6d8f1b3e57';
+const pipedriveOutcomeField = '5b1d3e6f0a7c4e2f9b8d1c3a5e7f9b0d2c4e6a81';
+const pipedriveLeadField = '8e0c5a7d2f4b6e1c9a3d5f7b0e2c4a6d8f1b3e57';
 /** Setup → Company Information shows the 15-character id; Outbound Messages carry the 18. */
-export const salesforceOrganization15 = '00D5e000000KQ2e';
+const salesforceOrganization15 = '00D5e000000KQ2e';
 export const salesforceOrganization18 = '00D5e000000KQ2eEAG';
 
 export const crmTestCredentials = {

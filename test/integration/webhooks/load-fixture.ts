@@ -124,7 +124,7 @@ export async function outcomeMismatches(
  * ARCHITECTURE §6: the weight of the furthest stage reached, 0 after a bounce, spam report or
  * unsubscribe. Rows of the load never get a reply, so the reply stage does not apply.
  */
-export function expectedQualityScore(row: Readonly<Record<string, unknown>>): number {
+function expectedQualityScore(row: Readonly<Record<string, unknown>>): number {
   if (row.bounced || row.spam_reported || row.unsubscribed) {
     return 0;
   }

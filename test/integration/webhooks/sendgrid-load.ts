@@ -16,7 +16,7 @@ export interface LoadOutcome {
   readonly modelVersion: string;
 }
 
-export type ExpectedStatus = 'applied' | 'ignored' | 'unmatched';
+type ExpectedStatus = 'applied' | 'ignored' | 'unmatched';
 
 export interface LoadEvent {
   /** Unique per event, carried as the custom arg `test_event_key` (also the sg_event_id when there is one). */

@@ -28,7 +28,7 @@ export interface ResponseProfile {
 }
 
 /** Per message: reply 12 % (the seed's 12.3 %), meeting ≈ 4.4 %, close ≈ 3.3 % (seed: 3.1 %). */
-export const baselineProfile: ResponseProfile = {
+const baselineProfile: ResponseProfile = {
   bounce: 0.02,
   open: 0.42,
   clickGivenOpen: 0.15,
@@ -42,7 +42,7 @@ export const baselineProfile: ResponseProfile = {
 };
 
 /** Per message: reply 24 %, meeting ≈ 11.3 %, close ≈ 8.8 %; fewer negative replies. */
-export const improvedProfile: ResponseProfile = {
+const improvedProfile: ResponseProfile = {
   bounce: 0.02,
   open: 0.5,
   clickGivenOpen: 0.2,
@@ -67,13 +67,7 @@ export function profileFor(
   return modelVersion === baseVersion || lift === 'none' ? baselineProfile : improvedProfile;
 }
 
-export type SendGridEventName =
-  | 'delivered'
-  | 'open'
-  | 'click'
-  | 'bounce'
-  | 'spamreport'
-  | 'unsubscribe';
+type SendGridEventName = 'delivered' | 'open' | 'click' | 'bounce' | 'spamreport' | 'unsubscribe';
 
 export type AudienceEvent =
   | { kind: 'sendgrid'; at: number; outcomeId: string; event: SendGridEventName; lead: Lead }

@@ -26,7 +26,7 @@ export interface WeeklyLook {
   readonly reason: string;
 }
 
-export interface LiftView {
+interface LiftView {
   readonly lift: number | null;
   readonly lowerBound: number | null;
   readonly threshold: number;
@@ -159,6 +159,6 @@ export function describeLook(look: WeeklyLook): string {
   return `week ${look.week}: ${look.decision}; reply lift ${lift(look.replyLift)}, close lift ${lift(look.closeLift)}${why}`;
 }
 
-export function percent(value: number): string {
+function percent(value: number): string {
   return `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}%`;
 }

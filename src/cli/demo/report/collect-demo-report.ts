@@ -13,7 +13,7 @@ import type { ExperimentOutcome } from '../phases/experiment-phase.ts';
 import type { HistoryOutcome } from '../phases/history-phase.ts';
 import { dayMs, weekMs } from '../simulated-clock.ts';
 
-export interface OutcomeProgressRow {
+interface OutcomeProgressRow {
   model_version: string;
   messages: number;
   delivered: number;
@@ -31,7 +31,7 @@ export interface OutcomeProgressRow {
   training_ready: number;
 }
 
-export interface FlywheelWeek {
+interface FlywheelWeek {
   iso_week: string;
   week_start: string;
   messages_sent: number;
@@ -47,7 +47,7 @@ export interface FlywheelWeek {
   active_model_versions: number;
 }
 
-export interface DemoWeek {
+interface DemoWeek {
   index: number;
   label: string;
   start: string;
@@ -56,7 +56,7 @@ export interface DemoWeek {
   reply_window_closed: boolean;
 }
 
-export interface WeeklyVersionRow {
+interface WeeklyVersionRow {
   week: number;
   model_version: string;
   messages: number;

@@ -89,7 +89,7 @@ export interface TrainingStats {
   estimated_cost_usd?: Partial<Record<string, { estimated_usd: number }>>;
 }
 
-export function weeklyLooksTable(report: DemoReport): string {
+function weeklyLooksTable(report: DemoReport): string {
   return report.experiment.looks.map((look) => describeLook(look)).join('\n');
 }
 

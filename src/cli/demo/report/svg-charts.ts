@@ -3,7 +3,7 @@
  * that opens without a server. Every drawn data element carries `class` and `data-*` attributes
  * (`path.series[data-series]`, `rect.bar[data-series][data-value]`) so a browser test can find it.
  */
-export interface ChartPoint {
+interface ChartPoint {
   readonly y: number;
   /** A 95 % interval drawn as a whisker. */
   readonly low?: number | undefined;
@@ -189,7 +189,7 @@ function legend(series: ReadonlyArray<{ name: string; color: string }>): string 
 }
 
 /** The axis top: four ticks of 1, 2, 2.5 or 5 times a power of ten (1 when there is nothing). */
-export function niceCeiling(value: number): number {
+function niceCeiling(value: number): number {
   if (!(value > 0)) {
     return 1;
   }

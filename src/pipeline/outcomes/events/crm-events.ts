@@ -9,15 +9,6 @@ import {
 import { isWonStatus } from './outcome-effect.ts';
 import { parseJsonBody, WebhookPayloadError } from './webhook-payload-error.ts';
 
-/** The CRM event kinds with an effect; any other `event` is stored and ignored. */
-export const crmEventTypes = [
-  'deal.created',
-  'deal.updated',
-  'deal.closed',
-  'meeting.booked',
-] as const;
-export type CrmEventType = (typeof crmEventTypes)[number];
-
 const idSchema = z.union([z.string().trim().min(1).max(200), z.number().int().nonnegative()]);
 const instantSchema = z.union([z.string().min(1).max(64), z.number().nonnegative()]);
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,7 +19,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * optionally with the organization; without one they resolve only when they point to exactly one
  * organization — docs/webhooks.md).
  */
-export const crmEventSchema = z
+const crmEventSchema = z
   .looseObject({
     event: z.string().trim().min(1).max(100).optional(),
     event_id: z.string().trim().min(1).max(200).optional(),
@@ -61,10 +52,9 @@ export const crmEventSchema = z
     path: ['occurred_at'],
   });
 
-export type CrmEvent = z.infer<typeof crmEventSchema>;
+type CrmEvent = z.infer<typeof crmEventSchema>;
 
-export const crmBatchSchema = z.array(crmEventSchema).min(1).max(1000);
-export const crmBodySchema = z.union([crmEventSchema, crmBatchSchema]);
+const crmBatchSchema = z.array(crmEventSchema).min(1).max(1000);
 
 export interface CrmWebhookOptions {
   /** `webhook-id` (Standard Webhooks): the idempotency key of the delivery. */

@@ -11,7 +11,7 @@ import { parseJsonBody, WebhookPayloadError } from './webhook-payload-error.ts';
 const idSchema = z.union([z.number().int().nonnegative(), z.string().min(1).max(200)]);
 
 /** The fields of a HubSpot webhook event we read; the rest passes through into `raw`. */
-export const hubSpotEventSchema = z.looseObject({
+const hubSpotEventSchema = z.looseObject({
   eventId: idSchema,
   subscriptionId: idSchema,
   portalId: idSchema,
@@ -23,7 +23,7 @@ export const hubSpotEventSchema = z.looseObject({
   propertyValue: z.string().max(10_000).optional(),
 });
 
-export type HubSpotEvent = z.infer<typeof hubSpotEventSchema>;
+type HubSpotEvent = z.infer<typeof hubSpotEventSchema>;
 
 export interface HubSpotWebhookOptions {
   /**
@@ -46,10 +46,7 @@ export function parseHubSpotWebhook(
   return normalizeHubSpotEvents(parseJsonBody(rawBody), options);
 }
 
-export function normalizeHubSpotEvents(
-  body: unknown,
-  options: HubSpotWebhookOptions,
-): NormalizedEvent[] {
+function normalizeHubSpotEvents(body: unknown, options: HubSpotWebhookOptions): NormalizedEvent[] {
   if (!Array.isArray(body)) {
     throw new WebhookPayloadError('Invalid webhook body: HubSpot posts a JSON array of events', {
       param: 'body',
@@ -65,7 +62,7 @@ export function normalizeHubSpotEvents(
  * HubSpot says `eventId` is not guaranteed unique, and `attemptNumber` changes on every retry, so the
  * dedupe key is the composite of the fields that identify one change, without `attemptNumber`.
  */
-export function hubSpotDedupeKey(event: HubSpotEvent): string {
+function hubSpotDedupeKey(event: HubSpotEvent): string {
   return [
     event.portalId,
     event.subscriptionId,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-export type WebhookSource = 'sendgrid' | 'crm' | 'hubspot' | 'pipedrive' | 'salesforce';
+type WebhookSource = 'sendgrid' | 'crm' | 'hubspot' | 'pipedrive' | 'salesforce';
 
 /**
  * One provider event in the shape the store ingests. Every provider adapter produces it; the effect on
@@ -59,7 +59,7 @@ export function isUuid(value: unknown): value is string {
 }
 
 /** JSON with object keys sorted at every level, so equal content hashes equally whatever the key order. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) {
     return `[${value.map(canonicalJson).join(',')}]`;
   }

@@ -2,8 +2,8 @@ import { webhookEffectFlags } from '../../../store/index.ts';
 import type { NormalizedEvent } from './normalized-event.ts';
 
 /** Boolean outcome_labels columns a webhook can set (the store's list). Only ever false → true. */
-export const outcomeFlags = webhookEffectFlags;
-export type OutcomeFlag = (typeof outcomeFlags)[number];
+const outcomeFlags = webhookEffectFlags;
+type OutcomeFlag = (typeof outcomeFlags)[number];
 
 /**
  * What one event does to its outcome_labels row. Flags are set with the event's time as their first
@@ -17,7 +17,7 @@ export interface OutcomeEffect {
   dealId: string | null;
 }
 
-export const noEffect: OutcomeEffect = Object.freeze({
+const noEffect: OutcomeEffect = Object.freeze({
   flags: [],
   meetingTime: null,
   dealValue: null,
@@ -47,7 +47,7 @@ export function isWonStatus(status: string | null): boolean {
   return status !== null && wonStatuses.has(status.trim().toLowerCase());
 }
 
-export function isLostStatus(status: string | null): boolean {
+function isLostStatus(status: string | null): boolean {
   return status !== null && lostStatuses.has(status.trim().toLowerCase());
 }
 

@@ -15,7 +15,7 @@ import {
   XmlSyntaxError,
 } from './xml-element.ts';
 
-export const defaultXmlLimits: XmlLimits = {
+const defaultXmlLimits: XmlLimits = {
   maxLength: 1024 * 1024,
   maxDepth: 32,
   maxElements: 50_000,

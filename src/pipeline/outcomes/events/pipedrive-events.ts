@@ -16,7 +16,7 @@ const objectSchema = z.record(z.string(), z.unknown());
 const v2Only = 'must be "2.0" (create the Pipedrive webhook with version 2.0)';
 
 /** The parts of a Pipedrive webhooks v2 body we read; the rest passes through into `raw`. */
-export const pipedriveWebhookSchema = z.looseObject({
+const pipedriveWebhookSchema = z.looseObject({
   meta: z.looseObject({
     // Optional (a v1 body is refused before this schema): hand-built senders often leave it out.
     version: z
@@ -63,7 +63,7 @@ const activitySchema = z.looseObject({
   custom_fields: objectSchema.nullable().optional(),
 });
 
-export type PipedriveWebhook = z.infer<typeof pipedriveWebhookSchema>;
+type PipedriveWebhook = z.infer<typeof pipedriveWebhookSchema>;
 
 export interface PipedriveWebhookOptions {
   /** `?organization_id=` of the request; Pipedrive's body names only its own company. */
@@ -94,7 +94,7 @@ export function parsePipedriveWebhook(
   return normalizePipedriveWebhook(parsed.data, options);
 }
 
-export function normalizePipedriveWebhook(
+function normalizePipedriveWebhook(
   body: PipedriveWebhook,
   options: PipedriveWebhookOptions = {},
 ): NormalizedEvent {

@@ -30,8 +30,8 @@ export interface SalesforceMappingOptions {
   now?: () => number;
 }
 
-export const defaultSalesforceOutcomeField = 'Rekindle_Outcome_Id__c';
-export const defaultSalesforceLeadField = 'Rekindle_Lead_Id__c';
+const defaultSalesforceOutcomeField = 'Rekindle_Outcome_Id__c';
+const defaultSalesforceLeadField = 'Rekindle_Lead_Id__c';
 
 /** Every notification of an Outbound Message, as events keyed by `Notification/Id`. */
 export function normalizeSalesforceOutboundMessage(

@@ -14,7 +14,7 @@ const idPattern = /^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/;
  * them (`JSON.serialize(records)`: `{"attributes":{"type":"Opportunity"},"Id":…,"StageName":…}`),
  * with the org's id, signed with Standard Webhooks like /webhooks/crm.
  */
-export const salesforceFlowBodySchema = z.looseObject({
+const salesforceFlowBodySchema = z.looseObject({
   OrganizationId: z.string().regex(idPattern, 'must be a 15- or 18-character id').optional(),
   records: z
     .array(

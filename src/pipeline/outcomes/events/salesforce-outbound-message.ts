@@ -7,14 +7,14 @@ import { type XmlElement, XmlSyntaxError } from './xml-element.ts';
  * (namespace http://soap.sforce.com/2005/09/outbound) and the `notificationsResponse` / `Ack`
  * Salesforce waits for. Without the Ack, Salesforce retries the whole message for up to 24 hours.
  */
-export const soapEnvelopeNamespace = 'http://schemas.xmlsoap.org/soap/envelope/';
-export const outboundMessageNamespace = 'http://soap.sforce.com/2005/09/outbound';
+const soapEnvelopeNamespace = 'http://schemas.xmlsoap.org/soap/envelope/';
+const outboundMessageNamespace = 'http://soap.sforce.com/2005/09/outbound';
 const xsiNamespace = 'http://www.w3.org/2001/XMLSchema-instance';
 
 /** The WSDL's `Notification maxOccurs="100"`. */
-export const maxNotifications = 100;
+const maxNotifications = 100;
 
-export interface SalesforceNotification {
+interface SalesforceNotification {
   /** `Notification/Id`: Salesforce's id of this notification, the same on every retry. */
   readonly id: string;
   /** The sObject's type from `xsi:type` (`sf:Opportunity` → `Opportunity`). */

@@ -9,14 +9,14 @@ import {
 import { parseJsonBody, WebhookPayloadError } from './webhook-payload-error.ts';
 
 /** Custom args we put on every send (v3 `custom_args`); SendGrid flattens them onto each event. */
-export const sendGridOutcomeArg = 'rekindle_outcome_id';
-export const sendGridOrganizationArg = 'rekindle_organization_id';
+const sendGridOutcomeArg = 'rekindle_outcome_id';
+const sendGridOrganizationArg = 'rekindle_organization_id';
 
 /**
  * The fields we read, loosely: SendGrid adds fields over time and custom args arrive as top-level keys,
  * so everything else passes through into `raw`.
  */
-export const sendGridEventSchema = z.looseObject({
+const sendGridEventSchema = z.looseObject({
   event: z.string().min(1).max(64),
   timestamp: z.union([z.number().nonnegative(), z.string().regex(/^\d+$/)]),
   sg_event_id: z.string().min(1).max(200).optional(),
@@ -25,9 +25,7 @@ export const sendGridEventSchema = z.looseObject({
 });
 
 /** The body: a JSON array of events (possibly empty). */
-export const sendGridBodySchema = z.array(z.unknown());
-
-export type SendGridEvent = z.infer<typeof sendGridEventSchema>;
+const sendGridBodySchema = z.array(z.unknown());
 
 /**
  * Parses and normalizes a SendGrid Event Webhook body. A body that is not a JSON array is a

@@ -1,6 +1,6 @@
 /** The element tree parseStrictXml returns, and the character-data and namespace rules it applies. */
 
-export interface XmlAttribute {
+interface XmlAttribute {
   readonly uri: string;
   readonly local: string;
   readonly value: string;

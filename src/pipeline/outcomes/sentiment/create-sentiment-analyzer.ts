@@ -31,7 +31,7 @@ export interface SentimentAnalyzer {
   analyzeReply(replyText: string, originalMessage?: string | null): Promise<SentimentAnalysis>;
 }
 
-export const defaultSentimentTimeoutMs = 10_000;
+const defaultSentimentTimeoutMs = 10_000;
 
 class ClassificationTimeout extends Error {}
 

@@ -11,7 +11,7 @@ export const interestSignals = [
 ] as const;
 export type InterestSignal = (typeof interestSignals)[number];
 
-export const sentimentLabels = ['positive', 'neutral', 'negative'] as const;
+const sentimentLabels = ['positive', 'neutral', 'negative'] as const;
 export type SentimentLabel = (typeof sentimentLabels)[number];
 
 /** The seed's `analyze_reply` result, plus where it came from. */

@@ -14,7 +14,7 @@ import {
 const suffixAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
 /** The 3-character case-checksum suffix of a 15-character id. */
-export function salesforceIdSuffix(id15: string): string {
+function salesforceIdSuffix(id15: string): string {
   let suffix = '';
   for (let chunk = 0; chunk < 3; chunk += 1) {
     let bits = 0;

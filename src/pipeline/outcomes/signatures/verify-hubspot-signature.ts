@@ -14,10 +14,10 @@ import {
 } from './signature-verification.ts';
 
 export const hubSpotSignatureHeader = 'X-HubSpot-Signature-v3';
-export const hubSpotTimestampHeader = 'X-HubSpot-Request-Timestamp';
+const hubSpotTimestampHeader = 'X-HubSpot-Request-Timestamp';
 
 /** HubSpot: reject requests whose timestamp is more than five minutes old. */
-export const defaultHubSpotToleranceMs = 5 * 60 * 1000;
+const defaultHubSpotToleranceMs = 5 * 60 * 1000;
 
 /**
  * HubSpot asks to URL-decode these percent-encoded characters in the request URI before signing
@@ -46,7 +46,7 @@ export function decodeHubSpotUri(uri: string): string {
 }
 
 /** base64 HMAC-SHA256(clientSecret, method + uri + body + timestamp); the secret is not in the string. */
-export function computeHubSpotSignature(
+function computeHubSpotSignature(
   clientSecret: string,
   method: string,
   uri: string,

@@ -12,11 +12,11 @@ import {
   withinTolerance,
 } from './signature-verification.ts';
 
-export const sendGridSignatureHeader = 'X-Twilio-Email-Event-Webhook-Signature';
-export const sendGridTimestampHeader = 'X-Twilio-Email-Event-Webhook-Timestamp';
+const sendGridSignatureHeader = 'X-Twilio-Email-Event-Webhook-Signature';
+const sendGridTimestampHeader = 'X-Twilio-Email-Event-Webhook-Timestamp';
 
 /** SendGrid publishes no tolerance; ten minutes leaves room for its retries and clock skew. */
-export const defaultSendGridToleranceSeconds = 600;
+const defaultSendGridToleranceSeconds = 600;
 
 /**
  * Parses the "Verification Key" as SendGrid shows it (base64 of a DER SubjectPublicKeyInfo, starting

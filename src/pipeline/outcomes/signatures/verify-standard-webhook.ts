@@ -13,18 +13,18 @@ import {
   withinTolerance,
 } from './signature-verification.ts';
 
-export const standardWebhookIdHeader = 'webhook-id';
-export const standardWebhookTimestampHeader = 'webhook-timestamp';
-export const standardWebhookSignatureHeader = 'webhook-signature';
+const standardWebhookIdHeader = 'webhook-id';
+const standardWebhookTimestampHeader = 'webhook-timestamp';
+const standardWebhookSignatureHeader = 'webhook-signature';
 
 /** The spec's ±5 minutes. */
-export const defaultStandardWebhookToleranceSeconds = 300;
+const defaultStandardWebhookToleranceSeconds = 300;
 
 /**
  * Decodes a Standard Webhooks secret: `whsec_<base64>` (the serialized form) or bare base64, as the
  * reference libraries accept both. The HMAC key is the decoded bytes, not the string.
  */
-export function parseStandardWebhookSecret(secret: string): Buffer {
+function parseStandardWebhookSecret(secret: string): Buffer {
   const encoded = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
   const key = decodeBase64Strict(encoded.trim());
   if (key === undefined || key.length === 0) {
@@ -34,7 +34,7 @@ export function parseStandardWebhookSecret(secret: string): Buffer {
 }
 
 /** base64 HMAC-SHA256 of `${id}.${timestamp}.${body}` with the decoded secret. */
-export function computeStandardWebhookSignature(
+function computeStandardWebhookSignature(
   key: Buffer,
   webhookId: string,
   timestamp: string,

@@ -7,7 +7,7 @@ import {
 } from '../decision/index.ts';
 
 /** Rates exported per version: the goal metrics, then the guardrails the automation acts on. */
-export const gaugedMetrics: readonly RateMetricName[] = [
+const gaugedMetrics: readonly RateMetricName[] = [
   'reply_rate',
   'meeting_rate',
   'close_rate',

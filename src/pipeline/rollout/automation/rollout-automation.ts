@@ -12,7 +12,7 @@ import { decisionDetails } from './decision-details.ts';
 import { ExperimentGauges } from './experiment-gauges.ts';
 
 /** What the automation needs of the registry service (src/pipeline/rollout/registry). */
-export interface AutomationRegistry {
+interface AutomationRegistry {
   current(): readonly RegistryRow[];
   reload(): Promise<void>;
   promote(route: string, ref: string, options?: ChangeOptions): Promise<RegistryRow>;
@@ -20,7 +20,7 @@ export interface AutomationRegistry {
 }
 
 /** What it needs of the claims in the store (src/store/leaderboard-store.ts). */
-export interface AutomationClaims {
+interface AutomationClaims {
   claimAction(input: ClaimInput): Promise<AutomationClaim | null>;
   finishAction(
     decisionKey: string,

@@ -12,7 +12,7 @@ export interface SumAndSquares {
 }
 
 /** Messages whose reply window has closed, and their engagement outcomes. */
-export interface ReplyCohort {
+interface ReplyCohort {
   readonly messages: number;
   readonly replies: number;
   readonly positiveReplies: number;
@@ -23,13 +23,13 @@ export interface ReplyCohort {
 }
 
 /** Messages whose meeting window has closed, and the meetings they led to. */
-export interface MeetingCohort {
+interface MeetingCohort {
   readonly messages: number;
   readonly meetings: number;
 }
 
 /** Messages whose close window has closed, the deals they led to and the revenue (USD). */
-export interface CloseCohort {
+interface CloseCohort {
   readonly messages: number;
   readonly deals: number;
   readonly revenue: SumAndSquares;

@@ -14,7 +14,7 @@ import {
 } from './arm-metrics.ts';
 import type { DecisionOptions } from './decision-options.ts';
 
-export type HarmMetric =
+type HarmMetric =
   | 'reply_rate'
   | 'close_rate'
   | 'negative_sentiment_rate'
@@ -25,14 +25,14 @@ export type HarmMetric =
   | 'cost_per_meeting';
 
 /** goal: a promotion metric got worse; guardrail: harm to recipients or the sending domain. */
-export type HarmKind = 'goal' | 'guardrail' | 'cost';
+type HarmKind = 'goal' | 'guardrail' | 'cost';
 
 /**
  * The fixed family of "significantly worse" hypotheses. It never changes size, so Holm over
  * anytime-valid p-values controls the family-wise error over every look (an untestable member
  * counts with p = 1).
  */
-export const harmFamily: readonly { metric: HarmMetric; kind: HarmKind }[] = [
+const harmFamily: readonly { metric: HarmMetric; kind: HarmKind }[] = [
   { metric: 'reply_rate', kind: 'goal' },
   { metric: 'close_rate', kind: 'goal' },
   { metric: 'negative_sentiment_rate', kind: 'guardrail' },

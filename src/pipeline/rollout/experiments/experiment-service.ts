@@ -8,7 +8,7 @@ import {
 import { evaluateSnapshot, type RolloutSettings } from './evaluate-snapshot.ts';
 
 /** A route that is neither configured nor in the model registry. */
-export class RouteNotFoundError extends GatewayError {
+class RouteNotFoundError extends GatewayError {
   constructor(route: string) {
     super(
       'route_not_found',

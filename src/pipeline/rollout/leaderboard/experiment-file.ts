@@ -71,7 +71,7 @@ const dailyRowSchema = z
 
 const dailyArmSchema = z.object({ ...armFields, daily: z.array(dailyRowSchema) }).strict();
 
-export const experimentFileSchema = z
+const experimentFileSchema = z
   .object({
     route: z.string().min(1),
     as_of: timestamp.optional(),
@@ -81,7 +81,6 @@ export const experimentFileSchema = z
   })
   .strict();
 
-export type ExperimentFile = z.infer<typeof experimentFileSchema>;
 type TotalsArm = z.infer<typeof totalsArmSchema>;
 
 /** Validates and converts a parsed experiment file into a snapshot (pure). */

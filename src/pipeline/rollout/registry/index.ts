@@ -1,2 +1,2 @@
-export { RegistryService, registryChannel } from './registry-service.ts';
+export { RegistryService } from './registry-service.ts';
 export { snapshotOfRegistry } from './snapshot-of-registry.ts';

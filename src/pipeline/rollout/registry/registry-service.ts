@@ -7,7 +7,7 @@ import type {
   RegistryRow,
 } from '../../../store/index.ts';
 
-export const registryChannel = 'rekindle_registry';
+const registryChannel = 'rekindle_registry';
 
 /**
  * The registry operations, and the view every gateway instance routes by. A change made here

@@ -51,7 +51,7 @@ export interface ExportTargets {
   validation?: Writable;
 }
 
-export const defaultDedupeCapacity = 2 ** 21;
+const defaultDedupeCapacity = 2 ** 21;
 
 async function writeLine(target: Writable, line: string): Promise<void> {
   if (!target.write(`${line}\n`)) {

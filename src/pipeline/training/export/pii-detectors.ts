@@ -5,8 +5,8 @@
  * library is installed); they err towards replacing.
  */
 
-export const emailPlaceholder = '{{email}}';
-export const phonePlaceholder = '{{phone}}';
+const emailPlaceholder = '{{email}}';
+const phonePlaceholder = '{{phone}}';
 export const urlPlaceholder = '{{url}}';
 
 const urlPattern = /\b(?:https?:\/\/|www\.)[^\s<>"'`()[\]{}]+/giu;
@@ -69,7 +69,7 @@ function isNotPhone(candidate: string): boolean {
  * Seven digits or more in a phone-like shape is a phone number (or another long id): replace. A
  * number ending in one of `knownPhones` (the lead's own, as digits) is replaced whatever its shape.
  */
-export function scrubPhones(text: string, knownPhones: readonly string[] = []): string {
+function scrubPhones(text: string, knownPhones: readonly string[] = []): string {
   return text.replace(phoneCandidatePattern, (candidate) => {
     const digits = candidate.replace(/\D/g, '');
     if (knownPhones.some((known) => digits.endsWith(known.slice(-Math.min(known.length, 10))))) {

@@ -10,7 +10,7 @@ import type { ChatMessage } from './training-example.ts';
  * table: gpt-4o-mini-2024-07-18 training $3.00). Billed tokens = tokens in the training file ×
  * epochs; validation tokens are not billed. Keys match the base model by prefix, longest first.
  */
-export const openAITrainingUsdPerMillionTokens: Readonly<Record<string, number>> = {
+const openAITrainingUsdPerMillionTokens: Readonly<Record<string, number>> = {
   'gpt-4o-mini': 3.0,
   'gpt-4o': 25.0,
   'gpt-4.1-nano': 1.5,
@@ -26,7 +26,7 @@ export const openAITrainingUsdPerMillionTokens: Readonly<Record<string, number>>
  * n_epochs × training tokens + n_evals × validation tokens (docs.together.ai, fine-tuning pricing).
  * Prices change: override them with `training.<vendor>.training_usd_per_mtok` in the config.
  */
-export const togetherTrainingUsdPerMillionTokens = {
+const togetherTrainingUsdPerMillionTokens = {
   lora: { upTo16b: 0.48, upTo69b: 1.5, upTo100b: 2.9 },
   full: { upTo16b: 0.54, upTo69b: 1.65, upTo100b: 3.2 },
 } as const;
@@ -44,7 +44,7 @@ export function estimateExampleTokens(messages: readonly ChatMessage[]): number 
 }
 
 /** OpenAI's documented `auto` epochs: 3, raised for small files (≥ 100 examples seen), lowered for large ones. */
-export function openAIAutoEpochs(trainingExamples: number): number {
+function openAIAutoEpochs(trainingExamples: number): number {
   if (trainingExamples <= 0) {
     return 3;
   }

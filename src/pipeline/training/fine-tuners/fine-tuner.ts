@@ -10,7 +10,7 @@ export type FineTuningProvider = 'openai' | 'together';
 /** Vendor statuses folded into the five an orchestrator acts on. */
 export type FineTuningStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
-export type TrainingFileSource =
+type TrainingFileSource =
   | { path: string; stream?: never }
   | { stream: Readable | AsyncIterable<Uint8Array>; path?: never };
 
@@ -43,7 +43,7 @@ export interface CreateFineTuningJobInput {
   seed?: number;
 }
 
-export interface FineTuningJobError {
+interface FineTuningJobError {
   code: string | null;
   message: string;
   param: string | null;
@@ -78,7 +78,7 @@ export interface FineTuningJobState {
   events: FineTuningEvent[] | null;
 }
 
-export interface ListEventsOptions {
+interface ListEventsOptions {
   /** The most recent N events, returned oldest first (default 100). */
   limit?: number;
 }

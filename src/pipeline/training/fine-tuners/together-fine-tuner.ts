@@ -43,7 +43,7 @@ export interface TogetherFineTunerOptions {
 }
 
 /** Together's documented LoRA defaults (r 8, alpha 16, dropout 0, all linear layers). */
-export const defaultLora: LoraOptions = {
+const defaultLora: LoraOptions = {
   r: 8,
   alpha: 16,
   dropout: 0,
@@ -139,7 +139,7 @@ export function createTogetherFineTuner(options: TogetherFineTunerOptions): Fine
 }
 
 /** The `POST /fine-tunes` body: configured defaults, then the call's own values. */
-export function togetherJobBody(
+function togetherJobBody(
   input: CreateFineTuningJobInput,
   defaults: TogetherFineTunerOptions['defaults'],
 ): Record<string, unknown> {

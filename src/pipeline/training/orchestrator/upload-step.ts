@@ -17,7 +17,7 @@ import {
   type TrainingStepContext,
 } from './training-step-context.ts';
 
-export const validationExamples = (run: TrainingRun): number => {
+const validationExamples = (run: TrainingRun): number => {
   const written = run.stats.written as { validation?: unknown } | undefined;
   return typeof written?.validation === 'number' ? written.validation : 0;
 };

@@ -45,7 +45,7 @@ export function sampleGamma(random: RandomSource, shape: number): number {
   }
 }
 
-export function sampleBeta(random: RandomSource, a: number, b: number): number {
+function sampleBeta(random: RandomSource, a: number, b: number): number {
   const x = sampleGamma(random, a);
   const y = sampleGamma(random, b);
   return x / (x + y);

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export function chatExampleLine(index: number): string {
+function chatExampleLine(index: number): string {
   return JSON.stringify({
     messages: [
       { role: 'system', content: 'You write short, friendly sales follow-ups.' },
