@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../../src/store/index.ts';
+import type { SqlExecutor } from '../../src/store/sql-executor.ts';
 
 /** The organizations the seeded outcomes belong to, with each one's share of the rows. */
 export const benchOrganizations = [

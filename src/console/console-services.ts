@@ -10,7 +10,7 @@ import type { RolloutEvent, Store } from '../store/index.ts';
 import type { LiveFigures } from './live/live-figures.ts';
 
 /** Who a presented API key belongs to, as the gateway's in-memory key cache knows it. */
-export interface ConsoleKeyOwner {
+interface ConsoleKeyOwner {
   readonly organizationId: string;
   readonly keyId: string;
 }

@@ -1,7 +1,9 @@
 import type { GatewayConfig } from '../config/index.ts';
 import { type ConsoleServices, createLiveFigures } from '../console/index.ts';
 import type { BuildContext } from './build-context.ts';
-import type { HttpInputs } from './build-http.ts';
+import type { PipelineParts } from './build-pipeline.ts';
+import type { RoutingParts } from './build-routing.ts';
+import type { StoreParts } from './build-store.ts';
 
 /**
  * The console's services: the same registry, experiment service, orchestrator and key store the
@@ -10,7 +12,7 @@ import type { HttpInputs } from './build-http.ts';
  */
 export function buildConsole(
   context: BuildContext,
-  parts: HttpInputs,
+  parts: { store: StoreParts; routing: RoutingParts; pipeline: PipelineParts },
   config: GatewayConfig,
 ): ConsoleServices {
   const { router } = parts.routing;

@@ -118,7 +118,6 @@ const outcomeEventSchema = z.object({
   received_at: z.string(),
   status: z.string(),
 });
-export type OutcomeEvent = z.infer<typeof outcomeEventSchema>;
 
 const outcomeDetailSchema = z.object({
   outcome: outcomeRecordSchema,

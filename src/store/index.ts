@@ -10,7 +10,6 @@ export {
 
 export { type ApiKeyRecord, ApiKeysStore } from './api-keys/api-keys-store.ts';
 
-export {
 export type {
   ConsoleOverview,
   ConsoleSessionRow,
@@ -72,7 +71,6 @@ export {
   type StoredRunError,
   type TrainingRun,
   type TrainingRunDetail,
-  type TrainingRunEvent,
   type TrainingRunFields,
   type TrainingRunStatus,
   trainingRunDetailSchema,

@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { RunningGateway } from '../../../src/main/index.ts';
-import { emailPlaceholder, phonePlaceholder } from '../../../src/pipeline/training/export/index.ts';
-import type { SqlExecutor } from '../../../src/store/index.ts';
+import type { SqlExecutor } from '../../../src/store/sql-executor.ts';
 import { closeSharedPglite, sharedStore } from '../../helpers/pglite.ts';
 import { describeWithServices } from '../../helpers/services.ts';
 import { startVendorFakes, type VendorFakes } from '../training/training-fixtures.ts';
@@ -294,8 +293,8 @@ describeWithServices([chromiumService], 'console actions (PGlite, Chromium)', ()
     expect(lines.length).toBe(ready?.n);
     expect(text).not.toContain('jane.doe@example.com');
     expect(text).not.toContain('555-0100');
-    expect(text).toContain(emailPlaceholder);
-    expect(text).toContain(phonePlaceholder);
+    expect(text).toContain('{{email}}');
+    expect(text).toContain('{{phone}}');
     expect(text).not.toContain('Hello from globex');
   }, 90_000);
 

@@ -9,12 +9,12 @@ import { requireService } from '../../helpers/services.ts';
  * Debian's Chromium through playwright-core, one browser per test file; screenshots go to
  * test-artifacts/console/ (git-ignored) and axe-core checks every page.
  */
-export const chromiumPath = '/usr/bin/chromium';
+const chromiumPath = '/usr/bin/chromium';
 export const chromiumService = requireService('chromium', () =>
   existsSync(chromiumPath) ? null : `${chromiumPath} is missing (apt-get install -y chromium)`,
 );
 
-export const artifactsDir = join(import.meta.dirname, '../../../test-artifacts/console');
+const artifactsDir = join(import.meta.dirname, '../../../test-artifacts/console');
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 export function launchChromium(): Promise<Browser> {

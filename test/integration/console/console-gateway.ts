@@ -5,7 +5,7 @@ import { startTestGateway } from '../../helpers/test-gateway.ts';
 export const adminToken = 'console-admin-token-for-tests';
 
 /** Short outcome windows, so seeded messages older than a week have every window closed. */
-export const consoleGatewayFile = {
+const consoleGatewayFile = {
   routes: { outreach: { models: ['sandbox/outreach-v1'] } },
   rate_limit: { default_rpm: 1_000_000 },
   rollout: {

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { formatScore, formatUsd } from '../../../src/console/views/format.ts';
 import type { RunningGateway } from '../../../src/main/index.ts';
-import type { SqlExecutor } from '../../../src/store/index.ts';
+import type { SqlExecutor } from '../../../src/store/sql-executor.ts';
 import { closeSharedPglite, sharedStore } from '../../helpers/pglite.ts';
 import { describeWithServices } from '../../helpers/services.ts';
 import {

@@ -13,7 +13,7 @@ import type { SqlExecutor } from '../../../src/store/sql-executor.ts';
  *   events     provider events of acme's newest messages (delivered, open, click)
  *   training   a deployed run (every organization) with its state timeline, a failed one (acme)
  */
-export const seededOrganizations = ['acme', 'globex'] as const;
+const seededOrganizations = ['acme', 'globex'] as const;
 export const xssLead = 'lead-xss';
 export const xssPrompt = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">';
 export const xssBody = 'Hi there <script>window.__xss = 3</script> <b>bold?</b>';

@@ -1,4 +1,7 @@
-import type { TrainingRun, TrainingRunDetail, TrainingRunEvent } from '../../../store/index.ts';
+import type { TrainingRun, TrainingRunDetail } from '../../../store/index.ts';
+
+type TrainingRunEvent = TrainingRunDetail['events'][number];
+
 import { formatCount, formatInstant } from '../../views/format.ts';
 
 /** Statuses after which nothing more happens to a run (registered: unless a deploy is pending). */
