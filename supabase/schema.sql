@@ -1241,7 +1241,7 @@ begin
   new.quality_score := public.outcome_quality_score(
     new.bounced, new.spam_reported, new.unsubscribed, new.delivered, new.opened, new.clicked,
     new.replied, new.reply_sentiment_score, new.reply_sentiment_label, new.meeting_booked,
-    new.deal_closed
+    new.deal_closed, new.interest_signal
   );
   if tg_op = 'UPDATE' then
     new.updated_at := pg_catalog.now();
@@ -1301,23 +1301,63 @@ $$;
 CREATE FUNCTION public.outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean) RETURNS numeric
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
+  select public.outcome_quality_score(
+    p_bounced, p_spam_reported, p_unsubscribed, p_delivered, p_opened, p_clicked, p_replied,
+    p_reply_sentiment_score, p_reply_sentiment_label, p_meeting_booked, p_deal_closed, null::text
+  )
+$$;
+
+
+--
+-- Name: FUNCTION outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean) IS 'Quality of a tracked message in [0,1] from the furthest stage reached; see docs/data-model.md.';
+
+
+--
+-- Name: outcome_quality_score(boolean, boolean, boolean, boolean, boolean, boolean, boolean, numeric, text, boolean, boolean, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean, p_interest_signal text) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
   select case
     when coalesce(p_bounced, false) or coalesce(p_spam_reported, false)
       or coalesce(p_unsubscribed, false) then 0.0
     when coalesce(p_deal_closed, false) then 1.0
     when coalesce(p_meeting_booked, false) then 0.9
-    when coalesce(p_replied, false) then pg_catalog.round(greatest(
-      0.5 + 0.3 * least(1.0, greatest(0.0, coalesce(
-        p_reply_sentiment_score,
-        case p_reply_sentiment_label
-          when 'positive' then 1.0
-          when 'neutral' then 0.5
-          when 'negative' then 0.0
-        end,
-        0.0
-      ))),
-      case when p_reply_sentiment_label = 'positive' then 0.6 else 0.0 end
-    ), 4)
+    when coalesce(p_replied, false) then (
+      select case
+        when s.signal in ('unsubscribe', 'opt_out') then 0.0
+        when s.signal in ('out_of_office', 'ooo', 'auto_reply') then
+          case
+            when coalesce(p_clicked, false) then 0.4
+            when coalesce(p_opened, false) then 0.3
+            else 0.2
+          end
+        when s.signal = 'not_interested' then 0.45
+        when s.signal = 'objection' then 0.5
+        when s.signal = 'referral' then 0.55
+        else pg_catalog.round(greatest(
+          0.5 + 0.3 * least(1.0, greatest(0.0, coalesce(
+            p_reply_sentiment_score,
+            case p_reply_sentiment_label
+              when 'positive' then 1.0
+              when 'neutral' then 0.5
+              when 'negative' then 0.0
+            end,
+            0.0
+          ))),
+          case
+            when p_reply_sentiment_label = 'positive' or s.signal = 'interested' then 0.6
+            else 0.0
+          end
+        ), 4)
+      end
+      from (select pg_catalog.replace(pg_catalog.lower(pg_catalog.btrim(p_interest_signal)), '-', '_')
+        as signal) s
+    )
     when coalesce(p_clicked, false) then 0.4
     when coalesce(p_opened, false) then 0.3
     when coalesce(p_delivered, false) then 0.2
@@ -1327,10 +1367,10 @@ $$;
 
 
 --
--- Name: FUNCTION outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean); Type: COMMENT; Schema: public; Owner: -
+-- Name: FUNCTION outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean, p_interest_signal text); Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON FUNCTION public.outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean) IS 'Quality of a tracked message in [0,1] from the furthest stage reached; see docs/data-model.md.';
+COMMENT ON FUNCTION public.outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean, p_interest_signal text) IS 'Quality of a tracked message in [0,1] from the furthest stage reached and, for a reply, its interest signal; see docs/data-model.md.';
 
 
 --

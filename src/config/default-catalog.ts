@@ -147,6 +147,17 @@ export const fineTunedPricing: Readonly<Record<string, { input: number; output: 
   'gpt-3.5-turbo': { input: 3, output: 6 },
 };
 
+/**
+ * Together serverless LoRA models are billed per token at their base model's serverless rate
+ * (together.ai/pricing: a LoRA adapter on a serverless base costs what the base costs), keyed by
+ * the fine-tunable base id a training run names (`…-Instruct-Reference`).
+ */
+export const togetherFineTunedPricing: Readonly<Record<string, { input: number; output: number }>> =
+  {
+    'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference': { input: 0.18, output: 0.18 },
+    'meta-llama/Meta-Llama-3.1-70B-Instruct-Reference': { input: 0.88, output: 0.88 },
+  };
+
 export const vendorBaseUrls = {
   openai: 'https://api.openai.com/v1',
   together: 'https://api.together.ai/v1',

@@ -3,12 +3,14 @@ export {
   defaultCatalog,
   fineTunedPricing,
   providerTypeCapabilities,
+  togetherFineTunedPricing,
   vendorBaseUrls,
 } from './default-catalog.ts';
 export { type Env, rawEnvironment, readEnv } from './env.ts';
 export { ConfigError, loadConfig } from './load-config.ts';
 export {
   providerCapabilities,
+  providerTypeOf,
   resolveCapabilities,
 } from './resolve-capabilities.ts';
 export type {

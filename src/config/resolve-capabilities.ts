@@ -25,7 +25,7 @@ export function resolveCapabilities(
 }
 
 /** The wire a provider id speaks: its config entry's type, else the built-in id of that name. */
-function providerTypeOf(config: GatewayConfig, provider: string): ProviderType | undefined {
+export function providerTypeOf(config: GatewayConfig, provider: string): ProviderType | undefined {
   const configured = config.providers[provider]?.type;
   if (configured !== undefined) {
     return configured;

@@ -49,6 +49,10 @@ export const errorCodeTable = {
   invalid_webhook_payload: invalid400,
   invalid_soap_message: invalid400,
   organization_mismatch: invalid400,
+  // `POST /admin/sql`: the statement was refused or failed (PostgreSQL's message).
+  read_only_transaction: invalid400,
+  sql_error: invalid400,
+  sql_unavailable: invalid400,
   // 401: who is calling is not established.
   invalid_api_key: { status: 401, type: 'invalid_request_error' },
   invalid_signature: signature401,

@@ -3,7 +3,7 @@ import type { ConsoleServices } from '../console/index.ts';
 import type { GatewayMetrics, Logger } from '../metrics/index.ts';
 import type { OutcomeTracker, RegistryService, TrainingOrchestrator } from '../pipeline/index.ts';
 import type { ChatRouter } from '../router/index.ts';
-import type { ApiKeysStore, OutcomesStore, WebhookEventsStore } from '../store/index.ts';
+import type { ApiKeysStore, OutcomesStore, SqlResult, WebhookEventsStore } from '../store/index.ts';
 import type {
   Readiness,
   TenantAuthenticator,
@@ -45,6 +45,8 @@ export interface GatewayServices {
   readonly apiKeys: Pick<ApiKeysStore, 'create' | 'list' | 'revoke'>;
   /** The in-memory tenant keys, reloaded after an admin change. */
   readonly keys: { refresh(): Promise<void> };
+  /** `POST /admin/sql`: one statement against the store, read-only unless `write`. */
+  readonly sql: (query: string, options: { write: boolean }) => Promise<SqlResult>;
 
   // The operator console (/console).
   readonly console: ConsoleServices;

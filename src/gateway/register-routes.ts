@@ -11,6 +11,7 @@ import { tenantAuth } from './middleware/tenant-auth.ts';
 import { registerAdminExperiments } from './routes/admin-experiments.ts';
 import { registerAdminKeys } from './routes/admin-keys.ts';
 import { registerAdminModels } from './routes/admin-models.ts';
+import { registerAdminSql } from './routes/admin-sql.ts';
 import { registerAdminTraining } from './routes/admin-training.ts';
 import { registerChatCompletions } from './routes/chat-completions.ts';
 import { type HealthState, registerHealth } from './routes/health.ts';
@@ -83,7 +84,7 @@ export const gatewayRoutes = [
  *   /webhooks/*                each provider's signature, checked by the route:
  *                              sendgrid, crm (HubSpot and signed JSON), crm/pipedrive,
  *                              crm/salesforce (Outbound Message), crm/salesforce/flow
- *   /admin/*                   admin token: models, experiments, training, keys
+ *   /admin/*                   admin token: models, experiments, training, keys, sql
  *   /console/*                 the operator console: its own session cookie and CSRF tokens
  */
 export function registerRoutes(
@@ -128,6 +129,7 @@ export function registerRoutes(
     defaultRpm: config.rate_limit.default_rpm,
     logger: services.logger,
   });
+  registerAdminSql(app, { run: services.sql });
 
   registerConsole(app, services.console);
 }

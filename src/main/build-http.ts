@@ -16,6 +16,7 @@ import {
   createTenantRateLimit,
   ownsDataDirLock,
   recordGatewayInDataDir,
+  runSql,
 } from '../store/index.ts';
 import { buildConsole } from './build-console.ts';
 import type { BuildContext } from './build-context.ts';
@@ -68,6 +69,7 @@ export async function buildHttp(context: BuildContext, parts: HttpInputs): Promi
     outcomes: store.outcomes,
     apiKeys: store.apiKeys,
     keys: parts.store.keys,
+    sql: (query, options) => runSql(store.executor, query, options),
     console: buildConsole(context, parts, gatewayConfig),
   };
   const server = await startServer({

@@ -4,6 +4,7 @@
  */
 
 export {
+  ignoredSendGridEvents,
   normalizeSalesforceOutboundMessage,
   parseCrmWebhook,
   parseHubSpotWebhook,

@@ -1,4 +1,9 @@
-import type { GatewayConfig, RouteConfig, RouteRule } from '../config/index.ts';
+import {
+  type GatewayConfig,
+  providerTypeOf,
+  type RouteConfig,
+  type RouteRule,
+} from '../config/index.ts';
 import { type Refusal, UnsupportedForProviderError, unmetNeed } from './capability-check.ts';
 import { CapableTargets } from './capable-targets.ts';
 import { type ModelCatalog, withoutProviderPrefix } from './model-catalog.ts';
@@ -12,6 +17,7 @@ import {
 } from './registry-snapshot.ts';
 import { noNeeds, type RequestNeeds } from './request-needs.ts';
 import { ModelNotFoundError, NoModelAvailableError } from './router-errors.ts';
+import { togetherFineTunedPrice } from './together-fine-tuned-price.ts';
 
 /** What the planner may look at; built once per request by the gateway. */
 export interface RequestFeatures {
@@ -196,9 +202,23 @@ export class RoutePlanner {
       this.fallbackTarget(entry.provider, modelId);
     return {
       ...target,
+      // A fine-tuned model is billed at its vendor's fine-tuned rate for its base; without one
+      // its cost stays unknown (null), never zero.
+      pricing: target.pricing ?? this.fineTunedPricing(entry.provider, modelId, entry.baseModel),
       capabilities: this.catalog.capabilitiesOf(entry.provider, entry.baseModel),
       modelVersion: entry.modelVersion,
     };
+  }
+
+  private fineTunedPricing(
+    provider: string,
+    modelId: string,
+    baseModel: string | null | undefined,
+  ): ModelTarget['pricing'] {
+    if (providerTypeOf(this.config, provider) !== 'together') {
+      return null;
+    }
+    return togetherFineTunedPrice(modelId, baseModel) ?? null;
   }
 
   private planRoute(name: string, route: RouteConfig, features: RequestFeatures): RoutePlan {

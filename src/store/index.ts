@@ -62,6 +62,7 @@ export {
 export { OutcomesStore } from './outcomes/outcomes-store.ts';
 export * from './rate-limit/index.ts';
 
+export { runSql, type SqlResult, SqlRunError } from './run-sql.ts';
 export { StoreError, StoreLockedError } from './store-errors.ts';
 export type { ChannelListener } from './store-transport.ts';
 export type { TrainingRunsStore } from './training-runs-store.ts';

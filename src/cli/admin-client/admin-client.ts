@@ -19,6 +19,7 @@ import type {
   RegisterModelInput,
   RegistryRow,
   RolloutEvent,
+  SqlResult,
   TrainingRun,
   TrainingRunDetail,
 } from '../../store/index.ts';
@@ -32,7 +33,13 @@ export interface AdminClient {
   readonly models: ModelsAdmin;
   readonly training: TrainingAdmin;
   readonly experiments: ExperimentsAdmin;
+  readonly sql: SqlAdmin;
   close(): Promise<void>;
+}
+
+/** `rekindle sql`: one statement against the store, read-only unless `write`. */
+interface SqlAdmin {
+  query(query: string, options: { write: boolean }): Promise<SqlResult>;
 }
 
 export interface KeysAdmin {

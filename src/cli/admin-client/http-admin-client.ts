@@ -5,6 +5,7 @@ import {
   publicApiKeySchema,
   type RegistryRow,
   type RolloutEvent,
+  type SqlResult,
 } from '../../store/index.ts';
 import type { AdminClient, ExperimentsAdmin, KeysAdmin, ModelsAdmin } from './admin-client.ts';
 import { type GatewayClient, GatewayClientError } from './gateway-client.ts';
@@ -27,6 +28,10 @@ export function createHttpAdminClient(
     models: httpModels(client),
     training: httpTrainingAdmin(client, options.pollIntervalMs ?? 1_000),
     experiments: httpExperiments(client),
+    sql: {
+      query: (query, { write }) =>
+        client.request<SqlResult>('POST', '/admin/sql', { body: { query, write } }),
+    },
     close: async () => {},
   };
 }

@@ -5,6 +5,7 @@ import {
   type ChangeOptions,
   createdApiKeyJson,
   publicApiKey,
+  runSql,
   type Store,
 } from '../../store/index.ts';
 import { CliError } from '../cli-command.ts';
@@ -54,6 +55,7 @@ export function createInProcessAdminClient(options: InProcessAdminClientOptions)
       leaderboard: (route, choice) => overSource().leaderboard(route, choice),
       evaluate: (route, choice) => overSource().evaluate(route, choice),
     },
+    sql: { query: (query, options) => runSql(store.executor, query, options) },
     async close() {
       await training.stop();
       await store.close();

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { type AdminClientDependencies, withAdminClient } from '../admin-client/index.ts';
 import { type CliCommand, CliError } from '../cli-command.ts';
 import { formatExportStats } from '../format/index.ts';
@@ -55,6 +56,7 @@ export function createExportCommand(dependencies: AdminClientDependencies = {}):
         'a whole number',
       );
       const keepPii = args.values['keep-pii'] === true;
+      await prepareOutputFolder(output);
       const { stats, mode } = await withAdminClient(context, dependencies, async (client) => {
         context.progress(
           client.mode === 'gateway'
@@ -87,3 +89,24 @@ export function createExportCommand(dependencies: AdminClientDependencies = {}):
 }
 
 export const exportCommand = createExportCommand();
+
+/**
+ * `--output ./training_data/x.jsonl` in a fresh checkout: the folder is made (as `mkdir -p`
+ * would), so the export does not die on a raw ENOENT; an output that is itself a folder is a
+ * usage error, said in words.
+ */
+async function prepareOutputFolder(output: string): Promise<void> {
+  const existing = await stat(output).catch(() => null);
+  if (existing?.isDirectory()) {
+    throw new CliError(
+      `--output ${output} is a folder: name the file to write, e.g. ${output}/train.jsonl`,
+      2,
+    );
+  }
+  try {
+    await mkdir(dirname(output), { recursive: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CliError(`cannot create the folder of --output ${output}: ${reason}`);
+  }
+}

@@ -7,6 +7,7 @@ import { keysCommands } from './keys.ts';
 import { leaderboardCommand } from './leaderboard.ts';
 import { migrateCommand } from './migrate.ts';
 import { modelsCommands } from './models.ts';
+import { sqlCommand } from './sql.ts';
 import { trainCommands } from './train.ts';
 
 /** Every `rekindle` command; each lives in its own file beside this one. */
@@ -19,5 +20,6 @@ export const commands: readonly CliCommand[] = [
   ...modelsCommands,
   exportCommand,
   ...trainCommands,
+  sqlCommand,
   demoCommand,
 ];

@@ -1,4 +1,5 @@
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
+import { z } from 'zod';
 import { GatewayError } from '../../errors/index.ts';
 import type { GatewayMetrics } from '../../metrics/index.ts';
 import type { OutcomeTracker } from '../../pipeline/index.ts';
@@ -11,6 +12,32 @@ import {
 } from '../../store/index.ts';
 import type { GatewayEnv } from '../gateway-dependencies.ts';
 import { readJsonBody } from '../read-json-body.ts';
+
+/**
+ * A body may name its organization (the seed's clients send `organization_id`); the key decides
+ * which one it is, so a different one is refused — as the CRM webhook refuses it — rather than
+ * dropped without a word, which would file the message under another organization than the
+ * client believes.
+ */
+const organizationField = z.object({ organization_id: z.string().max(256).nullish() });
+
+async function readTrackingBody<T extends z.ZodObject>(
+  context: Context<GatewayEnv>,
+  schema: T,
+): Promise<z.output<T>> {
+  const body = await readJsonBody(context, schema.extend(organizationField.shape));
+  const keyOrganization = context.get('tenant').organizationId;
+  const named = body.organization_id;
+  if (named !== undefined && named !== null && named !== keyOrganization) {
+    throw new GatewayError(
+      'organization_mismatch',
+      `The body's organization_id (${named}) is not the organization of this API key (${keyOrganization}); leave it out or send the key's own.`,
+      { param: 'organization_id' },
+    );
+  }
+  const { organization_id: _organization, ...rest } = body;
+  return rest as z.output<T>;
+}
 
 /**
  * The tracking API (the seed's OutcomeTracker over HTTP). The organization comes from the key;
@@ -55,7 +82,7 @@ export function registerOutcomes(
   };
 
   app.post('/v1/outcomes', async (context) => {
-    const body = await readJsonBody(context, messageSentSchema);
+    const body = await readTrackingBody(context, messageSentSchema);
     const outcomeId = await scoped(context.get('tenant').organizationId).trackMessage(body);
     metrics.messagesSentTotal.inc({
       route: body.route ?? 'external',
@@ -75,14 +102,14 @@ export function registerOutcomes(
 
   app.post('/v1/outcomes/:id/reply', async (context) => {
     const id = context.req.param('id');
-    const body = await readJsonBody(context, replySchema);
+    const body = await readTrackingBody(context, replySchema);
     const scope = scoped(context.get('tenant').organizationId);
     return context.json(await recordStage(scope, id, 'replied', () => scope.recordReply(id, body)));
   });
 
   app.post('/v1/outcomes/:id/meeting', async (context) => {
     const id = context.req.param('id');
-    const body = await readJsonBody(context, meetingSchema);
+    const body = await readTrackingBody(context, meetingSchema);
     const scope = scoped(context.get('tenant').organizationId);
     return context.json(
       await recordStage(scope, id, 'meeting_booked', () => scope.recordMeeting(id, body)),
@@ -91,7 +118,7 @@ export function registerOutcomes(
 
   app.post('/v1/outcomes/:id/deal', async (context) => {
     const id = context.req.param('id');
-    const body = await readJsonBody(context, dealSchema);
+    const body = await readTrackingBody(context, dealSchema);
     const scope = scoped(context.get('tenant').organizationId);
     return context.json(
       await recordStage(scope, id, 'deal_closed', () => scope.recordDeal(id, body)),

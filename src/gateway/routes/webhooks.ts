@@ -6,6 +6,7 @@ import {
   createSendGridVerifier,
   createStandardWebhookVerifier,
   hubSpotSignatureHeader,
+  ignoredSendGridEvents,
   parseCrmWebhook,
   parseHubSpotWebhook,
   parseSendGridWebhook,
@@ -86,10 +87,18 @@ export function registerWebhooks(
         reject('sendgrid', verification);
       }
     }
-    const events = parseSendGridWebhook(rawBody);
+    // An event without `timestamp` (the deployment guide's test body) happened when it arrived.
+    const receivedAt = new Date(clock.now()).toISOString();
+    const events = parseSendGridWebhook(rawBody, { receivedAt });
     const result = await store.ingest('sendgrid', events.map(toWebhookEventInput));
     record('sendgrid', result);
-    return context.json({ status: 'processed', events: events.length });
+    // SendGrid reads only the status; people testing by hand read why nothing changed.
+    const ignored = ignoredSendGridEvents(events);
+    return context.json({
+      status: 'processed',
+      events: events.length,
+      ...(ignored.length > 0 ? { ignored } : {}),
+    });
   });
 
   app.post('/webhooks/crm', async (context) => {

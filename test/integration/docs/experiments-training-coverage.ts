@@ -84,7 +84,9 @@ export const experimentsAndTrainingCoverage: readonly CoverageEntry[] = [
       expect(result) {
         succeeded(result);
         expect(result.stdout).toMatch(/^Reply rate\s+12\.30% .*\s15\.20% .*\+23\.6%/m);
-        expect(result.stdout).toMatch(/^Decision: PROMOTE v1\.0\.0$/m);
+        // The guide's costs ($0.002 → $0.003 a message): cost per meeting +22.9 %, rolled back.
+        expect(result.stdout).toMatch(/^Cost per meeting\s+\$0\.0400 .*\$0\.0492 .*\+22\.9%/m);
+        expect(result.stdout).toMatch(/^Decision: ROLLBACK v1\.0\.0$/m);
       },
     },
   },
@@ -98,8 +100,8 @@ export const experimentsAndTrainingCoverage: readonly CoverageEntry[] = [
         succeeded(result);
         expect(parseJson(result)).toMatchObject({
           route: 'outreach',
-          decision: 'promote',
-          promoted_variant: 'v1.0.0',
+          decision: 'rollback',
+          promoted_variant: null,
         });
       },
     },

@@ -73,6 +73,15 @@ export const integrationsCoverage: readonly CoverageEntry[] = [
   },
   {
     doc: 'docs/integrations.md',
+    command: `curl -s http://127.0.0.1:8787/webhooks/sendgrid -H 'content-type: application/json' -d '[{"email":"dana@initech.example","event":"spam_report","rekindle_outcome_id":"OUTCOME_ID"}]'`,
+    how: {
+      kind: 'test',
+      file: 'test/integration/webhooks/flywheel-tracking.test.ts',
+      contains: ["'/webhooks/sendgrid'", "event: 'spam_report'", 'dana@initech.example'],
+    },
+  },
+  {
+    doc: 'docs/integrations.md',
     command: 'echo "whsec_$(openssl rand -base64 32)"',
     how: {
       kind: 'run',

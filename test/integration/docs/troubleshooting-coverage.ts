@@ -86,6 +86,18 @@ export const rolloutAndWebhooksCoverage: readonly CoverageEntry[] = [
   },
   {
     doc: 'docs/operations.md',
+    command: `npx rekindle sql 'select week_start, messages_sent, replies, meetings, deals, training_ready_count from flywheel_weekly order by week_start desc limit 8'`,
+    how: {
+      kind: 'test',
+      file: 'test/integration/store/sql-command.test.ts',
+      contains: [
+        "'sql'",
+        'select week_start, messages_sent, replies, meetings, deals, training_ready_count from flywheel_weekly order by week_start desc limit 8',
+      ],
+    },
+  },
+  {
+    doc: 'docs/operations.md',
     command: 'npx rekindle evaluate --route outreach',
     how: {
       kind: 'run',

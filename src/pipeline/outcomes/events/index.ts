@@ -28,6 +28,7 @@ export {
   parseSendGridWebhook,
   sendGridMessageIdPrefix,
 } from './sendgrid-events.ts';
+export { ignoredSendGridEvents } from './sendgrid-ignored-events.ts';
 export { toWebhookEventInput } from './to-webhook-event-input.ts';
 export { WebhookPayloadError } from './webhook-payload-error.ts';
 export { XmlSyntaxError } from './xml-element.ts';

@@ -18,11 +18,33 @@ const sendGridOrganizationArg = 'rekindle_organization_id';
  */
 const sendGridEventSchema = z.looseObject({
   event: z.string().min(1).max(64),
-  timestamp: z.union([z.number().nonnegative(), z.string().regex(/^\d+$/)]),
+  timestamp: z.union([z.number().nonnegative(), z.string().regex(/^\d+$/)]).optional(),
   sg_event_id: z.string().min(1).max(200).optional(),
   sg_message_id: z.string().min(1).max(500).optional(),
   sg_machine_open: z.boolean().optional(),
 });
+
+/**
+ * Spellings of SendGrid's event names seen in guides and hand-written test bodies: the seed's
+ * deployment guide posts `spam_report` for SendGrid's `spamreport`. Names are read in lower case.
+ */
+const eventAliases: Readonly<Record<string, string>> = {
+  spam_report: 'spamreport',
+  'spam-report': 'spamreport',
+};
+
+function canonicalSendGridEventName(name: string): string {
+  const lower = name.trim().toLowerCase();
+  return eventAliases[lower] ?? lower;
+}
+
+export interface SendGridParseOptions {
+  /**
+   * When the request was received (ISO 8601): the time of an event sent without `timestamp`, as the
+   * deployment guide's test body is. Without it (a pure parse) such an event is `malformed`.
+   */
+  readonly receivedAt?: string;
+}
 
 /** The body: a JSON array of events (possibly empty). */
 const sendGridBodySchema = z.array(z.unknown());
@@ -35,11 +57,15 @@ const sendGridBodySchema = z.array(z.unknown());
  */
 export function parseSendGridWebhook(
   rawBody: Uint8Array | ArrayBuffer | string,
+  options: SendGridParseOptions = {},
 ): NormalizedEvent[] {
-  return normalizeSendGridEvents(parseJsonBody(rawBody));
+  return normalizeSendGridEvents(parseJsonBody(rawBody), options);
 }
 
-export function normalizeSendGridEvents(body: unknown): NormalizedEvent[] {
+export function normalizeSendGridEvents(
+  body: unknown,
+  options: SendGridParseOptions = {},
+): NormalizedEvent[] {
   const parsed = sendGridBodySchema.safeParse(body);
   if (!parsed.success) {
     throw new WebhookPayloadError('Invalid webhook body: SendGrid posts a JSON array of events', {
@@ -47,12 +73,20 @@ export function normalizeSendGridEvents(body: unknown): NormalizedEvent[] {
       cause: parsed.error,
     });
   }
-  return parsed.data.map(normalizeSendGridEvent);
+  return parsed.data.map((element) => normalizeSendGridEvent(element, options));
 }
 
-export function normalizeSendGridEvent(element: unknown): NormalizedEvent {
+export function normalizeSendGridEvent(
+  element: unknown,
+  options: SendGridParseOptions = {},
+): NormalizedEvent {
   const parsed = sendGridEventSchema.safeParse(element);
-  if (!parsed.success) {
+  const occurredAt = parsed.success
+    ? parsed.data.timestamp === undefined
+      ? (options.receivedAt ?? null)
+      : toIsoInstant(parsed.data.timestamp)
+    : null;
+  if (!parsed.success || occurredAt === null) {
     const sgEventId = readString(element, 'sg_event_id');
     return emptyEvent({
       source: 'sendgrid',
@@ -67,11 +101,13 @@ export function normalizeSendGridEvent(element: unknown): NormalizedEvent {
     ...emptyEvent({
       source: 'sendgrid',
       eventId: event.sg_event_id ?? contentEventId(element),
-      type: event.event,
-      occurredAt: toIsoInstant(event.timestamp),
+      type: canonicalSendGridEventName(event.event),
+      occurredAt,
       raw: element,
     }),
-    outcomeId: customArg(event, sendGridOutcomeArg, isUuid),
+    // `outcome_id` is the seed's name for the custom arg; ours wins when both are there.
+    outcomeId:
+      customArg(event, sendGridOutcomeArg, isUuid) ?? customArg(event, 'outcome_id', isUuid),
     organizationId: customArg(event, sendGridOrganizationArg, (value) => value.length <= 200),
     sgMessageId: event.sg_message_id ?? null,
     machineOpen: event.sg_machine_open === true,

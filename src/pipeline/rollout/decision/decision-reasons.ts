@@ -19,9 +19,14 @@ export function checkReason(check: PromotionCheck): string {
 
 export function noHarmReason(tests: readonly HarmTest[]): string {
   const untested = tests.filter((test) => !test.tested).map((test) => test.metric);
+  const costUnknown = tests.find(
+    (test) =>
+      test.metric === 'cost_per_meeting' && test.not_tested_because?.startsWith('cost unknown'),
+  );
+  const cost = costUnknown ? `; ${costUnknown.not_tested_because}` : '';
   return untested.length === 0
     ? 'no guardrail, goal or cost metric significantly worse (negative sentiment and cost per meeting not higher)'
-    : `no tested metric significantly worse; not testable yet: ${untested.join(', ')}`;
+    : `no tested metric significantly worse; not testable yet: ${untested.join(', ')}${cost}`;
 }
 
 export function remainingReason(estimate: RemainingEstimate): string {

@@ -148,6 +148,12 @@ function costPerMeetingHarm(
   options: DecisionOptions,
 ): RawHarmTest {
   const units = baseline.meeting.messages + variant.meeting.messages;
+  // An arm that sent messages but recorded no cost ran an unpriced model (its cost is null, not
+  // zero): its cost per meeting is unknown, and the rule must not read that as cheaper.
+  const unpriced = [variant, baseline].find((arm) => arm.messagesSent > 0 && arm.cost.sum <= 0);
+  if (unpriced !== undefined) {
+    return { z: null, units, notTestedBecause: costUnknownBecause(unpriced.modelVersion) };
+  }
   if (Math.min(baseline.meeting.messages, variant.meeting.messages) < options.minSamplesPerArm) {
     return {
       z: null,
@@ -178,6 +184,11 @@ function costPerMeetingHarm(
     units,
     notTestedBecause: standardError > 0 ? null : 'no variation to test',
   };
+}
+
+/** The cost rule's answer when an arm has no recorded cost; `noHarmReason` repeats it. */
+function costUnknownBecause(modelVersion: string): string {
+  return `cost unknown: no cost is recorded for ${modelVersion} (a model without a price in the catalog), so cost per meeting is neither cheaper nor dearer`;
 }
 
 function denominatorName(metric: HarmMetric): string {

@@ -25,7 +25,9 @@ function looksLikeToken(value: string): boolean {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
     return true;
   }
-  return /^[A-Za-z0-9_=%]{16,}$/.test(value) && /\d/.test(value) && /[A-Za-z]/.test(value);
+  // Twelve characters or more mixing letters and at least two digits: a click id or a
+  // per-recipient slug (`9c03j1633238X7`), not a word of a readable path.
+  return /^[A-Za-z0-9_=%]{12,}$/.test(value) && /\d.*\d/.test(value) && /[A-Za-z]/.test(value);
 }
 
 /**

@@ -38,7 +38,9 @@ function check(variant: VariantEvaluation, metric: 'reply_rate' | 'close_rate') 
 }
 
 describe('evaluateExperiment on the seed example', () => {
-  const file = JSON.parse(readFileSync('docs/examples/seed-experiment.json', 'utf8'));
+  const file = JSON.parse(
+    readFileSync('test/fixtures/seed-experiment-cheaper-variant.json', 'utf8'),
+  );
   const snapshot = parseExperimentFile(file, { now, windows: options.windows });
   const evaluation = evaluateExperiment(
     snapshot.aggregates,

@@ -92,7 +92,7 @@ describe('exportTrainingJsonl', () => {
       }
     }
     expect(written[0]?.messages.at(-1)?.content).toMatch(
-      /^Hi \{\{first_name\}\}, thanks for the chat about \{\{company\}\}'s rollout \(topic \d+\)\. I'll call \{\{phone\}\} Tuesday\. — Sam$/,
+      /^Hi \{\{first_name\}\}, thanks for the chat about \{\{company\}\}'s rollout \(topic \d+\)\. I'll call \{\{phone\}\} Tuesday\. — \{\{sender_name\}\}$/,
     );
     expect(written[0]?.messages[1]?.content).toMatch(
       /^Lead: \{\{full_name\}\}, \{\{title\}\} at \{\{company\}\}\. Email \{\{email\}\}, phone \{\{phone\}\}\. Topic \d+\.$/,
