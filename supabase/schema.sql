@@ -327,6 +327,176 @@ $$;
 
 
 --
+-- Name: console_flywheel_weekly(text, integer, timestamp with time zone, numeric); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.console_flywheel_weekly(p_organization_id text DEFAULT NULL::text, p_weeks integer DEFAULT 12, p_until timestamp with time zone DEFAULT NULL::timestamp with time zone, p_min_quality_score numeric DEFAULT 0.6) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  with bounds as (
+    select date_trunc('week', coalesce(p_until, now()) at time zone 'UTC') as last_week,
+      least(greatest(coalesce(p_weeks, 12), 1), 104) as weeks
+  ), series as (
+    select b.last_week - make_interval(weeks => g) as week_start
+    from bounds b, generate_series(0, b.weeks - 1) as g
+  ), stats as (
+    select date_trunc('week', o.created_at at time zone 'UTC') as week_start,
+      count(*) as outcomes,
+      count(*) filter (
+        where o.quality_score >= coalesce(p_min_quality_score, 0.6)
+          and o.message_body is not null and btrim(o.message_body) <> '') as training_examples,
+      count(*) filter (where o.replied) as replies,
+      avg(o.reply_sentiment_score) filter (where o.replied) as avg_sentiment
+    from public.outcome_labels o, bounds b
+    where (p_organization_id is null or o.organization_id = p_organization_id)
+      and o.created_at >= (b.last_week - make_interval(weeks => b.weeks - 1)) at time zone 'UTC'
+      and o.created_at < (b.last_week + interval '1 week') at time zone 'UTC'
+    group by 1
+  ), weeks as (
+    select s.week_start, coalesce(t.outcomes, 0) as outcomes,
+      coalesce(t.training_examples, 0) as training_examples, coalesce(t.replies, 0) as replies,
+      t.avg_sentiment,
+      t.avg_sentiment - lag(t.avg_sentiment) over (order by s.week_start) as sentiment_change
+    from series s left join stats t on t.week_start = s.week_start
+  )
+  select coalesce(jsonb_agg(jsonb_build_object(
+    'week_start', to_char(w.week_start, 'YYYY-MM-DD'),
+    'iso_week', to_char(w.week_start, 'IYYY-"W"IW'),
+    'outcomes', w.outcomes,
+    'training_examples', w.training_examples,
+    'replies', w.replies,
+    'avg_sentiment', round(w.avg_sentiment, 4),
+    'sentiment_change', round(w.sentiment_change, 4)
+  ) order by w.week_start), '[]'::jsonb)
+  from weeks w
+$$;
+
+
+--
+-- Name: console_outcome_detail(text, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.console_outcome_detail(p_organization_id text, p_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'outcome', to_jsonb(o),
+    'events', coalesce((
+      select jsonb_agg(jsonb_build_object(
+        'id', e.id, 'source', e.source, 'event_type', e.event_type,
+        'occurred_at', e.occurred_at, 'received_at', e.received_at, 'status', e.status
+      ) order by coalesce(e.occurred_at, e.received_at), e.id)
+      from (
+        select * from public.webhook_events w
+        where w.outcome_id = o.id
+        order by coalesce(w.occurred_at, w.received_at), w.id
+        limit 500
+      ) e
+    ), '[]'::jsonb)
+  )
+  from public.outcome_labels o
+  where o.id = p_id and (p_organization_id is null or o.organization_id = p_organization_id)
+$$;
+
+
+--
+-- Name: console_overview(text, timestamp with time zone, timestamp with time zone, numeric); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.console_overview(p_organization_id text DEFAULT NULL::text, p_since timestamp with time zone DEFAULT NULL::timestamp with time zone, p_until timestamp with time zone DEFAULT NULL::timestamp with time zone, p_min_quality_score numeric DEFAULT 0.6) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'outcomes', count(*),
+    'training_ready', count(*) filter (
+      where o.quality_score >= coalesce(p_min_quality_score, 0.6)
+        and o.message_body is not null and btrim(o.message_body) <> ''),
+    'delivered', count(*) filter (where o.delivered),
+    'opened', count(*) filter (where o.opened),
+    'clicked', count(*) filter (where o.clicked),
+    'replies', count(*) filter (where o.replied),
+    'positive_replies', count(*) filter (where o.replied and o.reply_sentiment_label = 'positive'),
+    'meetings', count(*) filter (where o.meeting_booked),
+    'deals', count(*) filter (where o.deal_closed),
+    'revenue', coalesce(sum(o.deal_value) filter (where o.deal_closed), 0),
+    'cost_usd', coalesce(sum(o.cost_usd), 0),
+    'avg_quality', round(avg(o.quality_score), 4),
+    'avg_sentiment', round(avg(o.reply_sentiment_score) filter (where o.replied), 4)
+  )
+  from public.outcome_labels o
+  where (p_organization_id is null or o.organization_id = p_organization_id)
+    and (p_since is null or o.created_at >= p_since)
+    and (p_until is null or o.created_at < p_until)
+$$;
+
+
+--
+-- Name: console_search_outcomes(text, text, text, uuid, text, timestamp with time zone, timestamp with time zone, timestamp with time zone, uuid, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.console_search_outcomes(p_organization_id text DEFAULT NULL::text, p_lead_id text DEFAULT NULL::text, p_campaign_id text DEFAULT NULL::text, p_outcome_id uuid DEFAULT NULL::uuid, p_model_version text DEFAULT NULL::text, p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone, p_before_created_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_before_id uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 50) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
+  v_filter text := 'true';
+  v_page text;
+  v_rows jsonb;
+  v_matches bigint;
+  v_last jsonb;
+begin
+  if p_organization_id is not null then v_filter := v_filter || ' and o.organization_id = $1'; end if;
+  if p_lead_id is not null then v_filter := v_filter || ' and o.lead_id = $2'; end if;
+  if p_campaign_id is not null then v_filter := v_filter || ' and o.campaign_id = $3'; end if;
+  if p_outcome_id is not null then v_filter := v_filter || ' and o.id = $4'; end if;
+  if p_model_version is not null then v_filter := v_filter || ' and o.model_version = $5'; end if;
+  if p_from is not null then v_filter := v_filter || ' and o.created_at >= $6'; end if;
+  if p_to is not null then v_filter := v_filter || ' and o.created_at < $7'; end if;
+  v_page := v_filter;
+  if p_before_created_at is not null and p_before_id is not null then
+    v_page := v_page || ' and (o.created_at, o.id) < ($8, $9)';
+  end if;
+  execute format($sql$
+    select coalesce(jsonb_agg(to_jsonb(r) order by r.created_at desc, r.id desc), '[]'::jsonb)
+    from (
+      select o.id, o.organization_id, o.campaign_id, o.lead_id, o.channel, o.route, o.model_id,
+        o.model_version, o.variant, o.provider, o.subject_line, left(o.message_body, 140) as preview,
+        o.delivered, o.opened, o.clicked, o.bounced, o.replied, o.reply_sentiment_label,
+        o.meeting_booked, o.deal_closed, o.deal_value, o.quality_score, o.cost_usd, o.created_at
+      from public.outcome_labels o
+      where %s
+      order by o.created_at desc, o.id desc
+      limit %s
+    ) r
+  $sql$, v_page, v_limit + 1)
+  into v_rows
+  using p_organization_id, p_lead_id, p_campaign_id, p_outcome_id, p_model_version, p_from, p_to,
+    p_before_created_at, p_before_id;
+  execute format(
+    'select count(*) from (select 1 from public.outcome_labels o where %s limit 10001) m',
+    v_filter)
+  into v_matches
+  using p_organization_id, p_lead_id, p_campaign_id, p_outcome_id, p_model_version, p_from, p_to;
+  if jsonb_array_length(v_rows) > v_limit then
+    v_rows := v_rows - v_limit;
+    v_last := v_rows -> (v_limit - 1);
+  end if;
+  return jsonb_build_object(
+    'rows', v_rows,
+    'matches', least(v_matches, 10000),
+    'capped', v_matches > 10000,
+    'next', case when v_last is null then null
+      else jsonb_build_object('created_at', v_last -> 'created_at', 'id', v_last -> 'id') end
+  );
+end
+$_$;
+
+
+--
 -- Name: count_training_ready(text, numeric); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -376,6 +546,33 @@ begin
   perform pg_notify('rekindle_api_keys', jsonb_build_object(
     'op', 'created', 'id', v_row.id, 'organization_id', v_row.organization_id)::text);
   return to_jsonb(v_row) - 'key_hash';
+end
+$$;
+
+
+--
+-- Name: create_console_session(text, text, text, uuid, text, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.create_console_session(p_id_hash text, p_kind text, p_organization_id text DEFAULT NULL::text, p_api_key_id uuid DEFAULT NULL::uuid, p_credential_hash text DEFAULT NULL::text, p_ttl_seconds integer DEFAULT 43200) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_row public.console_sessions;
+begin
+  if p_id_hash is null or length(p_id_hash) < 32 then
+    raise exception 'session id hash is required' using errcode = '22023';
+  end if;
+  delete from public.console_sessions where expires_at < now();
+  insert into public.console_sessions (
+    id_hash, kind, organization_id, api_key_id, credential_hash, expires_at
+  ) values (
+    p_id_hash, p_kind, p_organization_id, p_api_key_id, p_credential_hash,
+    now() + make_interval(secs => greatest(coalesce(p_ttl_seconds, 43200), 60))
+  )
+  returning * into v_row;
+  return to_jsonb(v_row);
 end
 $$;
 
@@ -454,6 +651,24 @@ begin
   return jsonb_build_object('run', to_jsonb(v_row), 'created', true);
 end
 $_$;
+
+
+--
+-- Name: delete_console_session(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.delete_console_session(p_id_hash text) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_count integer;
+begin
+  delete from public.console_sessions where id_hash = p_id_hash;
+  get diagnostics v_count = row_count;
+  return jsonb_build_object('deleted', v_count);
+end
+$$;
 
 
 --
@@ -628,6 +843,38 @@ begin
   returning * into v_row;
   if not found then
     return null;
+  end if;
+  return to_jsonb(v_row);
+end
+$$;
+
+
+--
+-- Name: get_console_session(text, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.get_console_session(p_id_hash text, p_idle_seconds integer DEFAULT 7200) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_row public.console_sessions;
+begin
+  select * into v_row from public.console_sessions where id_hash = p_id_hash;
+  if not found then
+    return null;
+  end if;
+  if v_row.expires_at <= now()
+    or v_row.last_seen_at <= now() - make_interval(secs => coalesce(p_idle_seconds, 7200))
+    or (v_row.api_key_id is not null and not exists (
+      select 1 from public.api_keys k where k.id = v_row.api_key_id and k.revoked_at is null))
+  then
+    delete from public.console_sessions where id_hash = p_id_hash;
+    return null;
+  end if;
+  if v_row.last_seen_at < now() - interval '1 minute' then
+    update public.console_sessions set last_seen_at = now() where id_hash = p_id_hash
+    returning * into v_row;
   end if;
   return to_jsonb(v_row);
 end
@@ -2392,6 +2639,25 @@ CREATE TABLE public.api_keys (
 
 
 --
+-- Name: console_sessions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.console_sessions (
+    id_hash text NOT NULL,
+    kind text NOT NULL,
+    organization_id text,
+    api_key_id uuid,
+    credential_hash text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT console_sessions_check CHECK (((kind = 'admin'::text) = (organization_id IS NULL))),
+    CONSTRAINT console_sessions_check1 CHECK (((kind = 'key'::text) = (api_key_id IS NOT NULL))),
+    CONSTRAINT console_sessions_kind_check CHECK ((kind = ANY (ARRAY['admin'::text, 'key'::text, 'open'::text])))
+);
+
+
+--
 -- Name: dead_letters; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -3171,6 +3437,14 @@ ALTER TABLE ONLY public.api_keys
 
 
 --
+-- Name: console_sessions console_sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.console_sessions
+    ADD CONSTRAINT console_sessions_pkey PRIMARY KEY (id_hash);
+
+
+--
 -- Name: dead_letters dead_letters_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3282,6 +3556,20 @@ CREATE INDEX api_keys_organization_idx ON public.api_keys USING btree (organizat
 
 
 --
+-- Name: console_sessions_api_key_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX console_sessions_api_key_idx ON public.console_sessions USING btree (api_key_id) WHERE (api_key_id IS NOT NULL);
+
+
+--
+-- Name: console_sessions_expires_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX console_sessions_expires_idx ON public.console_sessions USING btree (expires_at);
+
+
+--
 -- Name: dead_letters_created_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -3303,10 +3591,10 @@ CREATE UNIQUE INDEX model_registry_one_baseline_idx ON public.model_registry USI
 
 
 --
--- Name: outcome_labels_created_idx; Type: INDEX; Schema: public; Owner: -
+-- Name: outcome_labels_created_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX outcome_labels_created_idx ON public.outcome_labels USING btree (created_at);
+CREATE INDEX outcome_labels_created_id_idx ON public.outcome_labels USING btree (created_at, id);
 
 
 --
@@ -3324,10 +3612,17 @@ CREATE INDEX outcome_labels_deal_idx ON public.outcome_labels USING btree (organ
 
 
 --
--- Name: outcome_labels_org_created_idx; Type: INDEX; Schema: public; Owner: -
+-- Name: outcome_labels_org_campaign_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX outcome_labels_org_created_idx ON public.outcome_labels USING btree (organization_id, created_at DESC);
+CREATE INDEX outcome_labels_org_campaign_idx ON public.outcome_labels USING btree (organization_id, campaign_id, created_at, id) WHERE (campaign_id IS NOT NULL);
+
+
+--
+-- Name: outcome_labels_org_created_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX outcome_labels_org_created_id_idx ON public.outcome_labels USING btree (organization_id, created_at, id);
 
 
 --
@@ -3335,6 +3630,13 @@ CREATE INDEX outcome_labels_org_created_idx ON public.outcome_labels USING btree
 --
 
 CREATE INDEX outcome_labels_org_lead_idx ON public.outcome_labels USING btree (organization_id, lead_id, created_at DESC);
+
+
+--
+-- Name: outcome_labels_org_version_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX outcome_labels_org_version_idx ON public.outcome_labels USING btree (organization_id, model_version, created_at, id) WHERE (model_version IS NOT NULL);
 
 
 --
@@ -3493,6 +3795,14 @@ ALTER TABLE ONLY public.api_keys
 
 
 --
+-- Name: console_sessions console_sessions_api_key_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.console_sessions
+    ADD CONSTRAINT console_sessions_api_key_id_fkey FOREIGN KEY (api_key_id) REFERENCES public.api_keys(id) ON DELETE CASCADE;
+
+
+--
 -- Name: model_registry model_registry_training_run_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3520,6 +3830,12 @@ ALTER TABLE public.api_keys ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY api_keys_select_own ON public.api_keys FOR SELECT TO authenticated USING ((organization_id = ( SELECT ((auth.jwt() -> 'app_metadata'::text) ->> 'organization_id'::text))));
 
+
+--
+-- Name: console_sessions; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.console_sessions ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: dead_letters; Type: ROW SECURITY; Schema: public; Owner: -
@@ -3751,6 +4067,38 @@ GRANT ALL ON FUNCTION public.claim_training_run(p_worker text, p_lease_seconds n
 
 
 --
+-- Name: FUNCTION console_flywheel_weekly(p_organization_id text, p_weeks integer, p_until timestamp with time zone, p_min_quality_score numeric); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.console_flywheel_weekly(p_organization_id text, p_weeks integer, p_until timestamp with time zone, p_min_quality_score numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.console_flywheel_weekly(p_organization_id text, p_weeks integer, p_until timestamp with time zone, p_min_quality_score numeric) TO service_role;
+
+
+--
+-- Name: FUNCTION console_outcome_detail(p_organization_id text, p_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.console_outcome_detail(p_organization_id text, p_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.console_outcome_detail(p_organization_id text, p_id uuid) TO service_role;
+
+
+--
+-- Name: FUNCTION console_overview(p_organization_id text, p_since timestamp with time zone, p_until timestamp with time zone, p_min_quality_score numeric); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.console_overview(p_organization_id text, p_since timestamp with time zone, p_until timestamp with time zone, p_min_quality_score numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.console_overview(p_organization_id text, p_since timestamp with time zone, p_until timestamp with time zone, p_min_quality_score numeric) TO service_role;
+
+
+--
+-- Name: FUNCTION console_search_outcomes(p_organization_id text, p_lead_id text, p_campaign_id text, p_outcome_id uuid, p_model_version text, p_from timestamp with time zone, p_to timestamp with time zone, p_before_created_at timestamp with time zone, p_before_id uuid, p_limit integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.console_search_outcomes(p_organization_id text, p_lead_id text, p_campaign_id text, p_outcome_id uuid, p_model_version text, p_from timestamp with time zone, p_to timestamp with time zone, p_before_created_at timestamp with time zone, p_before_id uuid, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.console_search_outcomes(p_organization_id text, p_lead_id text, p_campaign_id text, p_outcome_id uuid, p_model_version text, p_from timestamp with time zone, p_to timestamp with time zone, p_before_created_at timestamp with time zone, p_before_id uuid, p_limit integer) TO service_role;
+
+
+--
 -- Name: FUNCTION count_training_ready(p_organization_id text, p_min_quality_score numeric); Type: ACL; Schema: public; Owner: -
 --
 
@@ -3775,11 +4123,27 @@ GRANT ALL ON FUNCTION public.create_api_key(p_organization_id text, p_key_hash t
 
 
 --
+-- Name: FUNCTION create_console_session(p_id_hash text, p_kind text, p_organization_id text, p_api_key_id uuid, p_credential_hash text, p_ttl_seconds integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.create_console_session(p_id_hash text, p_kind text, p_organization_id text, p_api_key_id uuid, p_credential_hash text, p_ttl_seconds integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.create_console_session(p_id_hash text, p_kind text, p_organization_id text, p_api_key_id uuid, p_credential_hash text, p_ttl_seconds integer) TO service_role;
+
+
+--
 -- Name: FUNCTION create_training_run(p_provider text, p_base_model text, p_route text, p_organization_id text, p_model_version text, p_min_quality_score numeric, p_deploy_immediately boolean, p_ab_test_traffic numeric, p_hyperparameters jsonb, p_triggered_by text, p_schedule_slot text, p_skip_if_active boolean, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
 --
 
 REVOKE ALL ON FUNCTION public.create_training_run(p_provider text, p_base_model text, p_route text, p_organization_id text, p_model_version text, p_min_quality_score numeric, p_deploy_immediately boolean, p_ab_test_traffic numeric, p_hyperparameters jsonb, p_triggered_by text, p_schedule_slot text, p_skip_if_active boolean, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.create_training_run(p_provider text, p_base_model text, p_route text, p_organization_id text, p_model_version text, p_min_quality_score numeric, p_deploy_immediately boolean, p_ab_test_traffic numeric, p_hyperparameters jsonb, p_triggered_by text, p_schedule_slot text, p_skip_if_active boolean, p_now timestamp with time zone) TO service_role;
+
+
+--
+-- Name: FUNCTION delete_console_session(p_id_hash text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.delete_console_session(p_id_hash text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.delete_console_session(p_id_hash text) TO service_role;
 
 
 --
@@ -3828,6 +4192,14 @@ GRANT ALL ON FUNCTION public.export_training_outcomes(p_organization_id text, p_
 
 REVOKE ALL ON FUNCTION public.finish_rollout_action(p_decision_key text, p_holder text, p_status text, p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.finish_rollout_action(p_decision_key text, p_holder text, p_status text, p_error text) TO service_role;
+
+
+--
+-- Name: FUNCTION get_console_session(p_id_hash text, p_idle_seconds integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.get_console_session(p_id_hash text, p_idle_seconds integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.get_console_session(p_id_hash text, p_idle_seconds integer) TO service_role;
 
 
 --
@@ -4259,6 +4631,13 @@ GRANT SELECT(revoked_at) ON TABLE public.api_keys TO authenticated;
 --
 
 GRANT SELECT(last_used_at) ON TABLE public.api_keys TO authenticated;
+
+
+--
+-- Name: TABLE console_sessions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.console_sessions TO service_role;
 
 
 --

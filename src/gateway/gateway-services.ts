@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '../config/index.ts';
+import type { ConsoleServices } from '../console/index.ts';
 import type { GatewayMetrics, Logger } from '../metrics/index.ts';
 import type {
   OutcomeTracker,
@@ -53,4 +54,7 @@ export interface GatewayServices {
   readonly keys: { refresh(): Promise<void> };
   /** `POST /admin/sql`: one statement against the store, read-only unless `write`. */
   readonly sql: (query: string, options: { write: boolean }) => Promise<SqlResult>;
+
+  // The operator console (/console).
+  readonly console: ConsoleServices;
 }

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { registerConsole } from '../console/index.ts';
 import { chatCompletionsPath, countChatRequests, responsesPath } from './chat/request-metrics.ts';
 import type { GatewayEnv } from './gateway-dependencies.ts';
 import type { GatewayServices } from './gateway-services.ts';
@@ -93,6 +94,7 @@ export const gatewayRoutes = [
  *                              sendgrid, crm (HubSpot and signed JSON), crm/pipedrive,
  *                              crm/salesforce (Outbound Message), crm/salesforce/flow
  *   /admin/*                   admin token: models, experiments, training, keys, sql
+ *   /console/*                 the operator console: its own session cookie and CSRF tokens
  */
 export function registerRoutes(
   app: Hono<GatewayEnv>,
@@ -140,4 +142,6 @@ export function registerRoutes(
     logger: services.logger,
   });
   registerAdminSql(app, { run: services.sql });
+
+  registerConsole(app, services.console);
 }

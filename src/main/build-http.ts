@@ -18,6 +18,7 @@ import {
   recordGatewayInDataDir,
   runSql,
 } from '../store/index.ts';
+import { buildConsole } from './build-console.ts';
 import type { BuildContext } from './build-context.ts';
 import type { PipelineParts } from './build-pipeline.ts';
 import type { RoutingParts } from './build-routing.ts';
@@ -46,10 +47,11 @@ export async function buildHttp(context: BuildContext, parts: HttpInputs): Promi
     localFallbackCounter: metrics.rateLimitLocalFallbackTotal,
   });
   context.onStop(() => limiter.close());
+  const gatewayConfig = local.adminToken
+    ? { ...config, server: { ...config.server, admin_token: local.adminToken } }
+    : config;
   const services: GatewayServices = {
-    config: local.adminToken
-      ? { ...config, server: { ...config.server, admin_token: local.adminToken } }
-      : config,
+    config: gatewayConfig,
     logger,
     metrics,
     now: context.now,
@@ -72,6 +74,7 @@ export async function buildHttp(context: BuildContext, parts: HttpInputs): Promi
     apiKeys: store.apiKeys,
     keys: parts.store.keys,
     sql: (query, options) => runSql(store.executor, query, options),
+    console: buildConsole(context, parts, gatewayConfig),
   };
   const server = await startServer({
     gateway: createApp(services),

@@ -48,7 +48,7 @@ export {
   createStoreLeaderboardSource,
   type Decision,
   type ExperimentEvaluation,
-  type ExperimentService,
+  ExperimentService,
   evaluateSnapshot,
   formatP,
   type Leaderboard,
@@ -67,10 +67,14 @@ export { RegistryService, snapshotOfRegistry } from './rollout/registry/index.ts
 export {
   exportOutcomesToFiles,
   exportStatsHeader,
+  exportTrainingJsonl,
+  fineTuningProviderEntry,
   isFinishedRun,
+  type OutcomeRow,
   type RunTrainingCycleInput,
   scheduleFromConfig,
   type TrainingExportStats,
   type TrainingFormat,
   TrainingOrchestrator,
+  trainingCostSettingsFromConfig,
 } from './training/index.ts';

@@ -1,5 +1,6 @@
 import type { Logger } from '../metrics/index.ts';
 import { ApiKeysStore } from './api-keys/api-keys-store.ts';
+import { ConsoleStore } from './console-store.ts';
 import { DeadLettersStore } from './dead-letters-store.ts';
 import { LeaderboardStore } from './leaderboard-store.ts';
 import { type MigrateOptions, type MigrationResult, migrate } from './migrate.ts';
@@ -47,6 +48,8 @@ export interface Store extends ChannelListener {
   readonly leaderboard: LeaderboardStore;
   /** Rows the batch writers gave up on (poison pills), with the database's error. */
   readonly deadLetters: DeadLettersStore;
+  /** The operator console's sessions and page reads (src/console). */
+  readonly console: ConsoleStore;
   /**
    * One real round trip (readiness): `select 1` over SQL; over Supabase's rpc the cheapest read
    * among the store's own functions. Rejects when the database does not answer.
@@ -153,6 +156,7 @@ export function storeOverTransport(
     storedResponses: new StoredResponsesStore(transport),
     leaderboard: new LeaderboardStore(transport),
     deadLetters: new DeadLettersStore(transport),
+    console: new ConsoleStore(transport),
     ...(listen ? { listen } : {}),
     async ping() {
       if (executor) {

@@ -7,9 +7,21 @@ export {
   publicApiKey,
   publicApiKeySchema,
 } from './api-keys/api-key-json.ts';
-
-export { ApiKeysStore } from './api-keys/api-keys-store.ts';
+export { type ApiKeyRecord, ApiKeysStore } from './api-keys/api-keys-store.ts';
 export { isRowDataError, writeIsolating } from './batch-isolation.ts';
+
+export type {
+  ConsoleOverview,
+  ConsoleSessionRow,
+  ConsoleStore,
+  FlywheelWeek,
+  OutcomeCursor,
+  OutcomeDetail,
+  OutcomeSearch,
+  OutcomeSearchPage,
+  OutcomeSummary,
+} from './console-store.ts';
+
 export {
   createStore,
   type Store,

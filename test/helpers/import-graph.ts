@@ -27,8 +27,9 @@ export const allowedImports: Readonly<Record<string, readonly string[]>> = {
   router: ['providers', 'errors', 'config', 'metrics'],
   store: ['errors', 'config', 'metrics'],
   pipeline: ['router', 'providers', 'store', 'errors', 'config', 'metrics'],
-  gateway: belowGateway,
-  // The operator console sits beside the gateway.
+  gateway: ['console', ...belowGateway],
+  // The operator console sits beside the gateway; the gateway's one route table
+  // (register-routes.ts) mounts it, so gateway → console, never the other way.
   console: belowGateway,
   main: ['console', 'gateway', ...belowGateway],
   cli: ['main', 'console', 'gateway', ...belowGateway],

@@ -32,6 +32,8 @@ export interface DemoEnvironment {
   readonly admin: AdminClient;
   /** The campaigns' tenant key (organization `northwind-outbound`). */
   readonly apiKey: string;
+  /** The admin token made for this run (the admin API and the console's sign-in). */
+  readonly adminToken: string;
   readonly keys: WebhookKeys;
   /** The gateway's warnings and errors (JSON lines), shown if the demo fails. */
   readonly logs: readonly string[];
@@ -91,7 +93,7 @@ export async function startDemoEnvironment(
     const admin = createHttpAdminClient(
       createGatewayClient({ url: gateway.url, adminToken, actor: 'demo' }),
     );
-    return { openai, together, gateway, store, admin, apiKey, keys, logs, close };
+    return { openai, together, gateway, store, admin, apiKey, adminToken, keys, logs, close };
   } catch (error) {
     await close();
     throw error;

@@ -18,6 +18,8 @@ export interface DemoSettings {
   readonly variantShare: number;
   /** Where the HTML report goes. */
   readonly reportPath: string;
+  /** The gateway's port on 127.0.0.1; 0 takes any free one (`--serve` defaults it to 8787). */
+  readonly port: number;
 }
 
 export const defaultDemoSettings: DemoSettings = {
@@ -29,6 +31,7 @@ export const defaultDemoSettings: DemoSettings = {
   historyLeadsPerWeek: 400,
   variantShare: 10,
   reportPath: 'demo-report.html',
+  port: 0,
 };
 
 /** `--fast`: a smaller run for CI — fewer leads, half the traffic to the variant. */
@@ -50,7 +53,7 @@ export const demoWindows = { reply: 7, meeting: 14, close: 21 } as const;
 /** The gateway's config file, as the demo writes it. */
 export function demoGatewayFile(settings: DemoSettings, dataDir: string): Record<string, unknown> {
   return {
-    server: { host: '127.0.0.1', port: 0, log_level: 'warn' },
+    server: { host: '127.0.0.1', port: settings.port, log_level: 'warn' },
     store: { data_dir: dataDir },
     routes: { [route]: { models: ['gpt-4o-mini'] } },
     rate_limit: { default_rpm: 1_000_000 },

@@ -2,7 +2,7 @@
  * `rekindle demo`: the seed's phases 1–6 on this machine against local simulators (see
  * docs/demo.md). The public face of src/cli/demo.
  */
-
+export type { DemoEnvironment } from './demo-environment.ts';
 export {
   createDemoProgress,
   silentProgress,

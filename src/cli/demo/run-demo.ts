@@ -8,7 +8,8 @@
  *        variant is promoted or rolled back only when the engine says so; the next cycle trains
  *        v1.1.0 (simulated Together) and deploys it
  *
- * Then it collects the tables and writes the HTML report.
+ * Then it collects the tables and writes the HTML report. With `hold` (`--serve`), everything keeps
+ * running until the promise it returns settles — the gateway and its console on the demo's data.
  */
 import type { TrainingRunDetail } from '../../store/index.ts';
 import { AudienceSender } from './audience/audience-sender.ts';
@@ -25,7 +26,14 @@ import { createRandom } from './random.ts';
 import { collectDemoReport, type DemoReport } from './report/collect-demo-report.ts';
 import { dayMs, minuteMs, SimulatedClock } from './simulated-clock.ts';
 
-export async function runDemo(settings: DemoSettings, progress: DemoProgress): Promise<DemoReport> {
+export async function runDemo(
+  settings: DemoSettings,
+  progress: DemoProgress,
+  options: {
+    /** Called with the report before anything stops; the demo ends when it settles. */
+    readonly hold?: (report: DemoReport, environment: DemoEnvironment) => Promise<void>;
+  } = {},
+): Promise<DemoReport> {
   const startedAt = Date.now();
   const start = historyStart(settings.historyWeeks, startedAt);
   const clock = new SimulatedClock(start);
@@ -62,12 +70,14 @@ export async function runDemo(settings: DemoSettings, progress: DemoProgress): P
     const nextRun = await runNextCycle(context);
 
     progress.phase('Report');
-    return await collectDemoReport(context, {
+    const report = await collectDemoReport(context, {
       history,
       runs: [firstRun, nextRun],
       experiment,
       durationMs: Date.now() - startedAt,
     });
+    await options.hold?.(report, environment);
+    return report;
   } catch (error) {
     const logs = environment.logs.slice(-20);
     if (logs.length > 0 && error instanceof Error) {

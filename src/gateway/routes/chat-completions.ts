@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { errorFrame, type GatewayError } from '../../errors/index.ts';
 import type { ChatRequestBody, ChatStreamPart, Usage } from '../../providers/index.ts';
-import { costUsd, type RoutePlan } from '../../router/index.ts';
+import { costUsd } from '../../router/index.ts';
 import { clientAbortSignal } from '../chat/client-abort-signal.ts';
 import { newOutcomeId } from '../chat/outcome-id.ts';
 import { parseChatCompletionRequest } from '../chat/parse-chat-completion-request.ts';

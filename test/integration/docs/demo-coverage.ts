@@ -10,6 +10,15 @@ export const demoCoverage: readonly CoverageEntry[] = [
     how: { kind: 'test', file: demoTest, contains: ["['npm', 'run', '--silent', 'demo'"] },
   },
   {
+    doc: 'README.md',
+    command: 'npm run demo -- --serve',
+    how: {
+      kind: 'test',
+      file: 'test/integration/demo/demo-serve.test.ts',
+      contains: ["'demo'", "'--serve'"],
+    },
+  },
+  {
     doc: 'docs/demo.md',
     command: 'npm ci',
     how: { kind: 'ci', contains: 'npm ci' },

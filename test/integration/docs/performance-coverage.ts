@@ -2,7 +2,8 @@ import type { CoverageEntry } from './coverage-types.ts';
 
 /**
  * README.md and docs/performance.md: `.ci/run` runs the whole benchmark (compiled gateway, Portkey from npm, the
- * cluster variant) with shorter phases; the smoke test runs `--quick`.
+ * cluster variant) with shorter phases; the smoke test runs `--quick`. docs/console.md and
+ * docs/performance.md: `.ci/run` runs the console's benchmark over 100,000 outcomes as documented.
  */
 export const performanceCoverage: readonly CoverageEntry[] = [
   {
@@ -24,6 +25,16 @@ export const performanceCoverage: readonly CoverageEntry[] = [
     doc: 'docs/performance.md',
     command: 'npm run bench -- --cluster 2',
     how: { kind: 'ci', contains: '--cluster 2' },
+  },
+  {
+    doc: 'docs/console.md',
+    command: 'npm run bench:console',
+    how: { kind: 'ci', contains: 'npm run bench:console' },
+  },
+  {
+    doc: 'docs/performance.md',
+    command: 'npm run bench:console',
+    how: { kind: 'ci', contains: 'npm run bench:console' },
   },
   {
     doc: 'docs/performance.md',
