@@ -38,6 +38,12 @@ export const trainingConfigSchema = z
       .max(100)
       .default(10)
       .describe('Traffic percentage for a scheduled model deployed at once.'),
+    schedule_variant_policy: z
+      .enum(['replace', 'wait', 'stack'])
+      .default('replace')
+      .describe(
+        'One scheduled variant per route at a time: `replace` rolls back a still-testing scheduled variant when the next one deploys, `wait` skips scheduled cycles until it is decided, `stack` adds each one beside the others.',
+      ),
     poll_interval_ms: z.number().int().positive().default(15_000),
     dedupe_capacity: z
       .number()

@@ -20,6 +20,7 @@ import { cancelTrainingRun } from './cancel-training-run.ts';
 import { checkCycleInput } from './check-cycle-input.ts';
 import { pollBackoff } from './poll-backoff.ts';
 import { advanceClaimedRun } from './run-worker.ts';
+import { scheduledVariantsTesting } from './scheduled-variants.ts';
 import {
   type DriveRunOptions,
   isFinishedRun,
@@ -174,6 +175,20 @@ export class TrainingOrchestrator {
       return null;
     }
     const training = this.#options.config.training;
+    if (training.schedule_variant_policy === 'wait' && schedule.deployImmediately) {
+      const { registry, runs } = this.#options;
+      const testing = await scheduledVariantsTesting(registry, runs, training.route, null);
+      if (testing.length > 0) {
+        this.#logger.info(
+          'scheduled training cycle skipped: a scheduled variant is still testing',
+          {
+            route: training.route,
+            model_version: testing[0]?.model_version,
+          },
+        );
+        return null;
+      }
+    }
     const ready = await this.#options.outcomes.countTrainingReady({
       minQualityScore: training.min_quality_score,
     });

@@ -5,11 +5,13 @@
  * job is never created twice for one training file (`findJobForTrainingFile` first), registering
  * the same version and model again returns the existing row, a deploy already in place is kept.
  */
+
 import { mkdir } from 'node:fs/promises';
 import type { TrainingRun, TrainingRunFields } from '../../../store/index.ts';
 import { fineTuningProviderEntry } from '../fine-tuners/index.ts';
 import { pollDelayMs } from './poll-backoff.ts';
 import type { RunLease } from './run-lease.ts';
+import { scheduledVariantsTesting } from './scheduled-variants.ts';
 import {
   exportFor,
   later,
@@ -144,6 +146,7 @@ async function deployStep(context: TrainingStepContext, run: TrainingRun): Promi
   const row = rows.find((candidate) => candidate.model_version === run.model_version);
   // Repeated after a crash: a deploy already in place is not done (or audited) twice.
   if (!(row?.status === 'testing' && row.traffic_percentage === traffic)) {
+    await retireScheduledVariants(context, run);
     await context.registry.deploy(run.route, run.model_version, traffic, null, {
       actor: 'training',
       automatic: true,
@@ -151,4 +154,30 @@ async function deployStep(context: TrainingStepContext, run: TrainingRun): Promi
   }
   const next = await moveRun(context, run, 'deployed', {});
   return { run: next, again: false };
+}
+
+/**
+ * One scheduled variant per route (training.schedule_variant_policy `replace`): the one still
+ * under test is rolled back, with the reason, before the next scheduled model takes its place.
+ */
+async function retireScheduledVariants(
+  context: TrainingStepContext,
+  run: TrainingRun,
+): Promise<void> {
+  if (run.schedule_slot === null || context.config.training.schedule_variant_policy !== 'replace') {
+    return;
+  }
+  const previous = await scheduledVariantsTesting(
+    context.registry,
+    context.runs,
+    run.route,
+    run.id,
+  );
+  for (const row of previous) {
+    await context.registry.rollback(run.route, row.model_version, {
+      actor: 'training',
+      automatic: true,
+      reason: `replaced by scheduled training run ${run.id} (${run.model_version}) before it was decided`,
+    });
+  }
 }

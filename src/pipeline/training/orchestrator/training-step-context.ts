@@ -28,6 +28,7 @@ export interface TrainingRegistry {
     options?: ChangeOptions,
   ): Promise<RegistryRow>;
   list(route?: string): Promise<RegistryRow[]>;
+  rollback(route: string, ref: string | null, options?: ChangeOptions): Promise<RegistryRow>;
 }
 
 export interface TrainingStepContext {
