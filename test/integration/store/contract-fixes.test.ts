@@ -285,7 +285,8 @@ function contractSuite(transportCase: TransportCase) {
           'Campaign: q4-expansion',
           'Framework: AIDA',
           'Tone: warm',
-          'Subject line: {{company}} and Rekindle',
+          // Issue 16 item 7: company names are found without being told, the sender's as well.
+          'Subject line: {{company}} and {{company}}',
           'Lead:',
           '- company: {{company}}',
           '- first_name: {{first_name}}',
