@@ -1279,7 +1279,7 @@ CREATE FUNCTION public.outcome_labels_before_write() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
-  new.quality_score := public.outcome_quality_score(
+  new.quality_score := public.outcome_quality_score_with_signal(
     new.bounced, new.spam_reported, new.unsubscribed, new.delivered, new.opened, new.clicked,
     new.replied, new.reply_sentiment_score, new.reply_sentiment_label, new.meeting_booked,
     new.deal_closed, new.interest_signal
@@ -1342,7 +1342,7 @@ $$;
 CREATE FUNCTION public.outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean) RETURNS numeric
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
-  select public.outcome_quality_score(
+  select public.outcome_quality_score_with_signal(
     p_bounced, p_spam_reported, p_unsubscribed, p_delivered, p_opened, p_clicked, p_replied,
     p_reply_sentiment_score, p_reply_sentiment_label, p_meeting_booked, p_deal_closed, null::text
   )
@@ -1357,10 +1357,10 @@ COMMENT ON FUNCTION public.outcome_quality_score(p_bounced boolean, p_spam_repor
 
 
 --
--- Name: outcome_quality_score(boolean, boolean, boolean, boolean, boolean, boolean, boolean, numeric, text, boolean, boolean, text); Type: FUNCTION; Schema: public; Owner: -
+-- Name: outcome_quality_score_with_signal(boolean, boolean, boolean, boolean, boolean, boolean, boolean, numeric, text, boolean, boolean, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean, p_interest_signal text) RETURNS numeric
+CREATE FUNCTION public.outcome_quality_score_with_signal(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean, p_interest_signal text) RETURNS numeric
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
   select case
@@ -1408,10 +1408,10 @@ $$;
 
 
 --
--- Name: FUNCTION outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean, p_interest_signal text); Type: COMMENT; Schema: public; Owner: -
+-- Name: FUNCTION outcome_quality_score_with_signal(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean, p_interest_signal text); Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON FUNCTION public.outcome_quality_score(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean, p_interest_signal text) IS 'Quality of a tracked message in [0,1] from the furthest stage reached and, for a reply, its interest signal; see docs/data-model.md.';
+COMMENT ON FUNCTION public.outcome_quality_score_with_signal(p_bounced boolean, p_spam_reported boolean, p_unsubscribed boolean, p_delivered boolean, p_opened boolean, p_clicked boolean, p_replied boolean, p_reply_sentiment_score numeric, p_reply_sentiment_label text, p_meeting_booked boolean, p_deal_closed boolean, p_interest_signal text) IS 'Quality of a tracked message in [0,1] from the furthest stage reached and, for a reply, its interest signal; see docs/data-model.md.';
 
 
 --

@@ -66,6 +66,7 @@ export const gatewayRoutes = [
   ['GET', '/admin/leaderboard'],
   ['GET', '/admin/experiments/:route'],
   ['GET', '/admin/rollout/events'],
+  ['POST', '/admin/sql'],
   ['POST', '/admin/training/export'],
   ['POST', '/admin/training/runs'],
   ['GET', '/admin/training/runs'],

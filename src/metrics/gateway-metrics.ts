@@ -5,6 +5,24 @@ import { PendingCounts } from './pending-counts.ts';
  * Every metric the gateway exports. Label values are bounded (routes, models, providers, variants,
  * statuses); never request, lead or organization ids.
  */
+const deadLetterSources = [
+  'tracking',
+  'sendgrid',
+  'crm',
+  'hubspot',
+  'pipedrive',
+  'salesforce',
+  'reconciliation',
+] as const;
+
+/** Every source's series exists from the start at 0, so a rate over it is 0 rather than no data. */
+function zeroed(counter: Counter<'source'>, sources: readonly string[]): Counter<'source'> {
+  for (const source of sources) {
+    counter.inc({ source }, 0);
+  }
+  return counter;
+}
+
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120];
 
 export function createMetrics(options: { registry?: Registry; defaultMetrics?: boolean } = {}) {
@@ -142,12 +160,15 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
       help: 'Tracked messages a stopped or crashed gateway left in the journal that were written at start.',
       registers,
     }),
-    deadLettersTotal: new Counter({
-      name: 'rekindle_dead_letters_total',
-      help: 'Rows a batch writer could not store, kept in dead_letters, by source (tracking, sendgrid, crm, hubspot, pipedrive, salesforce, reconciliation).',
-      labelNames: ['source'] as const,
-      registers,
-    }),
+    deadLettersTotal: zeroed(
+      new Counter({
+        name: 'rekindle_dead_letters_total',
+        help: 'Rows a batch writer could not store, kept in dead_letters, by source (tracking, sendgrid, crm, hubspot, pipedrive, salesforce, reconciliation).',
+        labelNames: ['source'] as const,
+        registers,
+      }),
+      deadLetterSources,
+    ),
     rateLimitedTotal: new Counter({
       name: 'rekindle_rate_limited_total',
       help: 'Requests refused with 429 by the per-organization limit.',

@@ -20,7 +20,7 @@
 -- Signals are read case-insensitively with `-` as `_`; `ooo` and `auto_reply` mean out_of_office,
 -- `opt_out` unsubscribe. The table is in docs/data-model.md.
 
-create or replace function public.outcome_quality_score(
+create or replace function public.outcome_quality_score_with_signal(
   p_bounced boolean,
   p_spam_reported boolean,
   p_unsubscribed boolean,
@@ -81,12 +81,14 @@ as $$
   end
 $$;
 
-comment on function public.outcome_quality_score(
+comment on function public.outcome_quality_score_with_signal(
   boolean, boolean, boolean, boolean, boolean, boolean, boolean, numeric, text, boolean, boolean,
   text
 ) is
   'Quality of a tracked message in [0,1] from the furthest stage reached and, for a reply, its interest signal; see docs/data-model.md.';
 
+-- A name of its own rather than an overload: `comment on function public.outcome_quality_score`
+-- in …000400 names the function without its arguments, which an overload would make ambiguous.
 -- The eleven-argument form (callers that know no interest signal, e.g. track_messages for a new
 -- message) is the same definition without a signal, so there is one score, not two.
 create or replace function public.outcome_quality_score(
@@ -106,7 +108,7 @@ language sql
 immutable
 parallel safe
 as $$
-  select public.outcome_quality_score(
+  select public.outcome_quality_score_with_signal(
     p_bounced, p_spam_reported, p_unsubscribed, p_delivered, p_opened, p_clicked, p_replied,
     p_reply_sentiment_score, p_reply_sentiment_label, p_meeting_booked, p_deal_closed, null::text
   )
@@ -118,7 +120,7 @@ returns trigger
 language plpgsql
 as $$
 begin
-  new.quality_score := public.outcome_quality_score(
+  new.quality_score := public.outcome_quality_score_with_signal(
     new.bounced, new.spam_reported, new.unsubscribed, new.delivered, new.opened, new.clicked,
     new.replied, new.reply_sentiment_score, new.reply_sentiment_label, new.meeting_booked,
     new.deal_closed, new.interest_signal

@@ -78,7 +78,7 @@ function migrateRefusal(error: unknown): unknown {
     return error;
   }
   return new CliError(
-    `the embedded database in ${locked.dataDir} is in use by a running gateway (pid ${locked.ownerPid}). ` +
+    `the embedded database in ${locked.dataDir} is in use by another process: it is in use by a running gateway (pid ${locked.ownerPid}). ` +
       'A gateway applies pending migrations itself when it starts: restart it to migrate, or stop it and run `rekindle migrate` again.',
   );
 }

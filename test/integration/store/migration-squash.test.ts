@@ -1,3 +1,6 @@
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMigrateCommand } from '../../../src/cli/commands/migrate.ts';
 import { runCli } from '../../../src/cli/run-cli.ts';
@@ -19,7 +22,20 @@ import { applyPreSquashMigrations, schemaFingerprint } from './schema-fingerprin
  * (test/fixtures/pre-squash-migrations, the editions that were squashed). It must produce exactly
  * their schema, and a database built from them adopts it without running anything.
  */
-const baseline = listMigrations();
+const all = listMigrations();
+const baseline = all.filter((migration) => baselineVersions.includes(migration.version));
+/** The migrations committed after the baseline: an adopting database then runs them as any does. */
+const later = all.filter((migration) => !baselineVersions.includes(migration.version));
+const allVersions = all.map((migration) => migration.version);
+
+/** A folder with the baseline alone, to compare its schema with the replaced files' schema. */
+function baselineOnlyDir(): string {
+  const directory = mkdtempSync(join(tmpdir(), 'rekindle-baseline-'));
+  for (const migration of baseline) {
+    copyFileSync(migration.path, join(directory, basename(migration.path)));
+  }
+  return directory;
+}
 
 async function historyVersions(executor: SqlExecutor): Promise<string[]> {
   const rows = await executor.query<{ version: string }>(
@@ -50,22 +66,27 @@ describeWithServices([postgresService()], 'the squashed baseline on PostgreSQL 1
     const before = await database('squash_old');
     await applyPreSquashMigrations(before);
     const oldDump = normalizeSchemaDump(await dumpSchema(await server.database('squash_old')));
-    await migrate(await database('squash_new'));
+    await migrate(await database('squash_new'), { migrationsDir: baselineOnlyDir() });
     const newDump = normalizeSchemaDump(await dumpSchema(await server.database('squash_new')));
     expect(schemaDiffExcerpt(oldDump, newDump)).toBeNull();
     expect(newDump).toContain('CREATE FUNCTION public.deploy_model(');
 
     const result = await migrate(before);
-    expect(result.applied).toEqual([]);
+    expect(result.applied.map((migration) => migration.version)).toEqual(
+      later.map((migration) => migration.version),
+    );
     expect(result.adopted.map((migration) => migration.version)).toEqual(baselineVersions);
     expect(result.alreadyApplied).toHaveLength(baseline.length);
-    expect(await historyVersions(before)).toEqual(baselineVersions);
+    expect(await historyVersions(before)).toEqual(allVersions);
+    // Adopted, then the later migrations: the schema of a database migrated from scratch.
+    await migrate(await database('squash_full'));
+    const fullDump = normalizeSchemaDump(await dumpSchema(await server.database('squash_full')));
     const adoptedDump = normalizeSchemaDump(await dumpSchema(await server.database('squash_old')));
-    expect(schemaDiffExcerpt(newDump, adoptedDump)).toBeNull();
+    expect(schemaDiffExcerpt(fullDump, adoptedDump)).toBeNull();
 
     const again = await migrate(before);
     expect(again).toMatchObject({ applied: [], adopted: [] });
-    expect(again.alreadyApplied).toHaveLength(baseline.length);
+    expect(again.alreadyApplied).toHaveLength(all.length);
     // The adopted database works: a tracked message reaches the leaderboard.
     await before.query(`select public.track_messages($1::jsonb)`, [
       JSON.stringify([{ organization_id: 'squash_org', route: 'outreach', model_version: 'v9' }]),
@@ -84,7 +105,7 @@ describeWithServices([postgresService()], 'the squashed baseline on PostgreSQL 1
     );
     const result = await migrate(executor);
     expect(result.adopted).toHaveLength(baselineVersions.length);
-    expect(await historyVersions(executor)).toEqual(baselineVersions);
+    expect(await historyVersions(executor)).toEqual(allVersions);
   }, 60_000);
 
   it('refuses a database that applied only some of the replaced files, changing nothing', async () => {
@@ -169,23 +190,26 @@ describe('the squashed baseline on PGlite', () => {
   it('produces the same catalog as the replaced files; `rekindle migrate` adopts it', async () => {
     // The rest of the replaced files, as the old runner would have applied them.
     await applyPreSquashMigrations(replaced.executor);
-    await migrate(squashed.executor);
+    await migrate(squashed.executor, { migrationsDir: baselineOnlyDir() });
     const expected = await schemaFingerprint(squashed.executor);
     expect(expected.length).toBeGreaterThan(300);
     expect(await schemaFingerprint(replaced.executor)).toEqual(expected);
+    // Then the migrations committed after the baseline, on both.
+    await migrate(squashed.executor);
+    const expectedNow = await schemaFingerprint(squashed.executor);
 
     const result = await rekindleMigrate(replaced, true);
     expect(result).toMatchObject({ exitCode: 0, stderr: '' });
     expect(JSON.parse(result.stdout)).toEqual({
       transport: 'pglite',
-      applied: [],
+      applied: later.map((migration) => `${migration.version}_${migration.name}`),
       already_applied: baseline.length,
       adopted: baseline.map((migration) => `${migration.version}_${migration.name}`),
     });
-    expect(await historyVersions(replaced.executor)).toEqual(baselineVersions);
-    expect(await schemaFingerprint(replaced.executor)).toEqual(expected);
+    expect(await historyVersions(replaced.executor)).toEqual(allVersions);
+    expect(await schemaFingerprint(replaced.executor)).toEqual(expectedNow);
     expect((await rekindleMigrate(replaced, false)).stdout).toBe(
-      `Database is up to date (${baseline.length} migrations applied earlier).\n`,
+      `Database is up to date (${all.length} migrations applied earlier).\n`,
     );
   }, 60_000);
 });
