@@ -5,8 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Two cores: files run in parallel forks, but not so many that PGlite's WASM start-up thrashes.
+    // Two cores, three forks: many files wait on child processes, servers and fixed-rate load, so a
+    // third fork fills the idle time (CI must stay within 15 minutes); more thrashes PGlite start-up.
     pool: 'forks',
-    maxWorkers: 2,
+    maxWorkers: 3,
   },
 });

@@ -220,6 +220,10 @@ describe('every command in README.md and docs/ is accounted for', () => {
       'README.md: npm start',
       'docs/deploy-supabase.md: supabase link --project-ref YOUR-PROJECT-REF',
       'docs/deploy-supabase.md: supabase db push',
+      // Manual benchmarks (minutes of load each), kept out of .ci/run's 15 minutes.
+      'docs/console.md: npm run bench:console',
+      'docs/performance.md: npm run bench:console',
+      'docs/performance.md: npm run bench:stages',
     ]);
   });
 });

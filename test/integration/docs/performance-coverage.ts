@@ -2,8 +2,8 @@ import type { CoverageEntry } from './coverage-types.ts';
 
 /**
  * README.md and docs/performance.md: `.ci/run` runs the whole benchmark (compiled gateway, Portkey from npm, the
- * cluster variant) with shorter phases; the smoke test runs `--quick`. docs/console.md and
- * docs/performance.md: `.ci/run` runs the console's benchmark over 100,000 outcomes as documented.
+ * cluster variant) with shorter phases; the smoke test runs `--quick`. `bench:console` and
+ * `bench:stages` are manual benchmarks, not run in CI (its 15 minutes).
  */
 export const performanceCoverage: readonly CoverageEntry[] = [
   {
