@@ -225,6 +225,9 @@ export async function measureStreaming(options: {
   leadPrefix: string;
 }): Promise<StreamSamples> {
   const { endpoint } = options;
+  // A chat stream ends with `data: [DONE]`; a Responses stream with its `response.completed` event
+  // (followed by a large JSON line, so it is looked for in every chunk, not in the tail).
+  const endMarker = endpoint.streamBody ? 'event: response.completed' : '[DONE]';
   const pool = new Pool(endpoint.origin, { connections: 1 });
   const firstByteMs: number[] = [];
   const lastByteMs: number[] = [];
@@ -242,6 +245,7 @@ export async function measureStreaming(options: {
     const started = performance.now();
     let first: number | undefined;
     let tail = '';
+    let ended = false;
     try {
       const response = await pool.request({
         method: 'POST',
@@ -251,10 +255,12 @@ export async function measureStreaming(options: {
       });
       for await (const chunk of response.body) {
         first ??= performance.now();
-        tail = (tail + (chunk as Buffer).toString('utf8')).slice(-64);
+        const window = tail + (chunk as Buffer).toString('utf8');
+        ended ||= window.includes(endMarker);
+        tail = window.slice(-64);
       }
       const last = performance.now();
-      if (response.statusCode === 200 && first !== undefined && tail.includes('[DONE]')) {
+      if (response.statusCode === 200 && first !== undefined && ended) {
         firstByteMs.push(first - started);
         lastByteMs.push(last - started);
       } else {
