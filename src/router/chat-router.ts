@@ -25,8 +25,10 @@ import {
 } from './failure-policy.ts';
 import { ModelCatalog } from './model-catalog.ts';
 import { type ModelTarget, targetKey } from './model-target.ts';
+import { observeStream } from './observe-stream.ts';
 import { PerformanceTracker } from './performance-tracker.ts';
 import { RegistrySnapshot } from './registry-snapshot.ts';
+import { retryBackoff } from './retry-backoff.ts';
 import { type RequestFeatures, type RoutePlan, RoutePlanner } from './route-planner.ts';
 import { NoModelAvailableError } from './router-errors.ts';
 
@@ -226,34 +228,8 @@ export class ChatRouter {
     return {
       target: routed.target,
       attempts: routed.attempts,
-      parts: this.observeStream(routed.target, first, iterator, started),
+      parts: observeStream(this.accounting, this.now, routed.target, first, iterator, started),
     };
-  }
-
-  private async *observeStream(
-    target: ModelTarget,
-    first: ChatStreamPart,
-    iterator: AsyncIterator<ChatStreamPart>,
-    started: number,
-  ): AsyncGenerator<ChatStreamPart> {
-    let part: ChatStreamPart | undefined = first;
-    try {
-      while (part) {
-        if (part.type === 'finish') {
-          this.accounting.success(target, this.now() - started, part.usage);
-          this.accounting.timeToFirstToken(target, part.timeToFirstTokenMs);
-        } else if (part.type === 'error' && isUpstreamFailure(part.error)) {
-          // Accounted to the model; the breaker already counted this attempt as a success when
-          // its first part arrived, and one answered stream is not a second attempt.
-          this.accounting.failure(target, part.error, this.now() - started);
-        }
-        yield part;
-        const next = await iterator.next();
-        part = next.done ? undefined : next.value;
-      }
-    } finally {
-      await iterator.return?.();
-    }
   }
 
   private async run<T>(
@@ -314,7 +290,7 @@ export class ChatRouter {
           if (!canFallBack(failure)) {
             throw failure;
           }
-          const wait = this.backoff(plan, tryNumber, failure);
+          const wait = retryBackoff(plan, tryNumber, failure);
           if (!this.retrySame(plan, failure, { tryNumber, wait, deadline, key })) {
             break;
           }
@@ -397,15 +373,5 @@ export class ChatRouter {
         ? Math.ceil(this.options.config.circuit_breaker.cooldown_ms / 1000)
         : undefined,
     );
-  }
-
-  private backoff(plan: RoutePlan, tryNumber: number, error: GatewayError): number {
-    const retryAfter = error instanceof ProviderError ? error.retryAfterMs : undefined;
-    if (retryAfter !== undefined) {
-      return Math.min(retryAfter, 60_000);
-    }
-    const base = plan.retry.initial_backoff_ms * 2 ** (tryNumber - 1);
-    const capped = Math.min(base, plan.retry.max_backoff_ms);
-    return capped / 2 + Math.random() * (capped / 2);
   }
 }

@@ -1,70 +1,23 @@
-import {
-  type GatewayConfig,
-  providerTypeOf,
-  type RouteConfig,
-  type RouteRule,
-} from '../config/index.ts';
-import { type Refusal, UnsupportedForProviderError, unmetNeed } from './capability-check.ts';
+import { type GatewayConfig, providerTypeOf, type RouteConfig } from '../config/index.ts';
+import { UnsupportedForProviderError, unmetNeed } from './capability-check.ts';
 import { CapableTargets } from './capable-targets.ts';
 import { type ModelCatalog, withoutProviderPrefix } from './model-catalog.ts';
 import { type ModelTarget, targetKey } from './model-target.ts';
 import type { PerformanceTracker } from './performance-tracker.ts';
+import type { RegistryEntry, RegistrySnapshot } from './registry-snapshot.ts';
+import { noNeeds } from './request-needs.ts';
+import { directRetry, type RoutePlan, routePlan } from './route-plan.ts';
 import {
-  assignmentBucket,
-  bucketCount,
-  type RegistryEntry,
-  type RegistrySnapshot,
-} from './registry-snapshot.ts';
-import { noNeeds, type RequestNeeds } from './request-needs.ts';
+  blendedPricePer1k,
+  type RequestFeatures,
+  ruleMatches,
+  weightedOrder,
+} from './route-rules.ts';
 import { ModelNotFoundError, NoModelAvailableError } from './router-errors.ts';
 import { togetherFineTunedPrice } from './together-fine-tuned-price.ts';
 
-/** What the planner may look at; built once per request by the gateway. */
-export interface RequestFeatures {
-  readonly metadata: Readonly<Record<string, string>>;
-  readonly promptTokens: number;
-  readonly stream: boolean;
-  readonly hasTools: boolean;
-  /** Lead id, else campaign id, else request id: the unit of sticky assignment. */
-  readonly assignmentKey: string;
-  /** What the body asks of the model (deriveRequestNeeds); absent: nothing special. */
-  readonly needs?: RequestNeeds;
-}
-
-interface RetryPolicy {
-  readonly max_attempts: number;
-  readonly initial_backoff_ms: number;
-  readonly max_backoff_ms: number;
-}
-
-export interface RoutePlan {
-  /** The route alias, or null when the client named a concrete model. */
-  readonly route: string | null;
-  /** `baseline`, an A/B group, `rule:<name>`, or `direct`. */
-  readonly variant: string;
-  /** Registry version when one applies, else the primary model's name. */
-  readonly modelVersion: string;
-  readonly registryEntryId: string | null;
-  /** Attempt order: primary first, then fallbacks. Never empty; every one can serve the request. */
-  readonly candidates: readonly ModelTarget[];
-  /**
-   * Models of the route left out because they cannot serve the request. When every candidate is
-   * behind an open breaker, the client learns why these were not tried (400, with the param).
-   */
-  readonly refused: readonly Refusal[];
-  readonly retry: RetryPolicy;
-  readonly attemptTimeoutMs: number | undefined;
-  /** Covers a stream until its last chunk too. */
-  readonly totalTimeoutMs: number;
-  /** Longest wait between two stream chunks; undefined → the provider's own setting. */
-  readonly streamIdleTimeoutMs: number | undefined;
-}
-
-const directRetry: RetryPolicy = {
-  max_attempts: 2,
-  initial_backoff_ms: 200,
-  max_backoff_ms: 8_000,
-};
+export type { RoutePlan } from './route-plan.ts';
+export type { RequestFeatures } from './route-rules.ts';
 
 export class RoutePlanner {
   private readonly entryTargets = new WeakMap<
@@ -230,7 +183,7 @@ export class RoutePlanner {
     const able = new CapableTargets(features.needs ?? noNeeds, features.promptTokens);
     // A rule whose models cannot serve the request is passed over like a rule that does not match.
     const ruleIndex = route.rules.findIndex(
-      (rule) => matches(rule, features) && able.any(this.resolveAll(rule.models)),
+      (rule) => ruleMatches(rule, features) && able.any(this.resolveAll(rule.models)),
     );
     const rule = route.rules[ruleIndex];
     if (rule) {
@@ -399,78 +352,4 @@ export class RoutePlanner {
     }
     return undefined;
   }
-}
-
-/** One literal shape for every route plan (a spread of shared fields cost more than planning). */
-function routePlan(
-  name: string,
-  route: RouteConfig,
-  variant: string,
-  modelVersion: string,
-  registryEntryId: string | null,
-  candidates: readonly ModelTarget[],
-  refused: readonly Refusal[],
-): RoutePlan {
-  return {
-    route: name,
-    variant,
-    modelVersion,
-    registryEntryId,
-    candidates,
-    refused,
-    retry: route.retry,
-    attemptTimeoutMs: route.attempt_timeout_ms,
-    totalTimeoutMs: route.total_timeout_ms,
-    streamIdleTimeoutMs: route.stream_idle_timeout_ms,
-  };
-}
-
-function matches(rule: RouteRule, features: RequestFeatures): boolean {
-  const { match } = rule;
-  if (match.metadata) {
-    for (const [key, expected] of Object.entries(match.metadata)) {
-      const actual = features.metadata[key];
-      if (actual === undefined) {
-        return false;
-      }
-      if (Array.isArray(expected) ? !expected.includes(actual) : expected !== actual) {
-        return false;
-      }
-    }
-  }
-  if (match.min_prompt_tokens !== undefined && features.promptTokens < match.min_prompt_tokens) {
-    return false;
-  }
-  if (match.max_prompt_tokens !== undefined && features.promptTokens > match.max_prompt_tokens) {
-    return false;
-  }
-  if (match.stream !== undefined && match.stream !== features.stream) {
-    return false;
-  }
-  if (match.has_tools !== undefined && match.has_tools !== features.hasTools) {
-    return false;
-  }
-  return true;
-}
-
-/** USD per 1k tokens, input and output weighted equally; null when the price is unknown. */
-function blendedPricePer1k(target: ModelTarget): number | null {
-  return target.pricing ? (target.pricing.input + target.pricing.output) / 2 / 1000 : null;
-}
-
-/** Sticky weighted choice: the key's bucket picks the first model; the rest keep their order. */
-function weightedOrder(targets: ModelTarget[], route: RouteConfig, key: string): ModelTarget[] {
-  const weights = targets.map((target) => route.weights[target.name] ?? 1);
-  const total = weights.reduce((sum, weight) => sum + weight, 0);
-  if (total <= 0 || targets.length < 2) {
-    return targets;
-  }
-  const point = (assignmentBucket('weighted', key) / bucketCount) * total;
-  let cumulative = 0;
-  const index = weights.findIndex((weight) => {
-    cumulative += weight;
-    return point < cumulative;
-  });
-  const chosen = index >= 0 ? index : targets.length - 1;
-  return [targets[chosen] as ModelTarget, ...targets.filter((_, i) => i !== chosen)];
 }
