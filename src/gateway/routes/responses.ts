@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { GatewayError } from '../../errors/index.ts';
-import type { ChatRequestBody } from '../../providers/index.ts';
+import type { ChatRequestBody, Usage } from '../../providers/index.ts';
 import { costUsd, type RoutePlan } from '../../router/index.ts';
 import type { ChatCompletionRequest } from '../chat/chat-completion-request.ts';
 import { clientAbortSignal } from '../chat/client-abort-signal.ts';
@@ -150,17 +150,31 @@ async function streamTurn(turn: Turn, headers: Record<string, string>): Promise<
   const render = (state: ResponseState) => responseObject(ids, body, state);
   const events = new ResponsesEventStream(ids, routed.target.name, render, now);
   const { stream, ended } = responsesSse(routed.parts, events);
+  // As for chat: the outcome id leaves with the headers, so its row is journaled first (as
+  // interrupted) and rewritten when the stream ends; no id when the journal refuses it.
+  const interrupted = { target: routed.target, text: '', usage: noUsage, costUsd: null };
+  const reserved =
+    turn.outcomeId !== null &&
+    trackTurn(turn, { ...interrupted, latencyMs: 0, status: 'interrupted' }, { reserve: true });
+  if (!reserved) {
+    delete headers['x-rekindle-outcome-id'];
+  }
   facts.streamEnded = ended.then((outcome) => {
+    const latencyMs = now() - context.get('startedAt');
     if (outcome.kind === 'finish') {
       const completion: Completion = {
         target: routed.target,
         text: outcome.text,
         usage: outcome.usage,
         costUsd: costUsd(routed.target, outcome.usage),
-        latencyMs: now() - context.get('startedAt'),
+        latencyMs,
       };
-      finishTurn(turn, completion, outcome.state);
+      finishTurn(turn, reserved ? completion : null, outcome.state);
       return 200;
+    }
+    if (reserved) {
+      const status = outcome.kind === 'error' ? 'failed' : 'cancelled';
+      trackTurn(turn, { ...interrupted, latencyMs, status });
     }
     return outcome.kind === 'error' ? outcome.error.status : 499;
   });
@@ -192,7 +206,10 @@ async function generateTurn(turn: Turn, headers: Record<string, string>): Promis
   };
   const latencyMs = now() - context.get('startedAt');
   const completion = { target, text: result.text, usage: result.usage, costUsd: cost, latencyMs };
-  const response = finishTurn(turn, completion, state);
+  if (turn.outcomeId !== null && !trackTurn(turn, completion)) {
+    delete headers['x-rekindle-outcome-id'];
+  }
+  const response = finishTurn(turn, null, state);
   return respond(context, JSON.stringify(response), 200, headers);
 }
 
@@ -211,20 +228,12 @@ interface Turn {
 /** Tracks the message (with a lead id) and keeps the response (unless `store: false`). */
 function finishTurn(
   turn: Turn,
-  completion: Completion,
+  completion: Completion | null,
   state: ResponseState,
 ): Record<string, unknown> {
   const { services, context, body, ids } = turn;
-  if (turn.outcomeId) {
-    trackMessage(
-      services,
-      context,
-      turn.plan,
-      turn.request,
-      turn.chatBody.messages,
-      turn.outcomeId,
-      completion,
-    );
+  if (completion !== null) {
+    trackTurn(turn, completion);
   }
   const response = responseObject(ids, body, state);
   if (body.store !== false) {
@@ -239,4 +248,23 @@ function finishTurn(
     });
   }
   return response;
+}
+
+const noUsage: Usage = { promptTokens: null, completionTokens: null, cachedPromptTokens: null };
+
+/** The turn's tracked row (journaled before its outcome id goes out); false when not taken. */
+function trackTurn(turn: Turn, completion: Completion, options?: { reserve?: boolean }): boolean {
+  if (turn.outcomeId === null) {
+    return false;
+  }
+  return trackMessage(
+    turn.services,
+    turn.context,
+    turn.plan,
+    turn.request,
+    turn.chatBody.messages,
+    turn.outcomeId,
+    completion,
+    options,
+  );
 }
